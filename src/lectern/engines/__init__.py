@@ -1,0 +1,1 @@
+"""Speech engines behind one small interface (:class:`lectern.engines.base.Engine`)."""

@@ -1,0 +1,52 @@
+"""One error root, so the CLI catches a single type and prints one line.
+
+Every error names the file it concerns (``path``) and, where it applies, the sentence, so a user can find the
+problem in their script without a traceback.
+"""
+
+from __future__ import annotations
+
+
+class LecternError(Exception):
+    """Base of every error lectern raises on purpose. Anything else is a bug."""
+
+    def __init__(self, message: str, *, path: str | None = None, sentence: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.sentence = sentence
+
+    def __str__(self) -> str:
+        parts = []
+        if self.path:
+            parts.append(self.path)
+        parts.append(self.message)
+        text = ": ".join(parts)
+        if self.sentence:
+            text += f" (at: {_excerpt(self.sentence)})"
+        return text
+
+
+def _excerpt(sentence: str, limit: int = 24) -> str:
+    one_line = " ".join(sentence.split())
+    return one_line if len(one_line) <= limit else one_line[:limit] + "…"
+
+
+class InputError(LecternError):
+    """The script cannot be read: missing, a directory, empty, binary, undecodable, too large."""
+
+
+class ScriptError(LecternError):
+    """The script was read but holds nothing to speak, or markers/settings that make no sense."""
+
+
+class ConfigError(LecternError):
+    """A voice preset, rules file or lexicon is invalid (names the file and the key)."""
+
+
+class EngineError(LecternError):
+    """A speech engine failed after its retries (names the sentence)."""
+
+
+class OutputError(LecternError):
+    """The output folder or a file in it cannot be written."""

@@ -1,0 +1,261 @@
+"""The data that flows between lectern's steps, in one place.
+
+The pipeline is a straight line: ingest → clean → structure → plan → synthesize → assemble → write. Each step takes
+one of these frozen records and returns the next, so every step can be tested on its own without audio or network.
+
+All times are integer milliseconds named ``*_ms``; conversion to CUE frames, SRT stamps or 100-ns ticks happens only
+in :mod:`lectern.timecode`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+# --- ingest / clean ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    """A script decoded to text, before cleaning. ``lines`` are numbered from 1 in :class:`Removal`."""
+
+    path: str  # as the user named it ("-" for stdin); used in every error message
+    text: str  # normalised: LF line ends, NBSP → space, ideographic-space runs → paragraph breaks
+    encoding: str  # the encoding that decoded the bytes, e.g. "utf-8", "utf-8-sig", "gb18030", "big5"
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One line (or part of a line) that cleaning took out, and why, so the user can review it."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Placeholder:
+    """A template blank (``XX``, ``××``, ``某某``…) left in the script, counted."""
+
+    text: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CleanScript:
+    """The speech with download-site noise removed. ``text`` keeps placeholders as written; filling is done by plan."""
+
+    path: str
+    encoding: str
+    text: str
+    removals: tuple[Removal, ...] = ()
+    placeholders: tuple[Placeholder, ...] = ()
+
+
+# --- structure / plan -------------------------------------------------------------------------------------------
+
+
+class PauseKind(StrEnum):
+    SENTENCE = "sentence"
+    PARAGRAPH = "paragraph"
+    SECTION = "section"
+    SALUTATION = "salutation"
+    APPLAUSE = "applause"  # a stage note such as （掌声）: the speaker waits
+    MARKER = "marker"  # an inline pacing marker the speaker wrote: [停], [停2秒], [p800], //
+    BREATH = "breath"
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    kind: PauseKind
+    ms: int
+
+
+class Language(StrEnum):
+    ZH = "zh"
+    EN = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One unit of speech: synthesized as one Take, shown as one line on the rehearsal page.
+
+    ``text`` is exactly what is spoken (markers and stage notes removed, placeholders filled by plan).
+    ``pauses`` are what follows the sentence: structure records the script's explicit ones (applause, markers);
+    plan adds the structural pause for the sentence's position and sets ``est_ms``.
+    ``rate`` is the speaker's relative rate from ``[慢]…[/慢]`` / ``[快]…[/快]`` (1.0 = the preset's rate).
+    """
+
+    text: str
+    pauses: tuple[Pause, ...] = ()
+    rate: float = 1.0
+    written: str = ""  # the sentence as the script writes it (placeholders unfilled), for the page and review
+    est_ms: int = 0
+    breath_groups: tuple[str, ...] = ()  # the sentence cut at word boundaries into groups of ≲ 25 字, by plan
+
+    @property
+    def pause_after_ms(self) -> int:
+        return sum(p.ms for p in self.pauses)
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A part of the speech a speaker would name: opening (level 0), 一、 (1), （一） (2), 1. (3), closing (level 0).
+
+    Spoken-list markers (一是, 第一，, 首先，) are level 1 when the document has no 一、 headings, else nested below
+    the heading they follow. ``marker`` is the heading marker as written (``"一、"``, ``"一是"``) or None.
+    """
+
+    index: int  # 0-based position in speaking order
+    level: int
+    marker: str | None
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return tuple(s for p in self.paragraphs for s in p.sentences)
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownMarker:
+    """A ``[...]`` the script contains that lectern does not understand: reported, never spoken."""
+
+    text: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Speech:
+    """The script tree: what the speaker will say, in order. The title block is metadata, never spoken."""
+
+    title: str | None
+    meta: tuple[tuple[str, str], ...]  # e.g. (("subtitle", "——在…上的讲话"), ("date", "2024年9月20日"), ("speaker", "…"))
+    language: Language
+    sections: tuple[Section, ...]
+    salutation: str | None = None
+    unknown_markers: tuple[UnknownMarker, ...] = ()
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        return tuple(s for sec in self.sections for s in sec.sentences)
+
+
+@dataclass(frozen=True, slots=True)
+class PauseTable:
+    """Pauses by level (ms). Defaults follow a formal delivery; presets override them."""
+
+    sentence: int = 450
+    paragraph: int = 900
+    section: int = 1800
+    salutation: int = 800
+    applause: int = 3000
+    beat: int = 700  # [停] / [pause] with no length
+    long: int = 1500  # //
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    speech_ms: int
+    pause_ms: int
+    chars: int  # 字 for Chinese (CJK characters and digits), words for English
+
+    @property
+    def total_ms(self) -> int:
+        return self.speech_ms + self.pause_ms
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A Speech with every pause and estimate set, plus what the text steps found, ready to synthesize."""
+
+    speech: Speech
+    script: CleanScript
+    rate: float  # delivery rate used for the estimate: 字/分 (zh) or words/min (en)
+    estimate: Estimate
+
+
+# --- synthesis / assembly ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Boundary:
+    """A word or sentence boundary the engine reported, relative to the start of its Take."""
+
+    text: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """What an engine needs to render text: the engine-specific voice name and prosody."""
+
+    engine: str  # "edge" | "espeak"
+    name: str  # e.g. "zh-CN-YunyangNeural", "cmn"
+    rate: int = 0  # percent relative to the engine's default, e.g. -10 for "-10%"
+    pitch: int = 0  # Hz relative
+    volume: int = 0  # percent relative
+
+
+@dataclass(frozen=True, slots=True)
+class Take:
+    """One synthesized rendering of one Sentence, stored in the cache as raw PCM (s16le mono).
+
+    ``samples`` is measured from the audio itself; every time downstream is derived from it.
+    """
+
+    key: str  # content address: engine, engine version, voice, prosody and exact text
+    text: str
+    engine: str
+    voice: str
+    sample_rate: int
+    samples: int
+    pcm_path: Path
+    boundaries: tuple[Boundary, ...] = ()
+
+    @property
+    def duration_ms(self) -> int:
+        return self.samples * 1000 // self.sample_rate
+
+
+@dataclass(frozen=True, slots=True)
+class TimedSentence:
+    text: str
+    start_ms: int
+    end_ms: int
+    breath_groups: tuple[str, ...] = ()
+    words: tuple[Boundary, ...] = ()  # absolute times, when the engine reported word boundaries
+
+
+@dataclass(frozen=True, slots=True)
+class TimedSection:
+    index: int
+    level: int
+    marker: str | None
+    title: str
+    start_ms: int
+    end_ms: int
+    sentences: tuple[TimedSentence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """Every section and sentence placed at the start and end measured in the assembled audio."""
+
+    audio: str  # file name of the whole, relative to the output folder
+    duration_ms: int
+    engine: str
+    voice: str
+    sections: tuple[TimedSection, ...]
+    title: str | None = None
+    speaker: str | None = None
+    language: Language = Language.ZH
+    meta: tuple[tuple[str, str], ...] = field(default=())
