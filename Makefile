@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SPEECH := ../shared/speeches/postholiday_meeting_raw.txt
+SPEECH := examples/postholiday_meeting_raw.txt
 PYTEST_ARGS ?=
 
 .PHONY: demo test bench clean-venv
