@@ -1,15 +1,354 @@
-"""The ``lectern`` command: a thin client of the library. Commands are added as the pipeline grows."""
+"""The ``lectern`` command: a thin client of the library.
+
+Each command parses options, calls one public function (:func:`lectern.build.prepare`, :func:`lectern.build.build`,
+the report and cache APIs) and draws the result. Errors lectern raises on purpose (:class:`LecternError`) are printed
+as one ``error: <file>: <message>`` line with exit code 1; anything else is a bug and keeps its traceback.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
+from rich.console import Console
+from rich.table import Table
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Turn a speech script into a timed rehearsal.")
+from lectern.build import BuildOptions, TextOptions, build, default_out_dir, prepare, write_text
+from lectern.errors import LecternError
+from lectern.model import Plan
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    help="Turn a speech script into a timed rehearsal: audio with pauses, cue sheet, subtitles, timing report.",
+)
+cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the take cache.")
+app.add_typer(cache_app, name="cache")
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+ScriptArg = Annotated[str, typer.Argument(help="The speech script: .txt, .md or .docx; - reads standard input.")]
+RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help="TOML file of extra cleaning rules.")]
+KeepOpt = Annotated[list[str], typer.Option("--keep", help="Regex of lines cleaning must never remove (repeatable).")]
+FillOpt = Annotated[
+    list[str],
+    typer.Option("--fill", help="Fill placeholders: XX=王明 fills every XX; plain names fill in order (repeatable)."),
+]
+RateOpt = Annotated[
+    Optional[float], typer.Option("--rate", help="Delivery rate for estimates: 字/分 (default 220) or words/min (140).")
+]
+VoiceOpt = Annotated[str, typer.Option("--voice", help="Voice preset name (see voices/) or a preset TOML file.")]
 
 
-@app.callback()
-def _root() -> None:
-    """Turn a speech script into a timed rehearsal."""
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except LecternError as e:
+        err.print(f"error: {e}", markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        err.print("interrupted: finished takes are cached; run the same command again to resume", markup=False)
+        raise typer.Exit(130) from None
+
+
+def _stdin_for(script: str):  # noqa: ANN202 - BinaryIO | None
+    return sys.stdin.buffer if script == "-" else None
+
+
+def _text_options(rules: Path | None, keep: list[str], fill: list[str], rate: float | None, voice: str) -> TextOptions:
+    return TextOptions(rules=rules, keep=tuple(keep), fills=tuple(fill), rate=rate, preset=voice)
+
+
+@app.command()
+def clean(
+    script: ScriptArg,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the cleaned text here.")] = None,
+    rules: RulesOpt = None,
+    keep: KeepOpt = [],  # noqa: B006 - typer reads the default
+) -> None:
+    """Remove download-site noise; print the cleaned text and, on stderr, every removal with its reason.
+
+    Example: lectern clean speech.txt -o speech.clean.txt
+    """
+    from lectern import clean as clean_step
+    from lectern import ingest
+
+    with _errors():
+        source = ingest.read_script(script, stdin=_stdin_for(script))
+        extra = clean_step.load_rules(rules) if rules else ()
+        result = clean_step.clean(source, rules=extra, keep=tuple(keep))
+        if output:
+            write_text(output, result.text.rstrip("\n") + "\n")
+        else:
+            out.print(result.text.rstrip("\n"), markup=False, soft_wrap=True)
+        err.print(f"{script}: read as {source.encoding}; removed {len(result.removals)} line(s)", markup=False)
+        if result.removals:
+            table = Table("line", "reason", "removed text", title="Removed", title_justify="left")
+            for r in result.removals:
+                table.add_row(str(r.line), r.reason, _shorten(r.text, 60))
+            err.print(table)
+        if result.placeholders:
+            table = Table("placeholder", "count", title="Placeholders (read as 某某 unless --fill)", title_justify="left")
+            for p in result.placeholders:
+                table.add_row(p.text, str(p.count))
+            err.print(table)
+
+
+@app.command()
+def plan(
+    script: ScriptArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON (the documented contract).")] = False,
+    rate: RateOpt = None,
+    fill: FillOpt = [],  # noqa: B006
+    voice: VoiceOpt = "zh-formal",
+    rules: RulesOpt = None,
+    keep: KeepOpt = [],  # noqa: B006
+) -> None:
+    """Show the speech's outline: sections with level, title, estimated start and duration (no audio made).
+
+    Example: lectern plan speech.txt --json
+    """
+    from lectern.plan import plan_to_json
+
+    with _errors():
+        result = prepare(script, _text_options(rules, keep, fill, rate, voice), stdin=_stdin_for(script))
+        if as_json:
+            sys.stdout.write(json.dumps(plan_to_json(result), ensure_ascii=False, indent=2) + "\n")
+            return
+        _print_outline(result)
+
+
+def _print_outline(result: Plan) -> None:
+    speech = result.speech
+    est = result.estimate
+    unit = "字" if speech.language == "zh" else "words"
+    out.print(f"{speech.title or '(untitled)'}", style="bold", markup=False)
+    out.print(
+        f"{result.script.encoding}, {speech.language}; {len(speech.sections)} sections, {len(speech.sentences)} sentences, "
+        f"{est.chars} {unit}; estimated {_clock(est.total_ms)} at {result.rate:g} {unit}/min "
+        f"({_clock(est.speech_ms)} speaking + {_clock(est.pause_ms)} pauses)",
+        markup=False,
+    )
+    table = Table("#", "lvl", "marker", "title", "start", "length")
+    start = 0
+    for section in speech.sections:
+        length = sum(s.est_ms + s.pause_after_ms for s in section.sentences)
+        indent = "  " * max(section.level - 1, 0)
+        table.add_row(
+            str(section.index + 1), str(section.level), section.marker or "", indent + _shorten(section.title, 40),
+            _clock(start), _clock(length),
+        )
+        start += length
+    out.print(table)
+    if result.script.placeholders:
+        listed = ", ".join(f"{p.text}×{p.count}" for p in result.script.placeholders)
+        out.print(f"placeholders: {listed} (read as 某某; fill with --fill)", markup=False)
+    if speech.unknown_markers:
+        listed = ", ".join(f"{m.text}×{m.count}" for m in speech.unknown_markers)
+        out.print(f"unknown markers (not spoken): {listed}", markup=False)
+
+
+@app.command(name="build")
+def build_command(
+    script: ScriptArg,
+    output: Annotated[
+        Optional[Path], typer.Option("-o", "--output", help="Output folder (default: output/<script name>/).")
+    ] = None,
+    voice: VoiceOpt = "zh-formal",
+    engine: Annotated[
+        str, typer.Option("--engine", help="auto (edge when reachable, else espeak), edge or espeak.")
+    ] = "auto",
+    fill: FillOpt = [],  # noqa: B006
+    rate: RateOpt = None,
+    target: Annotated[
+        Optional[str], typer.Option("--target", help="Target length (15m, 900s, 15:00): adjust the voice rate to fit.")
+    ] = None,
+    pace: Annotated[
+        Optional[float], typer.Option("--pace", help="Your own pace for the report's estimate (字/分 or wpm).")
+    ] = None,
+    bom: Annotated[bool, typer.Option("--bom", help="Write the cue sheet with a UTF-8 BOM (foobar2000).")] = False,
+    chime: Annotated[bool, typer.Option("--chime", help="A short chime before each level-1 section.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
+    cache_dir: Annotated[
+        Optional[Path], typer.Option("--cache-dir", help="Take cache folder (default: LECTERN_CACHE_DIR or the user cache).")
+    ] = None,
+    lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="TOML pronunciation lexicon.")] = None,
+    proxy: Annotated[Optional[str], typer.Option("--proxy", help="HTTP proxy for the edge engine.")] = None,
+    rules: RulesOpt = None,
+    keep: KeepOpt = [],  # noqa: B006
+) -> None:
+    """Build a rehearsal folder: rehearsal.mp3 with chapters, per-section MP3s, cue sheet, subtitles, timings,
+    report and a rehearsal page.
+
+    Example: lectern build speech.txt --engine espeak --target 15m
+    """
+    from lectern.targets import parse_duration
+
+    with _errors():
+        options = BuildOptions(
+            text=_text_options(rules, keep, fill, rate, voice),
+            engine=engine,
+            cache_dir=cache_dir,
+            lexicon=lexicon,
+            proxy=proxy,
+            chime=chime,
+            bom=bom,
+            target_ms=parse_duration(target) if target else None,
+            pace=pace,
+        )
+        out_dir = output or default_out_dir(script)
+        if quiet:
+            result = build(script, out_dir, options, stdin=_stdin_for(script))
+        else:
+            result = _build_with_progress(script, out_dir, options)
+    if not quiet:
+        _print_summary(result)
+
+
+def _build_with_progress(script: str, out_dir: Path, options: BuildOptions):  # noqa: ANN202
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("planning", total=None)
+
+        def on_stage(name: str) -> None:
+            progress.update(task, description=name)
+
+        def on_take(done: int, total: int, _text: str, _cached: bool) -> None:
+            progress.update(task, completed=done, total=total, description="synthesizing")
+
+        return build(script, out_dir, options, stdin=_stdin_for(script), on_stage=on_stage, on_take=on_take)
+
+
+def _print_summary(result) -> None:  # noqa: ANN001 - BuildResult
+    from lectern.writers.report import render_table
+
+    timeline = result.timeline
+    err.print(f"engine: {result.engine} ({result.engine_reason})", markup=False)
+    if result.target_note:
+        err.print(f"target: {result.target_note}", markup=False)
+    out.print(render_table(result.report))
+    out.print(
+        f"{_clock(timeline.duration_ms)} of audio in {len(timeline.sections)} sections → {result.out_dir}/",
+        markup=False,
+    )
+    out.print(f"open {result.out_dir / 'index.html'} to rehearse", markup=False)
+
+
+@app.command()
+def report(
+    source: Annotated[str, typer.Argument(help="A rehearsal folder (with timings.json), or a script with --estimate.")],
+    estimate: Annotated[
+        bool, typer.Option("--estimate", help="Report from the plan alone, without synthesis.")
+    ] = False,
+    pace: Annotated[Optional[float], typer.Option("--pace", help="Your own pace (字/分 or wpm).")] = None,
+    target: Annotated[Optional[str], typer.Option("--target", help="Target length: 15m, 900s, 15:00.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print report.json instead of the table.")] = False,
+    rate: RateOpt = None,
+    fill: FillOpt = [],  # noqa: B006
+    voice: VoiceOpt = "zh-formal",
+) -> None:
+    """Timing report: total and per-section duration, speaking vs pauses, pace against norms, fit to a target.
+
+    Example: lectern report output/speech --target 15m
+    """
+    from lectern.report import build_report, timeline_from_plan
+    from lectern.targets import parse_duration
+    from lectern.writers import report as report_writer
+    from lectern.writers.timings import parse_timings
+
+    with _errors():
+        target_ms = parse_duration(target) if target else None
+        folder = Path(source)
+        if estimate:
+            the_plan = prepare(source, _text_options(None, [], fill, rate, voice), stdin=_stdin_for(source))
+            result = build_report(timeline_from_plan(the_plan), the_plan, pace=pace, target_ms=target_ms)
+        else:
+            timings = folder / "timings.json"
+            if not timings.is_file():
+                raise LecternError("no timings.json here: build it first, or pass a script with --estimate", path=source)
+            timeline = parse_timings(timings.read_text(encoding="utf-8"))
+            result = build_report(timeline, None, pace=pace, target_ms=target_ms)
+            for name, text in (
+                ("report.md", report_writer.render_md(result)),
+                ("report.html", report_writer.render_html(result)),
+                ("report.json", report_writer.render_json(result)),
+            ):
+                write_text(folder / name, text)
+        if as_json:
+            sys.stdout.write(report_writer.render_json(result))
+        else:
+            out.print(report_writer.render_table(result))
+
+
+@app.command()
+def voices(
+    engine: Annotated[str, typer.Option("--engine", help="edge or espeak.")] = "espeak",
+    language: Annotated[Optional[str], typer.Option("--language", help="Filter by language, e.g. zh or en.")] = None,
+) -> None:
+    """List the voice presets and the voices an engine offers (edge's list is fetched and cached for a day).
+
+    Example: lectern voices --engine edge --language zh
+    """
+    from lectern.presets import list_presets
+    from lectern.engines.select import list_engine_voices
+
+    with _errors():
+        table = Table("preset", "language", "description", title="Presets (--voice)", title_justify="left")
+        for preset in list_presets():
+            table.add_row(preset.name, preset.language, preset.description)
+        out.print(table)
+        table = Table("voice", "language", "gender", title=f"{engine} voices", title_justify="left")
+        for v in list_engine_voices(engine, language=language):
+            table.add_row(v["name"], v.get("language", ""), v.get("gender", ""))
+        out.print(table)
+
+
+@cache_app.command("info")
+def cache_info(
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder.")] = None,
+) -> None:
+    """Where the take cache is, how many takes it holds and its size."""
+    from lectern.cache import TakeCache, default_cache_dir
+
+    with _errors():
+        info = TakeCache(cache_dir or default_cache_dir()).info()
+        out.print(f"{info.root}: {info.entries} takes, {info.bytes / 1e6:.1f} MB", markup=False)
+
+
+@cache_app.command("clear")
+def cache_clear(
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder.")] = None,
+) -> None:
+    """Delete every cached take (the next build synthesizes everything again)."""
+    from lectern.cache import TakeCache, default_cache_dir
+
+    with _errors():
+        removed = TakeCache(cache_dir or default_cache_dir()).clear()
+        out.print(f"removed {removed} takes", markup=False)
+
+
+def _clock(ms: int) -> str:
+    seconds = round(ms / 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def main() -> None:

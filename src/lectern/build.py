@@ -1,0 +1,280 @@
+"""The whole pipeline as public functions: script → plan → takes → timeline → a rehearsal folder.
+
+``prepare`` runs the text steps only (no audio, no network) and is what ``lectern clean``/``plan``/``report
+--estimate`` use. ``build`` runs everything and writes the output folder atomically: the files are made in a
+temporary folder beside the target and swapped in at the end, so a failed or interrupted build leaves the previous
+rehearsal intact. Takes and encoded sections live in the cache, so running the same build again resumes where it
+stopped instead of starting over.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import BinaryIO
+
+from lectern import clean as clean_step
+from lectern import ingest, plan as plan_step, structure
+from lectern.errors import OutputError, ScriptError
+from lectern.model import Plan, Take, Timeline
+from lectern.presets import Preset, load_preset
+
+
+@dataclass(frozen=True, slots=True)
+class TextOptions:
+    """Everything the text steps need, as the user gave it."""
+
+    rules: Path | None = None
+    keep: tuple[str, ...] = ()
+    fills: tuple[str, ...] = ()
+    rate: float | None = None  # delivery rate for estimates: 字/分 or words/min
+    preset: str = "zh-formal"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    text: TextOptions = field(default_factory=TextOptions)
+    engine: str = "auto"
+    cache_dir: Path | None = None
+    lexicon: Path | None = None
+    proxy: str | None = None
+    chime: bool = False
+    bom: bool = False
+    target_ms: int | None = None
+    pace: float | None = None  # the speaker's own pace for the report's human estimate
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    out_dir: Path
+    timeline: Timeline
+    plan: Plan
+    engine: str
+    engine_reason: str
+    rate_percent: int
+    files: tuple[str, ...]
+    report: object  # lectern.report.Report
+    target_note: str | None = None
+
+
+TakeProgress = Callable[[int, int, str, bool], None]  # (done, total, sentence text, served from cache)
+
+
+def prepare(path: str, options: TextOptions = TextOptions(), *, stdin: BinaryIO | None = None) -> Plan:
+    """Read, clean, structure and plan a script. Raises a LecternError naming the file on bad input."""
+    preset = load_preset(options.preset)
+    source = ingest.read_script(path, stdin=stdin)
+    rules = clean_step.load_rules(options.rules) if options.rules else ()
+    script = clean_step.clean(source, rules=rules, keep=options.keep)
+    speech = structure.parse(script)
+    return plan_step.plan(
+        speech,
+        script,
+        rate=options.rate,
+        pauses=preset.pauses,
+        fills=options.fills,
+    )
+
+
+def default_out_dir(script_path: str, root: Path = Path("output")) -> Path:
+    stem = Path(script_path).stem if script_path != "-" else "stdin"
+    # Example inputs are often named *_raw; the rehearsal is of the speech, not of the raw download.
+    for suffix in ("_raw", "-raw"):
+        if stem.endswith(suffix) and len(stem) > len(suffix):
+            stem = stem[: -len(suffix)]
+    return root / stem
+
+
+def build(
+    path: str,
+    out_dir: Path,
+    options: BuildOptions = BuildOptions(),
+    *,
+    stdin: BinaryIO | None = None,
+    on_stage: Callable[[str], None] | None = None,
+    on_take: TakeProgress | None = None,
+) -> BuildResult:
+    """Build a rehearsal folder for the script at ``path``.
+
+    Every time in the outputs comes from the assembled audio (``assemble`` measures the sample offsets), never
+    from the plan's estimate.
+    """
+    from lectern import assemble as assemble_step
+    from lectern import report as report_step
+    from lectern import synthesize as synth_step
+    from lectern.cache import TakeCache, default_cache_dir
+    from lectern.engines.select import select_engine
+    from lectern.lexicon import Lexicon
+
+    stage = on_stage or (lambda _name: None)
+    plan = prepare(path, options.text, stdin=stdin)
+    if not plan.speech.sentences:
+        raise ScriptError("nothing to speak after cleaning", path=path)
+    preset = load_preset(options.text.preset)
+    staging = _staging_dir(out_dir)
+    try:
+        stage("engine")
+        engine, reason = select_engine(options.engine, proxy=options.proxy)
+        voice = preset.voice_for(engine.name)
+        lexicon = Lexicon.merged(preset.lexicon, options.lexicon)
+        cache_root = options.cache_dir or default_cache_dir()
+        cache = TakeCache(cache_root)
+
+        def synth(rate_percent: int) -> tuple[Take, ...]:
+            total = len(plan.speech.sentences)
+            done = 0
+
+            def progress(_i: int, take: Take, cached: bool) -> None:
+                nonlocal done
+                done += 1
+                if on_take:
+                    on_take(done, total, take.text, cached)
+
+            return synth_step.synthesize(
+                plan, engine, replace(voice, rate=rate_percent), cache, lexicon=lexicon, on_take=progress
+            )
+
+        stage("synthesize")
+        rate_percent = voice.rate
+        takes = synth(rate_percent)
+        target_note = None
+        if options.target_ms is not None:
+            rate_percent, target_note, takes = _fit_to_target(plan, takes, voice.rate, options.target_ms, synth)
+
+        stage("assemble")
+        assembly = assemble_step.assemble(
+            plan,
+            takes,
+            staging,
+            chime=options.chime,
+            reuse_dir=Path(cache_root).parent / "sections" if options.cache_dir is None else Path(cache_root) / "sections",
+            engine=engine.name,
+            voice=voice.name,
+        )
+        timeline = assembly.timeline
+
+        stage("write")
+        report = report_step.build_report(
+            timeline, plan, pace=options.pace, target_ms=options.target_ms
+        )
+        files = write_outputs(staging, timeline, plan, report, bom=options.bom)
+        _swap_into_place(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildResult(
+        out_dir=out_dir,
+        timeline=timeline,
+        plan=plan,
+        engine=engine.name,
+        engine_reason=reason,
+        rate_percent=rate_percent,
+        files=files,
+        report=report,
+        target_note=target_note,
+    )
+
+
+def _fit_to_target(
+    plan: Plan,
+    takes: tuple[Take, ...],
+    rate_percent: int,
+    target_ms: int,
+    synth: Callable[[int], tuple[Take, ...]],
+) -> tuple[int, str, tuple[Take, ...]]:
+    """Re-render at the voice rate that lands the measured total on the target (within the engine's ±30%).
+
+    The first pass's takes are measured, not estimated, so one correction is usually enough; a second pass
+    corrects what the engine's rate does not scale linearly.
+    """
+    from lectern.targets import rate_for_target
+
+    note = ""
+    for _ in range(3):
+        speech_ms = sum(t.duration_ms for t in takes)
+        pause_ms = plan.estimate.pause_ms
+        total = speech_ms + pause_ms
+        if abs(total - target_ms) <= target_ms * 0.01:
+            break
+        new_rate, note = rate_for_target(total, pause_ms, target_ms, rate_percent)
+        if new_rate is None or new_rate == rate_percent:
+            break
+        rate_percent = new_rate
+        takes = synth(rate_percent)
+    return rate_percent, note, takes
+
+
+def write_outputs(folder: Path, timeline: Timeline, plan: Plan, report: object, *, bom: bool = False) -> tuple[str, ...]:
+    """Render every text output of a build into ``folder`` (already holding the audio)."""
+    from lectern.writers import chapters, cue, page, script, subtitles, timings
+    from lectern.writers import report as report_writer
+
+    speaker = dict(plan.speech.meta).get("speaker")
+    outputs = {
+        "rehearsal.cue": cue.render_cue(timeline, performer=speaker, bom=bom),
+        "rehearsal.srt": subtitles.render_srt(timeline),
+        "rehearsal.vtt": subtitles.render_vtt(timeline),
+        "rehearsal.lrc": subtitles.render_lrc(timeline),
+        "chapters.vtt": chapters.render_chapters_vtt(timeline),
+        "chapters.json": chapters.render_chapters_json(timeline),
+        "timings.json": timings.render_timings(timeline),
+        "script.txt": script.render_script(plan),
+        "report.md": report_writer.render_md(report),
+        "report.html": report_writer.render_html(report),
+        "report.json": report_writer.render_json(report),
+        "index.html": page.render_page(timeline, plan, report),
+    }
+    for name, text in outputs.items():
+        write_text(folder / name, text)
+    return tuple(outputs)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a file atomically: a reader sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _staging_dir(out_dir: Path) -> Path:
+    """Make the temporary folder beside the target, so the final rename stays on one file system."""
+    parent = out_dir.resolve().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        # A killed build leaves its staging folder behind; it holds nothing the cache does not.
+        for stale in parent.glob(f".{out_dir.name}.building-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        return Path(tempfile.mkdtemp(dir=parent, prefix=f".{out_dir.name}.building-"))
+    except OSError as e:
+        raise OutputError(f"cannot write the output folder ({e.strerror or e})", path=str(out_dir)) from e
+
+
+def _swap_into_place(staging: Path, out_dir: Path) -> None:
+    """Replace ``out_dir`` by ``staging`` with two renames; the old rehearsal stays readable until the second."""
+    out_dir = out_dir.resolve()
+    old = None
+    try:
+        if out_dir.exists():
+            if not out_dir.is_dir():
+                raise OutputError("exists and is not a folder", path=str(out_dir))
+            old = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.old-"))
+            os.rename(out_dir, old / "previous")
+        os.rename(staging, out_dir)
+    except OSError as e:
+        if old is not None and (old / "previous").exists() and not out_dir.exists():
+            os.rename(old / "previous", out_dir)
+        raise OutputError(f"cannot replace the output folder ({e.strerror or e})", path=str(out_dir)) from e
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+

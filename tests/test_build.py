@@ -1,0 +1,192 @@
+"""End to end: an offline build of the example speech, checked against the decoded audio, never the writer's numbers."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from array import array
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lectern.cli import app
+from lectern.ffmpeg import decode_to_pcm, ffmpeg_exe
+
+pytestmark = pytest.mark.slow
+
+RATE = 24000
+FRAME_MS = 1000 / 75
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, example_speech: Path) -> Path:
+    out = tmp_path_factory.mktemp("build") / "rehearsal"
+    result = CliRunner().invoke(
+        app, ["build", str(example_speech), "--engine", "espeak", "-o", str(out), "--quiet"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def timings(built: Path) -> dict:
+    return json.loads((built / "timings.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def samples(built: Path) -> array:
+    pcm = array("h")
+    pcm.frombytes(decode_to_pcm(built / "rehearsal.mp3", RATE))
+    return pcm
+
+
+def decoded_ms(path: Path) -> float:
+    return len(decode_to_pcm(path, RATE)) / 2 / RATE * 1000
+
+
+def dbfs(pcm: array, start_ms: int, end_ms: int) -> float:
+    window = pcm[max(0, start_ms * RATE // 1000) : end_ms * RATE // 1000]
+    if not window:
+        return -120.0
+    peak = max(abs(min(window)), abs(max(window)))
+    return -120.0 if peak == 0 else 20 * __import__("math").log10(peak / 32768)
+
+
+def test_the_folder_holds_every_output(built: Path) -> None:
+    for name in (
+        "rehearsal.mp3", "rehearsal.cue", "rehearsal.srt", "rehearsal.vtt", "chapters.vtt", "rehearsal.lrc",
+        "chapters.json", "timings.json", "script.txt", "report.md", "report.html", "report.json", "index.html",
+    ):
+        assert (built / name).is_file(), name
+    assert len(list((built / "sections").glob("*.mp3"))) == 5
+    assert not list(built.parent.glob(".rehearsal.*")), "the staging folder was left behind"
+
+
+def test_decoded_length_matches_timings(built: Path, timings: dict, samples: array) -> None:
+    assert abs(len(samples) / RATE * 1000 - timings["duration_ms"]) <= 50
+    titles = [s["title"] for s in timings["sections"] if s["level"] == 1]
+    assert titles == ["所有工作都要负起责任来", "所有工作都要干出成效来", "所有积极因素都要充分调动起来"]
+
+
+def test_cue_indexes_match_section_starts(built: Path, timings: dict) -> None:
+    cue = (built / "rehearsal.cue").read_text(encoding="utf-8")
+    assert cue.splitlines()[0].startswith('FILE "rehearsal.mp3" MP3') or 'FILE "rehearsal.mp3" MP3' in cue
+    indexes = [
+        (int(m) * 60 + int(s)) * 1000 + int(f) * FRAME_MS
+        for m, s, f in re.findall(r"INDEX 01 (\d+):(\d\d):(\d\d)", cue)
+    ]
+    starts = [s["start_ms"] for s in timings["sections"]]
+    assert len(indexes) == len(starts)
+    for index, start in zip(indexes, starts):
+        assert abs(index - start) <= FRAME_MS
+
+
+def test_subtitles_agree_with_timings(built: Path, timings: dict) -> None:
+    sentences = [s for sec in timings["sections"] for s in sec["sentences"]]
+    srt = (built / "rehearsal.srt").read_text(encoding="utf-8")
+    stamps = re.findall(r"(\d\d):(\d\d):(\d\d),(\d{3}) --> (\d\d):(\d\d):(\d\d),(\d{3})", srt)
+    cues = [
+        (((int(a) * 60 + int(b)) * 60 + int(c)) * 1000 + int(d), ((int(e) * 60 + int(f)) * 60 + int(g)) * 1000 + int(h))
+        for a, b, c, d, e, f, g, h in stamps
+    ]
+    assert len(cues) >= len(sentences)
+    # every sentence's start is the start of one cue, and every cue lies inside some sentence
+    cue_starts = {start for start, _ in cues}
+    for s in sentences:
+        assert s["start_ms"] in cue_starts
+    for start, end in cues:
+        assert any(s["start_ms"] <= start < end <= s["end_ms"] for s in sentences)
+    vtt = (built / "rehearsal.vtt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT")
+    assert len(re.findall(r"-->", vtt)) == len(cues)
+    lrc = (built / "rehearsal.lrc").read_text(encoding="utf-8")
+    lrc_ms = [int(m) * 60000 + int(s) * 1000 + int(c) * 10 for m, s, c in re.findall(r"^\[(\d+):(\d\d)\.(\d\d)\]", lrc, re.M)]
+    for s in sentences:
+        assert any(abs(t - s["start_ms"]) <= 10 for t in lrc_ms)
+
+
+def test_silence_before_and_speech_after_each_section_start(timings: dict, samples: array) -> None:
+    for section in timings["sections"][1:]:
+        start = section["start_ms"]
+        assert dbfs(samples, start - 300, start) < -45, section["title"]
+        assert dbfs(samples, start, start + 300) > -30, section["title"]
+
+
+def test_chapters_are_read_back_by_ffmpeg_and_mutagen(built: Path, timings: dict) -> None:
+    from mutagen.id3 import ID3
+
+    tags = ID3(built / "rehearsal.mp3")
+    chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    titles = [c.sub_frames["TIT2"].text[0] for c in chaps]
+    assert [t for t in titles if "所有" in t] == [
+        s["title"] for s in timings["sections"] if s["level"] == 1
+    ] or all(any(s["title"] in t for t in titles) for s in timings["sections"])
+    assert tags.getall("CTOC")
+    probe = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(built / "rehearsal.mp3")], capture_output=True, text=True)
+    assert len(re.findall(r"Chapter #\d+[:.]\d+", probe.stderr)) == len(timings["sections"])
+
+
+def test_section_files_add_up_to_the_whole(built: Path, timings: dict, samples: array) -> None:
+    parts = sorted((built / "sections").glob("*.mp3"))
+    assert len(parts) == len(timings["sections"])
+    total = sum(decoded_ms(p) for p in parts)
+    assert abs(total - len(samples) / RATE * 1000) <= 100 * len(parts)
+    assert "所有工作都要负起责任来" in parts[1].name
+
+
+def test_bad_output_folder_is_one_error_line_and_no_partial_folder(tmp_path: Path, example_speech: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(
+        app, ["build", str(example_speech), "--engine", "espeak", "-o", str(blocker / "out"), "--quiet"]
+    )
+    assert result.exit_code == 1
+    assert "error:" in result.stderr and str(blocker / "out") in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_unknown_markers_only_is_an_error_and_leaves_no_folder(tmp_path: Path) -> None:
+    script = tmp_path / "markers.txt"
+    script.write_text("[咳嗽]\n[看台下]\n[停顿一下下]\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(script), "--engine", "espeak", "-o", str(out), "--quiet"])
+    assert result.exit_code == 1
+    assert "markers.txt" in result.stderr
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["markers.txt"]
+
+
+def test_an_interrupted_build_resumes_and_keeps_the_old_output(tmp_path: Path, built: Path, example_speech: Path) -> None:
+    out = tmp_path / "out"
+    cache = tmp_path / "cache"
+    previous = out / "timings.json"
+    out.mkdir()
+    previous.write_text("{}", encoding="utf-8")
+    env = {**os.environ, "LECTERN_CACHE_DIR": str(cache), "PYTHONUNBUFFERED": "1"}
+    # A script of its own, so that no earlier test's cache serves it.
+    script = tmp_path / "speech.txt"
+    script.write_text(example_speech.read_text(encoding="utf-8").replace("同志们：", "同志们、朋友们："), encoding="utf-8")
+    cmd = [sys.executable, "-m", "lectern", "build", str(script), "--engine", "espeak", "-o", str(out), "--quiet"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and _takes(cache) < 10:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    made = _takes(cache)
+    assert made >= 10
+    assert previous.read_text(encoding="utf-8") == "{}"  # the old output is intact
+    again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(previous.read_text(encoding="utf-8"))["duration_ms"] > 0
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def _takes(cache: Path) -> int:
+    return sum(1 for p in cache.rglob("*") if p.is_file() and p.suffix in {".pcm", ".raw"})
