@@ -1,0 +1,498 @@
+"""The timing report: how long the speech is, which part drags or rushes, and whether it fits the slot (issue 5).
+
+Every figure comes from a :class:`Timeline`: the measured audio after a build, or :func:`timeline_from_plan` for
+``lectern report SCRIPT --estimate``, so both modes give the same report from the same code. The :class:`Plan`, when
+given, adds what only the text knows (paragraphs, placeholders, unknown markers, applause waits, breath groups).
+Rendering lives in :mod:`lectern.writers.report`; this module only computes.
+
+Decisions a reader may question:
+
+- Section spans tile the audio: a section runs from its start to the next section's start (the first from 0, the
+  last to the end), so the pause after a section counts in the section that caused it, durations sum to the total
+  and shares to 100%.
+- Pace is in 字/分 for Chinese (CJK characters and digits, as in ``Estimate.chars``) and words/min for English. It is
+  given over the speaking time (sentence spans only) and over the whole section (pauses included). Flags use the
+  whole-section pace by default, because the norms in formats-and-norms.md (everyday Mandarin ≈ 240, news
+  250–300, formal speech 180–240 字/分; 100–165 wpm) are characters per minute of running speech, pauses included;
+  speaking-only pace is always higher and would flag nearly every well-paced section.
+- The synthetic voice's pace is not the speaker's: the human estimate is the speech's 字 at the speaker's pace
+  (default 220 字/分 or 140 wpm, a formal delivery) plus the same pauses. Target fit is judged on that estimate,
+  since the slot is the speaker's, not the voice's; the measured audio's fit is given beside it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from lectern.model import (
+    Language,
+    PauseKind,
+    Placeholder,
+    Plan,
+    TimedSection,
+    TimedSentence,
+    Timeline,
+    UnknownMarker,
+)
+
+ESTIMATE_ENGINE = "estimate"  # Timeline.engine of a timeline made from the plan, so the report says it is estimated
+
+# Speaker's default pace: a formal speech is delivered at ≈ 180–240 字/分 (formats-and-norms.md), read-aloud studies
+# find ≈ 210–220; 140 wpm is the middle of the 100–165 wpm presentation band.
+DEFAULT_PACE = {Language.ZH: 220.0, Language.EN: 140.0}
+# Slow/brisk columns of the human estimate are the speaker's pace ∓ this (180/220/260 字/分 at the default).
+DELIVERY_SPREAD = {Language.ZH: 40.0, Language.EN: 25.0}
+LONGEST_COUNT = 5
+CANDIDATE_COUNT = 3
+BREATH_GROUP_UNITS = {Language.ZH: 25, Language.EN: 12}  # ≲ 25 字 a breath, as plan cuts breath groups
+MINUTE_MS = 60_000
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_ZH_UNIT = re.compile(f"[{_HAN}0-9０-９]")
+_EN_WORD = re.compile(r"[A-Za-z0-9À-ÿ]+(?:['’.,\-][A-Za-z0-9À-ÿ]+)*")
+_BREATH_BREAK = re.compile(r"(?<=[，、；：,;:—])")
+
+
+class PaceFlag(StrEnum):
+    SLOW = "slow"
+    OK = "ok"
+    BRISK = "brisk"
+    NEWS = "news-reader speed"
+
+
+@dataclass(frozen=True, slots=True)
+class PaceBand:
+    """The pace a listener follows comfortably; sections outside it are flagged.
+
+    ``basis`` chooses which pace is flagged: ``"section"`` (pauses included, as the norms are measured) or
+    ``"speaking"`` (sentence spans only).
+    """
+
+    slow: float
+    brisk: float
+    news: float | None = None
+    basis: str = "section"
+
+    @classmethod
+    def for_language(cls, language: Language) -> PaceBand:
+        if language is Language.EN:
+            return cls(slow=100.0, brisk=165.0)  # PowerPoint Speaker Coach's good band
+        return cls(slow=150.0, brisk=240.0, news=260.0)
+
+    def flag(self, pace: float | None) -> PaceFlag | None:
+        if pace is None:
+            return None
+        if self.news is not None and pace > self.news:
+            return PaceFlag.NEWS
+        if pace > self.brisk:
+            return PaceFlag.BRISK
+        if pace < self.slow:
+            return PaceFlag.SLOW
+        return PaceFlag.OK
+
+
+@dataclass(frozen=True, slots=True)
+class SectionTiming:
+    index: int
+    level: int
+    marker: str | None
+    title: str
+    start_ms: int  # start of the section's span (0 for the first section)
+    duration_ms: int  # to the next section's start: includes the pause after it
+    speaking_ms: int
+    pause_ms: int
+    share: float  # of the total, 0..1
+    units: int  # 字 or words
+    sentences: int
+    paragraphs: int | None  # from the plan; None without it
+    pace_speaking: float | None  # units per minute of speaking time
+    pace_overall: float | None  # units per minute of the whole span
+    flag: PaceFlag | None
+    speaker_ms: int  # at the speaker's pace, plus this section's pauses
+
+
+@dataclass(frozen=True, slots=True)
+class MinutePace:
+    """Pace over one stretch of the audio (a minute; the last stretch absorbs a remainder under 30 s)."""
+
+    start_ms: int
+    end_ms: int
+    units: float  # a sentence crossing the boundary is shared by time
+    pace: float
+
+
+@dataclass(frozen=True, slots=True)
+class LongSentence:
+    number: int  # 1-based in speaking order
+    section_index: int
+    section_title: str
+    text: str
+    units: int
+    duration_ms: int
+    breath_groups: tuple[str, ...]  # where to breathe; a single group means no break is needed
+
+
+@dataclass(frozen=True, slots=True)
+class PauseCount:
+    kind: str
+    count: int
+    ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryEstimate:
+    label: str  # "slow" | "normal" | "brisk"
+    pace: float
+    speaking_ms: int
+    pause_ms: int
+
+    @property
+    def total_ms(self) -> int:
+        return self.speaking_ms + self.pause_ms
+
+
+@dataclass(frozen=True, slots=True)
+class TargetFit:
+    target_ms: int
+    pause_ms: int  # pauses alone; when they exceed the target, cutting 字 in place cannot fit it
+    speaker_ms: int  # the human estimate at the speaker's pace
+    speaker_over_ms: int  # > 0: too long by this much
+    measured_ms: int
+    measured_over_ms: int
+    units_to_cut: int  # at the speaker's pace, to fit; 0 when it fits
+    units_spare: int  # at the speaker's pace, room left; 0 when it does not fit
+    candidates: tuple[int, ...]  # section indexes, longest first
+
+    @property
+    def fits(self) -> bool:
+        return self.speaker_over_ms <= 0
+
+    @property
+    def measured_fits(self) -> bool:
+        return self.measured_over_ms <= 0
+
+    @property
+    def pauses_exceed(self) -> bool:
+        return self.pause_ms >= self.target_ms
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    title: str | None
+    speaker: str | None
+    language: Language
+    estimated: bool  # True when the timeline came from the plan, not from audio
+    engine: str
+    voice: str
+    total_ms: int
+    speaking_ms: int
+    pause_ms: int
+    section_count: int
+    paragraph_count: int | None
+    sentence_count: int
+    units: int
+    pace_speaking: float | None
+    pace_overall: float | None
+    flag: PaceFlag | None
+    band: PaceBand
+    sections: tuple[SectionTiming, ...]
+    minutes: tuple[MinutePace, ...]
+    longest_by_units: tuple[LongSentence, ...]
+    longest_by_ms: tuple[LongSentence, ...]
+    speaker_pace: float
+    delivery: tuple[DeliveryEstimate, ...]  # slow, normal (the speaker's pace), brisk
+    target: TargetFit | None = None
+    has_plan: bool = False
+    placeholders: tuple[Placeholder, ...] = ()
+    unknown_markers: tuple[UnknownMarker, ...] = ()
+    applause_count: int | None = None
+    applause_ms: int | None = None
+    planned_pauses: tuple[PauseCount, ...] = field(default=())
+
+    @property
+    def unit(self) -> str:
+        return "words" if self.language is Language.EN else "字"
+
+    @property
+    def pace_unit(self) -> str:
+        return "wpm" if self.language is Language.EN else "字/分"
+
+    @property
+    def speaker_estimate(self) -> DeliveryEstimate:
+        return next(d for d in self.delivery if d.label == "normal")
+
+
+def count_units(text: str, language: Language) -> int:
+    """字 for Chinese (CJK characters and digits; punctuation and Latin letters take no 字 slot), words for English."""
+    if language is Language.EN:
+        return len(_EN_WORD.findall(text))
+    return len(_ZH_UNIT.findall(text))
+
+
+def pace_per_minute(units: float, ms: int) -> float | None:
+    return units * MINUTE_MS / ms if ms > 0 else None
+
+
+def timeline_from_plan(plan: Plan) -> Timeline:
+    """The plan's estimate laid out as a timeline: each sentence for its ``est_ms``, then its planned pauses.
+
+    This is what ``lectern report SCRIPT --estimate`` reports on, so the estimate and a real build share one report.
+    """
+    speech = plan.speech
+    t = 0
+    sections = []
+    for section in speech.sections:
+        start = t
+        timed = []
+        for sentence in section.sentences:
+            end = t + max(0, sentence.est_ms)
+            timed.append(TimedSentence(sentence.text, t, end, breath_groups=sentence.breath_groups))
+            t = end + sentence.pause_after_ms
+        sections.append(
+            TimedSection(section.index, section.level, section.marker, section.title, start, t, tuple(timed))
+        )
+    return Timeline(
+        audio="",
+        duration_ms=t,
+        engine=ESTIMATE_ENGINE,
+        voice="",
+        sections=tuple(sections),
+        title=speech.title,
+        speaker=dict(speech.meta).get("speaker"),
+        language=speech.language,
+        meta=speech.meta,
+    )
+
+
+def build_report(
+    timeline: Timeline,
+    plan: Plan | None = None,
+    *,
+    pace: float | None = None,
+    target_ms: int | None = None,
+    band: PaceBand | None = None,
+) -> Report:
+    """Compute every figure of the report. ``pace`` is the speaker's own (字/分 or wpm); ``target_ms`` the slot."""
+    language = timeline.language
+    band = band or PaceBand.for_language(language)
+    speaker_pace = float(pace) if pace and pace > 0 else DEFAULT_PACE[language]
+    total_ms = max(0, timeline.duration_ms)
+
+    spans = _section_spans(timeline.sections, total_ms)
+    plan_sections = {s.index: s for s in plan.speech.sections} if plan else {}
+    fallback_groups = _plan_breath_groups(timeline, plan)
+
+    section_rows = []
+    all_sentences: list[tuple[TimedSentence, TimedSection]] = []
+    for section, (start, end) in zip(timeline.sections, spans):
+        duration = end - start
+        speaking = sum(_span(s) for s in section.sentences)
+        units = sum(count_units(s.text, language) for s in section.sentences)
+        pace_speaking = pace_per_minute(units, speaking)
+        pace_overall = pace_per_minute(units, duration)
+        planned = plan_sections.get(section.index)
+        section_rows.append(
+            SectionTiming(
+                index=section.index,
+                level=section.level,
+                marker=section.marker,
+                title=section.title,
+                start_ms=start,
+                duration_ms=duration,
+                speaking_ms=speaking,
+                pause_ms=duration - speaking,
+                share=duration / total_ms if total_ms else 0.0,
+                units=units,
+                sentences=len(section.sentences),
+                paragraphs=len(planned.paragraphs) if planned is not None else None,
+                pace_speaking=pace_speaking,
+                pace_overall=pace_overall,
+                flag=band.flag(pace_speaking if band.basis == "speaking" else pace_overall),
+                speaker_ms=round(units * MINUTE_MS / speaker_pace) + (duration - speaking),
+            )
+        )
+        all_sentences.extend((s, section) for s in section.sentences)
+
+    speaking_ms = sum(_span(s) for s, _ in all_sentences)
+    pause_ms = total_ms - speaking_ms
+    units = sum(row.units for row in section_rows)
+    pace_speaking = pace_per_minute(units, speaking_ms)
+    pace_overall = pace_per_minute(units, total_ms)
+
+    long_rows = [
+        LongSentence(
+            number=i + 1,
+            section_index=section.index,
+            section_title=section.title,
+            text=sentence.text,
+            units=count_units(sentence.text, language),
+            duration_ms=_span(sentence),
+            breath_groups=sentence.breath_groups
+            or fallback_groups.get(i)
+            or _breath_groups(sentence.text, language),
+        )
+        for i, (sentence, section) in enumerate(all_sentences)
+    ]
+    by_units = sorted(long_rows, key=lambda r: (-r.units, r.number))[:LONGEST_COUNT]
+    by_ms = sorted(long_rows, key=lambda r: (-r.duration_ms, r.number))[:LONGEST_COUNT]
+
+    spread = DELIVERY_SPREAD[language]
+    delivery = tuple(
+        DeliveryEstimate(label, p, round(units * MINUTE_MS / p), pause_ms)
+        for label, p in (("slow", speaker_pace - spread), ("normal", speaker_pace), ("brisk", speaker_pace + spread))
+        if p > 0
+    )
+    if not any(d.label == "normal" for d in delivery):  # pragma: no cover - speaker_pace > 0 always
+        raise AssertionError("the speaker's pace must be positive")
+
+    target = None
+    if target_ms is not None:
+        target = _target_fit(target_ms, total_ms, speaker_pace, delivery, section_rows)
+
+    applause_count = applause_ms = None
+    planned_pauses: tuple[PauseCount, ...] = ()
+    if plan is not None:
+        counts: dict[str, list[int]] = {}
+        for sentence in plan.speech.sentences:
+            for p in sentence.pauses:
+                c = counts.setdefault(str(p.kind), [0, 0])
+                c[0] += 1
+                c[1] += p.ms
+        order = [str(k) for k in PauseKind]
+        planned_pauses = tuple(
+            PauseCount(kind, c[0], c[1]) for kind, c in sorted(counts.items(), key=lambda kv: order.index(kv[0]))
+        )
+        applause = counts.get(str(PauseKind.APPLAUSE), [0, 0])
+        applause_count, applause_ms = applause[0], applause[1]
+
+    return Report(
+        title=timeline.title,
+        speaker=timeline.speaker,
+        language=language,
+        estimated=timeline.engine == ESTIMATE_ENGINE,
+        engine=timeline.engine,
+        voice=timeline.voice,
+        total_ms=total_ms,
+        speaking_ms=speaking_ms,
+        pause_ms=pause_ms,
+        section_count=len(section_rows),
+        paragraph_count=sum(len(s.paragraphs) for s in plan.speech.sections) if plan else None,
+        sentence_count=len(all_sentences),
+        units=units,
+        pace_speaking=pace_speaking,
+        pace_overall=pace_overall,
+        flag=band.flag(pace_speaking if band.basis == "speaking" else pace_overall),
+        band=band,
+        sections=tuple(section_rows),
+        minutes=_minutes(all_sentences, total_ms, language),
+        longest_by_units=tuple(by_units),
+        longest_by_ms=tuple(by_ms),
+        speaker_pace=speaker_pace,
+        delivery=delivery,
+        target=target,
+        has_plan=plan is not None,
+        placeholders=plan.script.placeholders if plan else (),
+        unknown_markers=plan.speech.unknown_markers if plan else (),
+        applause_count=applause_count,
+        applause_ms=applause_ms,
+        planned_pauses=planned_pauses,
+    )
+
+
+def _span(sentence: TimedSentence) -> int:
+    return max(0, sentence.end_ms - sentence.start_ms)
+
+
+def _section_spans(sections: tuple[TimedSection, ...], total_ms: int) -> list[tuple[int, int]]:
+    """Tile [0, total) by section starts; starts are clamped into order so a damaged timeline cannot go backwards."""
+    starts = []
+    previous = 0
+    for i, section in enumerate(sections):
+        start = 0 if i == 0 else min(max(section.start_ms, previous), total_ms)
+        starts.append(start)
+        previous = start
+    ends = starts[1:] + [total_ms]
+    return list(zip(starts, ends))
+
+
+def _minutes(
+    sentences: list[tuple[TimedSentence, TimedSection]], total_ms: int, language: Language
+) -> tuple[MinutePace, ...]:
+    if total_ms <= 0:
+        return ()
+    edges = list(range(0, total_ms, MINUTE_MS)) + [total_ms]
+    # A last stretch under half a minute gives a noisy pace: fold it into the minute before.
+    if len(edges) > 2 and edges[-1] - edges[-2] < MINUTE_MS // 2:
+        del edges[-2]
+    stretches = []
+    for start, end in zip(edges, edges[1:]):
+        units = 0.0
+        for sentence, _ in sentences:
+            span = _span(sentence)
+            if span == 0:
+                continue
+            overlap = min(end, sentence.end_ms) - max(start, sentence.start_ms)
+            if overlap > 0:
+                units += count_units(sentence.text, language) * overlap / span
+        stretches.append(MinutePace(start, end, units, units * MINUTE_MS / (end - start)))
+    return tuple(stretches)
+
+
+def _plan_breath_groups(timeline: Timeline, plan: Plan | None) -> dict[int, tuple[str, ...]]:
+    """The plan's breath groups by sentence number, when the timeline's sentences are the plan's (same texts)."""
+    if plan is None:
+        return {}
+    planned = plan.speech.sentences
+    timed = [s for sec in timeline.sections for s in sec.sentences]
+    if len(planned) != len(timed) or any(p.text != t.text for p, t in zip(planned, timed)):
+        return {}
+    return {i: p.breath_groups for i, p in enumerate(planned) if p.breath_groups}
+
+
+def _breath_groups(text: str, language: Language) -> tuple[str, ...]:
+    """Where to breathe when the plan gave no breath groups: at commas, pieces joined up to a breath's length.
+
+    Only punctuation is used here (no word segmentation), so a long clause without a comma stays one group; the
+    plan's jieba-based breath groups are preferred whenever they exist.
+    """
+    limit = BREATH_GROUP_UNITS[language]
+    groups: list[str] = []
+    for piece in (p for p in _BREATH_BREAK.split(text) if p):
+        if groups and count_units(groups[-1] + piece, language) <= limit:
+            groups[-1] += piece
+        else:
+            groups.append(piece)
+    return tuple(g.strip() for g in groups if g.strip())
+
+
+def _target_fit(
+    target_ms: int,
+    total_ms: int,
+    speaker_pace: float,
+    delivery: tuple[DeliveryEstimate, ...],
+    sections: list[SectionTiming],
+) -> TargetFit:
+    normal = next(d for d in delivery if d.label == "normal")
+    speaker_ms = normal.total_ms
+    over = speaker_ms - target_ms
+    # Cutting text shortens only the speaking part, so the 字 to cut are the overrun at the speaker's pace (never
+    # more than there is: when the pauses alone overrun, whole passages and their pauses must go).
+    units = sum(s.units for s in sections)
+    to_cut = min(math.ceil(over * speaker_pace / MINUTE_MS), units) if over > 0 else 0
+    spare = math.floor(-over * speaker_pace / MINUTE_MS) if over < 0 else 0
+    spoken = [s for s in sections if s.units > 0]
+    candidates = tuple(s.index for s in sorted(spoken, key=lambda s: (-s.speaker_ms, s.index))[:CANDIDATE_COUNT])
+    return TargetFit(
+        target_ms=target_ms,
+        pause_ms=normal.pause_ms,
+        speaker_ms=speaker_ms,
+        speaker_over_ms=over,
+        measured_ms=total_ms,
+        measured_over_ms=total_ms - target_ms,
+        units_to_cut=to_cut,
+        units_spare=spare,
+        candidates=candidates,
+    )
