@@ -1,0 +1,436 @@
+// lectern rehearsal page. Inlined into index.html by lectern.writers.page; works from file:// with no network.
+// Every piece of script text reaches the page through textContent, never parsed as HTML: a downloaded speech may
+// contain markup, and it must only ever be shown as text.
+(function () {
+  "use strict";
+
+  var data = JSON.parse(document.getElementById("lectern-data").textContent);
+  var L = data.labels;
+  var audio = document.getElementById("audio");
+  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  // Flat lists in speaking order; every time is integer ms from the measured audio.
+  var sentences = []; // {start, end, el, section}
+  var sections = []; // {start, end, el, tocEl}
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function clock(ms) {
+    var s = Math.max(0, Math.floor(ms / 1000));
+    var h = Math.floor(s / 3600);
+    var m = Math.floor((s % 3600) / 60);
+    var sec = String(s % 60).padStart(2, "0");
+    return h ? h + ":" + String(m).padStart(2, "0") + ":" + sec : m + ":" + sec;
+  }
+
+  function sectionName(sec) {
+    return ((sec.marker || "") + (sec.title || "")).trim() || "#" + (sec.index + 1);
+  }
+
+  // --- building the page -------------------------------------------------------------------------------------
+
+  function buildHeader() {
+    var title = data.title || "";
+    document.getElementById("title").textContent = title;
+    var bits = [];
+    if (data.speaker) bits.push(data.speaker);
+    (data.meta || []).forEach(function (kv) {
+      if (kv[1] && kv[1] !== data.speaker) bits.push(kv[1]);
+    });
+    document.getElementById("meta").textContent = bits.join(" · ");
+  }
+
+  function buildScript() {
+    var article = document.getElementById("script");
+    var toc = document.getElementById("toc-list");
+    data.sections.forEach(function (sec, si) {
+      var box = el("section", "sec level-" + Math.min(sec.level, 3));
+      box.id = "sec-" + si;
+      var head = el(sec.level >= 2 ? "h3" : "h2", "sec-head");
+      head.appendChild(el("span", "sec-name", sectionName(sec)));
+      head.appendChild(el("span", "sec-time", clock(sec.start_ms) + " · " + clock(sec.end_ms - sec.start_ms)));
+      head.addEventListener("click", function () { jumpToSection(si, true); });
+      box.appendChild(head);
+
+      var breaks = sec.breaks || [];
+      var para = el("p", "para");
+      sec.sentences.forEach(function (s, j) {
+        if (j > 0 && breaks.indexOf(j) >= 0) {
+          box.appendChild(para);
+          para = el("p", "para");
+        }
+        var span = el("span", "s");
+        span.dataset.i = String(sentences.length);
+        (s.parts || [["", s.text]]).forEach(function (part) {
+          if (part[0]) {
+            var mark = el("mark", part[0], part[1]);
+            if (part[0] === "unk") mark.title = L.unknown_markers;
+            span.appendChild(mark);
+          } else {
+            span.appendChild(document.createTextNode(part[1]));
+          }
+        });
+        if (s.spoken) span.title = L.read_as + ": " + s.spoken;
+        para.appendChild(span);
+        (s.pauses || []).forEach(function (p) {
+          var sym = p[0] === "applause" ? "👏" : p[0] === "breath" ? "ˇ" : "‖";
+          var chip = el("span", "pz pz-" + p[0], sym);
+          chip.title = (L[p[0]] || p[0]) + " " + (p[1] / 1000).toFixed(1) + " " + L.seconds;
+          chip.setAttribute("aria-label", chip.title);
+          para.appendChild(chip);
+        });
+        para.appendChild(document.createTextNode(data.lang === "en" ? " " : ""));
+        sentences.push({ start: s.start_ms, end: s.end_ms, el: span, section: si });
+      });
+      box.appendChild(para);
+      article.appendChild(box);
+
+      var li = el("li", "lvl-" + Math.min(sec.level, 3));
+      var a = el("a", "", sectionName(sec));
+      a.href = "#sec-" + si;
+      a.addEventListener("click", function (e) { e.preventDefault(); jumpToSection(si, true); });
+      li.appendChild(a);
+      li.appendChild(el("span", "toc-time", clock(sec.start_ms)));
+      li.appendChild(el("span", "toc-dur", clock(sec.end_ms - sec.start_ms)));
+      toc.appendChild(li);
+      sections.push({ start: sec.start_ms, end: sec.end_ms, el: box, tocEl: li });
+    });
+    article.addEventListener("click", function (e) {
+      var target = e.target.closest ? e.target.closest(".s") : null;
+      if (target) playFrom(sentences[Number(target.dataset.i)].start);
+    });
+  }
+
+  function buildSummary() {
+    var sum = data.summary;
+    var box = document.getElementById("summary");
+    box.appendChild(el("h2", "", L.summary));
+    var dl = el("dl", "figures");
+    function figure(label, value) {
+      if (value === null || value === undefined || value === "") return;
+      var div = el("div");
+      div.appendChild(el("dt", "", label));
+      div.appendChild(el("dd", "", value));
+      dl.appendChild(div);
+    }
+    figure(L.total, clock(sum.total_ms));
+    figure(L.speaking, clock(sum.speaking_ms));
+    figure(L.pause, clock(sum.pause_ms));
+    if (typeof sum.pace === "number") figure(L.pace, Math.round(sum.pace) + " " + sum.pace_unit);
+    if (typeof sum.target_ms === "number") figure(L.target, clock(sum.target_ms));
+    box.appendChild(dl);
+    (sum.notes || []).forEach(function (note) { box.appendChild(el("p", "note", note)); });
+
+    // The chart: one bar per section, as long as the section, so the speaker sees where the time goes.
+    var longest = Math.max.apply(null, data.sections.map(function (s) { return s.end_ms - s.start_ms; }).concat([1]));
+    var chart = el("div", "chart");
+    chart.setAttribute("role", "list");
+    chart.setAttribute("aria-label", L.chart);
+    data.sections.forEach(function (sec, si) {
+      var dur = sec.end_ms - sec.start_ms;
+      var info = (sum.sections || {})[String(sec.index)] || {};
+      var row = el("div", "bar-row" + (info.flag ? " " + info.flag : ""));
+      row.setAttribute("role", "listitem");
+      row.appendChild(el("span", "bar-name", sectionName(sec)));
+      var track = el("span", "bar-track");
+      var bar = el("span", "bar");
+      bar.style.width = (100 * dur / longest).toFixed(1) + "%";
+      track.appendChild(bar);
+      row.appendChild(track);
+      var text = clock(dur);
+      if (typeof info.pace === "number") text += " · " + Math.round(info.pace) + " " + sum.pace_unit;
+      if (info.flag) text += " · " + (L[info.flag] || info.flag);
+      row.appendChild(el("span", "bar-value", text));
+      row.addEventListener("click", function () { jumpToSection(si, true); });
+      chart.appendChild(row);
+    });
+    box.appendChild(chart);
+  }
+
+  function buildNotices() {
+    var box = document.getElementById("notices");
+    function list(label, items, kind) {
+      if (!items || !items.length) return;
+      var p = el("p", "notice");
+      p.appendChild(el("span", "notice-label", label + ": "));
+      items.forEach(function (item, k) {
+        if (k) p.appendChild(document.createTextNode(" "));
+        p.appendChild(el("mark", kind, item[0]));
+        p.appendChild(document.createTextNode("×" + item[1]));
+      });
+      box.appendChild(p);
+    }
+    list(L.placeholders, data.placeholders, "ph");
+    list(L.unknown_markers, data.unknown_markers, "unk");
+  }
+
+  // --- where we are ------------------------------------------------------------------------------------------
+
+  function nowMs() {
+    return Math.round(audio.currentTime * 1000);
+  }
+
+  // The last item whose start is ≤ t: the sentence whose [start, next start) contains t; -1 before the first.
+  function indexAt(list, t) {
+    var lo = 0, hi = list.length - 1, found = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (list[mid].start <= t) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+    }
+    return found;
+  }
+
+  function sectionEnd(si) {
+    return si + 1 < sections.length ? sections[si + 1].start : Math.max(data.duration_ms, sections[si].end);
+  }
+
+  var current = -1;
+  var follow = true;
+
+  function highlight(i) {
+    if (i === current) return;
+    if (current >= 0) sentences[current].el.classList.remove("now");
+    var oldSec = current >= 0 ? sentences[current].section : -1;
+    current = i;
+    if (i < 0) return;
+    var s = sentences[i];
+    s.el.classList.add("now");
+    if (s.section !== oldSec) {
+      sections.forEach(function (sec, k) { sec.tocEl.classList.toggle("now", k === s.section); });
+    }
+    if (follow) keepInView(s.el);
+  }
+
+  function keepInView(node) {
+    var rect = node.getBoundingClientRect();
+    var bottom = window.innerHeight - document.getElementById("player").offsetHeight;
+    var prompter = document.body.classList.contains("prompter");
+    if (prompter || rect.top < 0 || rect.bottom > bottom) {
+      node.scrollIntoView({ block: "center", behavior: reduceMotion ? "auto" : "smooth" });
+    }
+  }
+
+  // --- practice modes ----------------------------------------------------------------------------------------
+
+  var loopSection = -1;
+  var echo = false;
+  var echoArmed = -1; // the sentence heard from before its end: echo pauses when it ends
+  var echoTimer = null;
+
+  function cancelEcho() {
+    if (echoTimer !== null) { clearTimeout(echoTimer); echoTimer = null; }
+    document.getElementById("echo-turn").hidden = true;
+    document.body.classList.remove("echo-wait");
+  }
+
+  function echoPause(i) {
+    var s = sentences[i];
+    var wait = (s.end - s.start) / (audio.playbackRate || 1);
+    audio.pause();
+    var turn = document.getElementById("echo-turn");
+    turn.textContent = L.echo_turn + " " + (wait / 1000).toFixed(1) + " " + L.seconds;
+    turn.hidden = false;
+    document.body.classList.add("echo-wait");
+    echoTimer = setTimeout(function () {
+      echoTimer = null;
+      cancelEcho();
+      audio.play();
+    }, wait);
+  }
+
+  function tick() {
+    var t = nowMs();
+    if (loopSection >= 0 && !audio.paused && t >= sectionEnd(loopSection)) {
+      seek(sections[loopSection].start);
+      return;
+    }
+    var i = indexAt(sentences, t);
+    highlight(i);
+    if (echo && !audio.paused && i >= 0) {
+      var s = sentences[i];
+      if (t < s.end) {
+        echoArmed = i;
+      } else if (echoArmed === i) {
+        echoArmed = -1;
+        echoPause(i);
+      }
+    }
+    document.getElementById("clock").textContent = clock(t) + " / " + clock(data.duration_ms);
+    var bar = document.getElementById("seek");
+    if (!seekDragging) bar.value = String(t);
+  }
+
+  var frame = 0;
+  function loop() {
+    frame = 0;
+    tick();
+    if (!audio.paused) frame = requestAnimationFrame(loop);
+  }
+
+  // --- actions -----------------------------------------------------------------------------------------------
+
+  function seek(ms) {
+    cancelEcho();
+    echoArmed = -1;
+    audio.currentTime = Math.max(0, ms) / 1000;
+    follow = true;
+    tick();
+  }
+
+  function playFrom(ms) {
+    if (loopSection >= 0) setLoop(Math.max(0, indexAt(sections, ms)));
+    seek(ms);
+    audio.play();
+  }
+
+  function jumpToSection(si, play) {
+    si = Math.max(0, Math.min(sections.length - 1, si));
+    if (loopSection >= 0) setLoop(si);
+    if (play) playFrom(sections[si].start); else seek(sections[si].start);
+  }
+
+  function stepSentence(delta) {
+    if (!sentences.length) return;
+    var i = indexAt(sentences, nowMs());
+    var target = Math.max(0, Math.min(sentences.length - 1, i < 0 ? 0 : i + delta));
+    if (loopSection >= 0) setLoop(sentences[target].section);
+    seek(sentences[target].start);
+  }
+
+  function stepSection(delta) {
+    if (!sections.length) return;
+    var si = indexAt(sections, nowMs());
+    jumpToSection(si < 0 ? 0 : si + delta, false);
+  }
+
+  function togglePlay() {
+    if (audio.paused) {
+      cancelEcho();
+      audio.play();
+    } else {
+      audio.pause();
+    }
+  }
+
+  function setLoop(si) {
+    loopSection = si;
+    sections.forEach(function (sec, k) { sec.el.classList.toggle("looping", k === si); });
+    var button = document.getElementById("loop");
+    button.setAttribute("aria-pressed", String(si >= 0));
+    return si;
+  }
+
+  function toggleLoop() {
+    if (loopSection >= 0) { setLoop(-1); return; }
+    if (!sections.length) return;
+    setLoop(Math.max(0, indexAt(sections, nowMs())));
+  }
+
+  function toggleEcho() {
+    echo = !echo;
+    echoArmed = -1;
+    document.getElementById("echo").setAttribute("aria-pressed", String(echo));
+    if (!echo && echoTimer !== null) { cancelEcho(); audio.play(); }
+  }
+
+  function togglePrompter() {
+    var on = document.body.classList.toggle("prompter");
+    document.getElementById("prompter").setAttribute("aria-pressed", String(on));
+    if (current >= 0) keepInView(sentences[current].el);
+  }
+
+  // --- wiring ------------------------------------------------------------------------------------------------
+
+  var seekDragging = false;
+
+  function wire() {
+    audio.src = data.audio;
+    var play = document.getElementById("play");
+    play.textContent = L.play;
+    play.addEventListener("click", togglePlay);
+    document.getElementById("loop").textContent = L.loop;
+    document.getElementById("loop").addEventListener("click", toggleLoop);
+    document.getElementById("echo").textContent = L.echo;
+    document.getElementById("echo").addEventListener("click", toggleEcho);
+    document.getElementById("prompter").textContent = L.prompter;
+    document.getElementById("prompter").addEventListener("click", togglePrompter);
+    document.getElementById("toc-label").textContent = L.contents;
+    document.getElementById("keys").textContent = L.keys;
+    document.getElementById("speed-label").textContent = L.speed + " ";
+
+    var speed = document.getElementById("speed");
+    var speedValue = document.getElementById("speed-value");
+    speed.addEventListener("input", function () {
+      var rate = Math.min(1.5, Math.max(0.75, Number(speed.value) || 1));
+      audio.playbackRate = rate;
+      audio.defaultPlaybackRate = rate;
+      speedValue.textContent = rate.toFixed(2) + "×";
+    });
+
+    var bar = document.getElementById("seek");
+    bar.max = String(data.duration_ms);
+    bar.addEventListener("input", function () { seekDragging = true; });
+    bar.addEventListener("change", function () { seekDragging = false; seek(Number(bar.value)); });
+
+    audio.addEventListener("play", function () {
+      play.textContent = L.pause_button;
+      play.setAttribute("aria-pressed", "true");
+      if (!frame) frame = requestAnimationFrame(loop);
+    });
+    audio.addEventListener("pause", function () {
+      play.textContent = L.play;
+      play.setAttribute("aria-pressed", "false");
+      tick();
+    });
+    // timeupdate keeps the highlight right when animation frames are throttled (a background tab).
+    audio.addEventListener("timeupdate", tick);
+    audio.addEventListener("seeked", tick);
+    audio.addEventListener("ended", function () {
+      if (loopSection >= 0) playFrom(sections[loopSection].start);
+    });
+
+    // A user scrolling by hand stops the page from pulling the view back until the next navigation.
+    window.addEventListener("wheel", function () { follow = false; }, { passive: true });
+    window.addEventListener("touchmove", function () { follow = false; }, { passive: true });
+
+    document.addEventListener("keydown", function (e) {
+      if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+      var tag = e.target && e.target.tagName;
+      if (tag === "TEXTAREA" || tag === "SELECT" || (tag === "INPUT" && e.target.type !== "range")) return;
+      var handled = true;
+      switch (e.key) {
+        case " ": case "Spacebar": togglePlay(); break;
+        case "ArrowLeft": stepSentence(-1); break;
+        case "ArrowRight": stepSentence(1); break;
+        case "ArrowUp": stepSection(-1); break;
+        case "ArrowDown": stepSection(1); break;
+        case "l": case "L": toggleLoop(); break;
+        default: handled = false;
+      }
+      if (handled) e.preventDefault();
+    });
+  }
+
+  document.documentElement.lang = data.lang;
+  // On a phone the contents would push the script a screen down: fold it.
+  if (window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
+    document.querySelector("#toc details").open = false;
+  }
+  buildHeader();
+  buildSummary();
+  buildNotices();
+  buildScript();
+  wire();
+  tick();
+  // For tests and for anyone scripting the page: the sentence spans' times, read-only.
+  window.lectern = {
+    sentences: sentences.map(function (s) { return { start_ms: s.start, end_ms: s.end }; }),
+    sections: sections.map(function (s) { return { start_ms: s.start, end_ms: s.end }; }),
+    current: function () { return current; },
+  };
+})();

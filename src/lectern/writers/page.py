@@ -1,0 +1,357 @@
+"""The rehearsal page: one self-contained ``index.html`` to play, navigate and follow the speech.
+
+Everything the page needs is inside the file (CSS and JS inlined from ``lectern/data/page.{css,js}``) except the
+audio, which is referenced relatively, so the output folder can be copied to a phone or opened from disk (file://)
+with no network.
+
+Script text is never written into the HTML. It goes into one ``<script type="application/json">`` block and the JS
+puts it on the page with ``textContent``: a downloaded script may contain ``<script>`` or ``"><img onerror=…>``
+(scraped pages do), and this way it can only ever be shown as text. The JSON is made safe for a script block by
+escaping every ``<``, ``>`` and ``&`` as ``\\u003c``/``\\u003e``/``\\u0026``: the HTML parser then never sees a
+``</script`` (which would end the block) or a ``<!--`` (which switches it into the "double-escaped" state).
+
+Times come only from the Timeline (measured audio). The Plan adds what the page shows but the audio does not carry:
+the sentence as written (placeholders unfilled), the speaker's pacing marks, placeholders and unknown markers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import re
+from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
+from typing import Any
+from urllib.parse import quote
+
+from lectern.model import Language, PauseKind, Plan, Section, Sentence, TimedSection, Timeline
+
+# Pauses the page shows as a small symbol after the sentence. Sentence, paragraph and section pauses are already
+# visible in the layout (line and block breaks); these are the ones the speaker wrote or must wait for.
+_SHOWN_PAUSES = (PauseKind.MARKER, PauseKind.APPLAUSE, PauseKind.BREATH)
+
+_LABELS: dict[Language, dict[str, str]] = {
+    Language.ZH: {
+        "contents": "目录",
+        "summary": "时长",
+        "total": "总时长",
+        "speaking": "讲话",
+        "pause": "停顿",
+        "pace": "语速",
+        "target": "目标",
+        "play": "播放",
+        "pause_button": "暂停",
+        "speed": "语速",
+        "loop": "循环本节",
+        "echo": "跟读",
+        "prompter": "提词",
+        "echo_turn": "请跟读…",
+        "placeholders": "待填写",
+        "unknown_markers": "未识别标记（不朗读）",
+        "read_as": "读作",
+        "keys": "空格 播放/暂停 · ←/→ 上/下一句 · ↑/↓ 上/下一节 · L 循环本节",
+        "sections": "节",
+        "fast": "偏快",
+        "slow": "偏慢",
+        "marker": "停顿",
+        "applause": "掌声",
+        "breath": "换气",
+        "seconds": "秒",
+        "chart": "各节时长",
+    },
+    Language.EN: {
+        "contents": "Contents",
+        "summary": "Timing",
+        "total": "Total",
+        "speaking": "Speaking",
+        "pause": "Pauses",
+        "pace": "Pace",
+        "target": "Target",
+        "play": "Play",
+        "pause_button": "Pause",
+        "speed": "Speed",
+        "loop": "Loop section",
+        "echo": "Echo",
+        "prompter": "Prompter",
+        "echo_turn": "Your turn…",
+        "placeholders": "To fill in",
+        "unknown_markers": "Unknown markers (not spoken)",
+        "read_as": "Read as",
+        "keys": "Space play/pause · ←/→ sentence · ↑/↓ section · L loop section",
+        "sections": "sections",
+        "fast": "fast",
+        "slow": "slow",
+        "marker": "pause",
+        "applause": "applause",
+        "breath": "breath",
+        "seconds": "s",
+        "chart": "Section lengths",
+    },
+}
+
+Report = Mapping[str, Any] | str | None
+
+
+def render_page(timeline: Timeline, plan: Plan | None = None, report: Report | object = None) -> str:
+    """The whole ``index.html`` as a string.
+
+    ``report`` keeps the coupling to the timing report small. It may be:
+    - a pre-rendered HTML fragment (``str``) from lectern's own report writer, inlined as is; that writer escapes
+      the script text it contains, since this page cannot tell its markup from text;
+    - a mapping (or a dataclass, turned into one) with any of ``total_ms``, ``speaking_ms``/``speech_ms``,
+      ``pause_ms``, ``target_ms``, ``pace``, ``pace_unit``, ``notes`` and ``sections`` (a list of mappings with
+      ``index`` and ``pace``/``flag``); unknown keys are ignored and missing ones are taken from the timeline;
+    - None: the summary and chart are drawn from the timeline alone.
+    """
+    labels = _LABELS.get(timeline.language, _LABELS[Language.ZH])
+    fragment = report if isinstance(report, str) else None
+    summary = _summary(timeline, None if isinstance(report, str) else report)
+    data = {
+        "lang": str(timeline.language),
+        "labels": labels,
+        "title": timeline.title,
+        "speaker": timeline.speaker,
+        "meta": [list(kv) for kv in timeline.meta],
+        "audio": quote(timeline.audio),
+        "duration_ms": timeline.duration_ms,
+        "engine": timeline.engine,
+        "voice": timeline.voice,
+        "sections": _sections(timeline, plan),
+        "placeholders": [[p.text, p.count] for p in plan.script.placeholders] if plan else [],
+        "unknown_markers": [[m.text, m.count] for m in plan.speech.unknown_markers] if plan else [],
+        "summary": summary,
+    }
+    title = timeline.title or ("Rehearsal" if timeline.language == Language.EN else "排练")
+    report_html = f'<section id="report-fragment">{fragment}</section>' if fragment else ""
+    return _TEMPLATE.format(
+        lang=html.escape(str(timeline.language)),
+        title=html.escape(title),
+        css=_asset("page.css"),
+        js=_asset("page.js"),
+        data=script_json(data),
+        report=report_html,
+    )
+
+
+def script_json(value: object) -> str:
+    """JSON that can sit inside ``<script type="application/json">`` whatever strings it holds.
+
+    Escaping ``<``, ``>`` and ``&`` as ``\\u003c``… keeps ``</script`` and ``<!--`` out of the block; JSON.parse
+    reads the escapes back to the same characters.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _sections(timeline: Timeline, plan: Plan | None) -> list[dict[str, Any]]:
+    planned = plan.speech.sections if plan else ()
+    marks = _mark_pattern(plan)
+    out = []
+    for i, timed in enumerate(timeline.sections):
+        source = _planned_section(timed, planned[i] if i < len(planned) else None)
+        sentences = []
+        for j, ts in enumerate(timed.sentences):
+            written = source.sentences[j] if source else None
+            sentences.append(_sentence(ts.text, ts.start_ms, ts.end_ms, written, marks))
+        # Paragraph breaks from the plan: the index of each paragraph's first sentence after the first.
+        breaks: list[int] = []
+        if source:
+            n = 0
+            for para in source.paragraphs[:-1]:
+                n += len(para.sentences)
+                breaks.append(n)
+        out.append(
+            {
+                "index": timed.index,
+                "level": timed.level,
+                "marker": timed.marker,
+                "title": timed.title,
+                "start_ms": timed.start_ms,
+                "end_ms": timed.end_ms,
+                "breaks": breaks,
+                "sentences": sentences,
+            }
+        )
+    return out
+
+
+def _planned_section(timed: TimedSection, planned: Section | None) -> Section | None:
+    """The plan's section for a timed one, only when they clearly match (same sentence count).
+
+    A mismatch (e.g. a build that added or merged sentences) falls back to the spoken text rather than pairing a
+    sentence's times with another sentence's words.
+    """
+    if planned is None or len(planned.sentences) != len(timed.sentences):
+        return None
+    return planned
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Marks:
+    """What to highlight in a sentence: each placeholder (``ph``) and unknown marker (``unk``) the text steps found."""
+
+    pattern: re.Pattern[str]
+    kinds: Mapping[str, str]
+
+
+def _mark_pattern(plan: Plan | None) -> _Marks | None:
+    if plan is None:
+        return None
+    kinds = {p.text: "ph" for p in plan.script.placeholders if p.text}
+    kinds.update({m.text: "unk" for m in plan.speech.unknown_markers if m.text})
+    if not kinds:
+        return None
+    # Longest first, so "XXX" is one mark rather than "XX" + "X".
+    alternation = "|".join(re.escape(t) for t in sorted(kinds, key=len, reverse=True))
+    return _Marks(re.compile(alternation), kinds)
+
+
+def _sentence(
+    spoken: str, start_ms: int, end_ms: int, planned: Sentence | None, marks: _Marks | None
+) -> dict[str, Any]:
+    shown = planned.written if planned and planned.written else spoken
+    entry: dict[str, Any] = {"start_ms": start_ms, "end_ms": end_ms, "text": shown}
+    parts = _parts(shown, marks)
+    if len(parts) > 1 or (parts and parts[0][0]):
+        entry["parts"] = parts
+    if shown != spoken:
+        entry["spoken"] = spoken
+    if planned:
+        pauses = [[str(p.kind), p.ms] for p in planned.pauses if p.kind in _SHOWN_PAUSES]
+        if pauses:
+            entry["pauses"] = pauses
+    return entry
+
+
+def _parts(text: str, marks: _Marks | None) -> list[list[str]]:
+    """The text cut into ``[kind, text]`` runs, kind ``"ph"`` (placeholder), ``"unk"`` (unknown marker) or ``""``.
+
+    Runs rather than character offsets, because Python counts code points and JS counts UTF-16 units.
+    """
+    if marks is None:
+        return [["", text]]
+    parts: list[list[str]] = []
+    pos = 0
+    for m in marks.pattern.finditer(text):
+        if m.start() > pos:
+            parts.append(["", text[pos : m.start()]])
+        parts.append([marks.kinds[m.group()], m.group()])
+        pos = m.end()
+    if pos < len(text):
+        parts.append(["", text[pos:]])
+    return parts
+
+
+def _summary(timeline: Timeline, report: Mapping[str, Any] | object | None) -> dict[str, Any]:
+    """Summary numbers for the page: measured from the timeline, overridden by the report's where it has them."""
+    speaking = sum(s.end_ms - s.start_ms for sec in timeline.sections for s in sec.sentences)
+    summary: dict[str, Any] = {
+        "total_ms": timeline.duration_ms,
+        "speaking_ms": speaking,
+        "pause_ms": max(0, timeline.duration_ms - speaking),
+        "target_ms": None,
+        "pace": None,
+        "pace_unit": "字/分" if timeline.language == Language.ZH else "wpm",
+        "notes": [],
+        "sections": {},
+    }
+    given = _as_mapping(report)
+    if not given:
+        return summary
+    for key, aliases in (
+        ("total_ms", ("total_ms",)),
+        ("speaking_ms", ("speaking_ms", "speech_ms")),
+        ("pause_ms", ("pause_ms",)),
+        ("target_ms", ("target_ms",)),
+        ("pace", ("pace",)),
+        ("pace_unit", ("pace_unit",)),
+    ):
+        for alias in aliases:
+            value = given.get(alias)
+            if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+                summary[key] = value
+                break
+    notes = given.get("notes")
+    if isinstance(notes, (list, tuple)):
+        summary["notes"] = [str(n) for n in notes]
+    sections = given.get("sections")
+    if isinstance(sections, (list, tuple)):
+        for i, sec in enumerate(sections):
+            sec = _as_mapping(sec)
+            if not sec:
+                continue
+            index = sec.get("index", i)
+            pace = sec.get("pace")
+            flag = sec.get("flag")
+            summary["sections"][str(index)] = {
+                "pace": pace if isinstance(pace, (int, float)) and not isinstance(pace, bool) else None,
+                "flag": flag if flag in ("fast", "slow") else "",
+            }
+    return summary
+
+
+def _as_mapping(value: object) -> Mapping[str, Any] | None:
+    if isinstance(value, Mapping):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return None
+
+
+@cache
+def _asset(name: str) -> str:
+    return (files("lectern") / "data" / name).read_text(encoding="utf-8")
+
+
+# The skeleton holds only static markup; the JS fills in every piece of script text from the JSON block.
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="lectern">
+<link rel="icon" href="data:,">
+<title>{title}</title>
+<style>
+{css}
+</style>
+</head>
+<body>
+<header id="top">
+  <h1 id="title"></h1>
+  <p id="meta"></p>
+</header>
+<div id="layout">
+  <nav id="toc"><details open><summary id="toc-label"></summary><ol id="toc-list"></ol></details></nav>
+  <main>
+    <section id="summary"></section>
+    {report}
+    <section id="notices"></section>
+    <article id="script"></article>
+  </main>
+</div>
+<footer id="player">
+  <audio id="audio" preload="auto"></audio>
+  <div id="controls">
+    <button type="button" id="play" aria-pressed="false"></button>
+    <span id="clock">0:00</span>
+    <input type="range" id="seek" min="0" step="100" value="0">
+    <label id="speed-box"><span id="speed-label"></span>
+      <input type="range" id="speed" min="0.75" max="1.5" step="0.05" value="1">
+      <output id="speed-value">1.00×</output></label>
+    <button type="button" id="loop" aria-pressed="false"></button>
+    <button type="button" id="echo" aria-pressed="false"></button>
+    <button type="button" id="prompter" aria-pressed="false"></button>
+    <span id="echo-turn" hidden></span>
+  </div>
+  <p id="keys"></p>
+</footer>
+<script type="application/json" id="lectern-data">{data}</script>
+<script>
+{js}
+</script>
+</body>
+</html>
+"""
