@@ -11,7 +11,7 @@ Faults are set per test on :class:`Faults`; each is a number of requests it hits
 
 Use from a test module::
 
-    from fake_edge import edge_service  # the fixture: resets faults, points edge-tts at the fake, clears proxies
+    from tests.fake_edge import edge_service  # the fixture: resets faults, points edge-tts at the fake, clears proxies
 
     def test_x(edge_service):
         edge_service.faults.close_mid_stream = 1

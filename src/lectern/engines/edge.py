@@ -6,7 +6,7 @@ audio), a stalled WebSocket can hang past every aiohttp timeout, and handshakes 
 for clock skew (403). So every request is wrapped in an outer timeout, its decoded length is checked against the
 sentence boundary the service announced, and failures are retried with exponential backoff and jitter.
 
-The module is split the way edge-tts itself is: pure helpers first (tick conversion, text splitting, retry
+The module is split the way edge-tts itself is: pure helpers first (boundary events, text splitting, retry
 classification, the truncation check), tested offline; then :class:`EdgeEngine`, whose ``_request`` is the one place
 that talks to the service.
 
@@ -37,6 +37,7 @@ from lectern.engines.base import Rendering
 from lectern.errors import EngineError
 from lectern.ffmpeg import SAMPLE_WIDTH, decode_to_pcm
 from lectern.model import Boundary, Voice
+from lectern.timecode import ticks_to_ms
 
 # The service's only output format is audio-24khz-48kbitrate-mono-mp3; decoding at its own rate avoids a resample.
 SAMPLE_RATE = 24_000
@@ -67,17 +68,8 @@ _T = TypeVar("_T")
 # --- pure helpers -------------------------------------------------------------------------------------------------
 
 
-def ticks_to_ms(ticks: int) -> int:
-    """edge-tts reports offsets and durations in 100-ns ticks (10,000 per ms); lectern counts integer ms.
-
-    Truncates, as srt does, so a boundary never starts after the audio it describes. (This belongs in
-    :mod:`lectern.timecode` once that module exists; it lives here until then.)
-    """
-    return ticks // 10_000
-
-
 def boundary_from_event(event: dict[str, Any]) -> Boundary:
-    """One ``SentenceBoundary``/``WordBoundary`` chunk from ``Communicate.stream()`` as a lectern Boundary."""
+    """One ``SentenceBoundary``/``WordBoundary`` chunk from ``Communicate.stream()`` (100-ns ticks) as a Boundary."""
     offset, duration = int(event["offset"]), int(event["duration"])
     return Boundary(text=str(event["text"]), start_ms=ticks_to_ms(offset), end_ms=ticks_to_ms(offset + duration))
 
