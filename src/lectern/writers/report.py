@@ -1,0 +1,687 @@
+"""The timing report as Markdown, self-contained HTML, JSON and a rich table (issue 5).
+
+All four render the same :class:`lectern.report.Report`; nothing is computed here beyond formatting, so the files
+cannot disagree. The HTML has no script and loads nothing: inline CSS and inline SVG charts, every text escaped.
+
+``report.json`` keys (stable; add keys, never rename). Times are integer ms; paces are units per minute rounded to
+0.1 (字/分 for ``"zh"``, words/min for ``"en"``); ``null`` means "not known" (no plan, or nothing spoken):
+
+- ``schema``: ``"lectern.report/1"``; ``title``, ``speaker``, ``language`` (``"zh"``/``"en"``), ``basis``
+  (``"audio"`` or ``"estimate"``), ``engine``, ``voice``, ``unit`` (``"字"``/``"words"``), ``pace_unit``
+  (``"字/分"``/``"wpm"``).
+- ``total_ms``, ``speaking_ms`` (sum of sentence spans), ``pause_ms`` (total − speaking).
+- ``counts``: ``sections``, ``paragraphs`` (null without a plan), ``sentences``, ``units``.
+- ``pace``: ``speaking`` (units over speaking time), ``overall`` (units over the total), ``flag``
+  (``"slow"``, ``"ok"``, ``"brisk"``, ``"news-reader speed"``, or null).
+- ``band``: ``slow``, ``brisk``, ``news`` (null for English), ``basis`` (``"section"``: flags use the pace with
+  pauses; ``"speaking"``: without).
+- ``sections``: list of ``index``, ``level``, ``marker``, ``title``, ``start_ms``, ``duration_ms`` (to the next
+  section's start; the first starts at 0, so durations sum to ``total_ms``), ``speaking_ms``, ``pause_ms``,
+  ``share_percent`` (of the total, 0.01), ``units``, ``sentences``, ``paragraphs``, ``pace_speaking``,
+  ``pace_overall``, ``flag``, ``speaker_ms`` (the section at the speaker's pace plus its pauses).
+- ``pace_by_minute``: list of ``start_ms``, ``end_ms``, ``units`` (0.1; a sentence across a boundary is shared by
+  time), ``pace``. The last stretch absorbs a remainder under 30 s.
+- ``longest_sentences``: ``by_units`` and ``by_ms``, each a list of ``number`` (1-based in speaking order),
+  ``section_index``, ``section_title``, ``text``, ``units``, ``duration_ms``, ``breath_groups``.
+- ``delivery``: ``speaker_pace`` and ``estimates``: list of ``label`` (``"slow"``, ``"normal"``, ``"brisk"``),
+  ``pace``, ``speaking_ms`` (units at that pace), ``pause_ms`` (the same pauses), ``total_ms``.
+- ``target``: null, or ``target_ms``, ``fits`` and ``over_ms`` (at the speaker's pace; negative = time to spare),
+  ``speaker_ms``, ``measured_ms``, ``measured_over_ms``, ``measured_fits``, ``pause_ms``, ``pauses_exceed``,
+  ``units_to_cut``, ``units_spare``, ``candidates`` (section indexes, longest first).
+- ``placeholders`` (``text``, ``count``), ``unknown_markers`` (``text``, ``count``), ``applause`` (``count``, ``ms``)
+  and ``planned_pauses`` (``kind``, ``count``, ``ms``): null without a plan.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+
+from lectern.model import Language
+from lectern.report import PaceFlag, Report, SectionTiming
+
+SCHEMA = "lectern.report/1"
+
+_FLAG_COLOUR = {
+    PaceFlag.SLOW: "#3b7dd8",
+    PaceFlag.OK: "#2e9e5b",
+    PaceFlag.BRISK: "#e08a1e",
+    PaceFlag.NEWS: "#d23c3c",
+    None: "#888888",
+}
+_FLAG_STYLE = {PaceFlag.SLOW: "blue", PaceFlag.OK: "green", PaceFlag.BRISK: "yellow", PaceFlag.NEWS: "red"}
+
+
+# --- formatting --------------------------------------------------------------------------------------------------
+
+
+def _clock(ms: int) -> str:
+    """m:ss (h:mm:ss past an hour), to the nearest second: a report is read by people, not players."""
+    sign = "-" if ms < 0 else ""
+    s = int(math.floor(abs(ms) / 1000 + 0.5))
+    h, rest = divmod(s, 3600)
+    m, s = divmod(rest, 60)
+    return f"{sign}{h}:{m:02d}:{s:02d}" if h else f"{sign}{m}:{s:02d}"
+
+
+def _pace(p: float | None) -> str:
+    return "—" if p is None else f"{p:.0f}"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "—"
+
+
+def _round(x: float | None, digits: int = 1) -> float | None:
+    return None if x is None else round(x, digits)
+
+
+def _section_name(s: SectionTiming) -> str:
+    title = s.title.strip()
+    if s.marker and not title.startswith(s.marker):
+        title = f"{s.marker}{title}"
+    return title or f"section {s.index + 1}"
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _band_text(report: Report) -> str:
+    band, unit = report.band, report.pace_unit
+    text = f"{band.slow:.0f}–{band.brisk:.0f} {unit}"
+    if band.news is not None:
+        text += f", news-reader speed > {band.news:.0f}"
+    return text
+
+
+def _basis_line(report: Report) -> str:
+    if report.estimated:
+        return "Estimated from the plan (no audio): sentences at their estimated length, with the planned pauses."
+    return f"Measured from the audio ({report.engine}, {report.voice})." if report.voice else "Measured from the audio."
+
+
+def _target_lines(report: Report) -> list[str]:
+    fit = report.target
+    if fit is None:
+        return []
+    unit, pace = report.unit, f"{report.speaker_pace:.0f} {report.pace_unit}"
+    lines = []
+    if fit.fits:
+        lines.append(
+            f"Fits the {_clock(fit.target_ms)} target at your pace ({pace}): {_clock(fit.speaker_ms)}, "
+            f"{_clock(-fit.speaker_over_ms)} to spare (room for about {fit.units_spare} {unit})."
+        )
+    else:
+        lines.append(
+            f"Over the {_clock(fit.target_ms)} target at your pace ({pace}): {_clock(fit.speaker_ms)}, "
+            f"{_clock(fit.speaker_over_ms)} too long ({100 * fit.speaker_over_ms / fit.target_ms:.0f}%). "
+            f"Cut about {fit.units_to_cut} {unit}."
+        )
+        if fit.pauses_exceed:
+            lines.append(
+                f"The pauses alone take {_clock(fit.pause_ms)}: cut whole passages (with their pauses) or shorten "
+                "the pauses."
+            )
+        names = {s.index: s for s in report.sections}
+        if fit.candidates:
+            lines.append(
+                "Longest sections: "
+                + "; ".join(
+                    f"{_short(_section_name(names[i]), 24)} ({_clock(names[i].speaker_ms)}, {names[i].units} {unit})"
+                    for i in fit.candidates
+                )
+                + "."
+            )
+    audio = "estimate" if report.estimated else "voice's audio"
+    verdict = "fits" if fit.measured_fits else f"{_clock(fit.measured_over_ms)} over"
+    lines.append(f"The {audio}: {_clock(fit.measured_ms)} ({verdict}).")
+    return lines
+
+
+def _flag_lines(report: Report) -> list[str]:
+    """Everything the speaker should look at, one line each, in the order they would fix them."""
+    unit = report.pace_unit
+    lines = []
+    for s in report.sections:
+        if s.flag in (PaceFlag.SLOW, PaceFlag.BRISK, PaceFlag.NEWS):
+            pace = s.pace_speaking if report.band.basis == "speaking" else s.pace_overall
+            lines.append(f"{_short(_section_name(s), 30)}: {s.flag} ({_pace(pace)} {unit})")
+    if report.placeholders:
+        total = sum(p.count for p in report.placeholders)
+        listed = ", ".join(f"{p.text} ×{p.count}" for p in report.placeholders)
+        lines.append(f"{total} unfilled placeholder(s): {listed} (read as 某某; fill them with --fill)")
+    if report.unknown_markers:
+        listed = ", ".join(f"{m.text} ×{m.count}" for m in report.unknown_markers)
+        lines.append(f"unknown markers, not spoken: {listed}")
+    if report.applause_count:
+        lines.append(f"{report.applause_count} applause wait(s), {_clock(report.applause_ms or 0)} allowed in total")
+    return lines
+
+
+# --- JSON --------------------------------------------------------------------------------------------------------
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """Every figure of the report under the stable keys documented in this module's docstring."""
+
+    def sentence(s: Any) -> dict[str, Any]:
+        return {
+            "number": s.number,
+            "section_index": s.section_index,
+            "section_title": s.section_title,
+            "text": s.text,
+            "units": s.units,
+            "duration_ms": s.duration_ms,
+            "breath_groups": list(s.breath_groups),
+        }
+
+    fit = report.target
+    return {
+        "schema": SCHEMA,
+        "title": report.title,
+        "speaker": report.speaker,
+        "language": str(report.language),
+        "basis": "estimate" if report.estimated else "audio",
+        "engine": report.engine,
+        "voice": report.voice,
+        "unit": report.unit,
+        "pace_unit": report.pace_unit,
+        "total_ms": report.total_ms,
+        "speaking_ms": report.speaking_ms,
+        "pause_ms": report.pause_ms,
+        "counts": {
+            "sections": report.section_count,
+            "paragraphs": report.paragraph_count,
+            "sentences": report.sentence_count,
+            "units": report.units,
+        },
+        "pace": {
+            "speaking": _round(report.pace_speaking),
+            "overall": _round(report.pace_overall),
+            "flag": None if report.flag is None else str(report.flag),
+        },
+        "band": {
+            "slow": report.band.slow,
+            "brisk": report.band.brisk,
+            "news": report.band.news,
+            "basis": report.band.basis,
+        },
+        "sections": [
+            {
+                "index": s.index,
+                "level": s.level,
+                "marker": s.marker,
+                "title": s.title,
+                "start_ms": s.start_ms,
+                "duration_ms": s.duration_ms,
+                "speaking_ms": s.speaking_ms,
+                "pause_ms": s.pause_ms,
+                "share_percent": round(100 * s.share, 2),
+                "units": s.units,
+                "sentences": s.sentences,
+                "paragraphs": s.paragraphs,
+                "pace_speaking": _round(s.pace_speaking),
+                "pace_overall": _round(s.pace_overall),
+                "flag": None if s.flag is None else str(s.flag),
+                "speaker_ms": s.speaker_ms,
+            }
+            for s in report.sections
+        ],
+        "pace_by_minute": [
+            {"start_ms": m.start_ms, "end_ms": m.end_ms, "units": round(m.units, 1), "pace": round(m.pace, 1)}
+            for m in report.minutes
+        ],
+        "longest_sentences": {
+            "by_units": [sentence(s) for s in report.longest_by_units],
+            "by_ms": [sentence(s) for s in report.longest_by_ms],
+        },
+        "delivery": {
+            "speaker_pace": report.speaker_pace,
+            "estimates": [
+                {
+                    "label": d.label,
+                    "pace": d.pace,
+                    "speaking_ms": d.speaking_ms,
+                    "pause_ms": d.pause_ms,
+                    "total_ms": d.total_ms,
+                }
+                for d in report.delivery
+            ],
+        },
+        "target": None
+        if fit is None
+        else {
+            "target_ms": fit.target_ms,
+            "fits": fit.fits,
+            "over_ms": fit.speaker_over_ms,
+            "speaker_ms": fit.speaker_ms,
+            "measured_ms": fit.measured_ms,
+            "measured_over_ms": fit.measured_over_ms,
+            "measured_fits": fit.measured_fits,
+            "pause_ms": fit.pause_ms,
+            "pauses_exceed": fit.pauses_exceed,
+            "units_to_cut": fit.units_to_cut,
+            "units_spare": fit.units_spare,
+            "candidates": list(fit.candidates),
+        },
+        "placeholders": [{"text": p.text, "count": p.count} for p in report.placeholders]
+        if report.has_plan
+        else None,
+        "unknown_markers": [{"text": m.text, "count": m.count} for m in report.unknown_markers]
+        if report.has_plan
+        else None,
+        "applause": {"count": report.applause_count, "ms": report.applause_ms} if report.has_plan else None,
+        "planned_pauses": [{"kind": p.kind, "count": p.count, "ms": p.ms} for p in report.planned_pauses]
+        if report.has_plan
+        else None,
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+# --- Markdown ----------------------------------------------------------------------------------------------------
+
+
+def _md_cell(text: str) -> str:
+    """A table cell cannot hold a newline or a bare ``|``, and ``<`` would open raw HTML in most renderers."""
+    text = " ".join(text.split())
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_md(report: Report) -> str:
+    unit, pu = report.unit, report.pace_unit
+    out: list[str] = []
+    out.append(f"# Timing report: {_md_cell(report.title)}" if report.title else "# Timing report")
+    out.append("")
+    out.append(_basis_line(report))
+    out.append("")
+    out.append("## Summary")
+    out.append("")
+    out.append("| | |")
+    out.append("|---|---|")
+    out.append(f"| Total | {_clock(report.total_ms)} |")
+    out.append(
+        f"| Speaking / pauses | {_clock(report.speaking_ms)} ({_share(report.speaking_ms, report.total_ms)}) / "
+        f"{_clock(report.pause_ms)} ({_share(report.pause_ms, report.total_ms)}) |"
+    )
+    paragraphs = "—" if report.paragraph_count is None else str(report.paragraph_count)
+    out.append(
+        f"| Sections / paragraphs / sentences | {report.section_count} / {paragraphs} / {report.sentence_count} |"
+    )
+    out.append(f"| {unit} | {report.units} |")
+    flag = f" ({report.flag})" if report.flag else ""
+    out.append(
+        f"| Pace | {_pace(report.pace_overall)} {pu} overall{flag}, {_pace(report.pace_speaking)} {pu} "
+        f"over the speaking time; band {_band_text(report)} |"
+    )
+    out.append(f"| At your pace ({report.speaker_pace:.0f} {pu}) | {_clock(report.speaker_estimate.total_ms)} |")
+    out.append("")
+
+    out.append("## Human delivery")
+    out.append("")
+    out.append("The synthetic voice's pace is not yours: the same text and pauses at a speaker's pace.")
+    out.append("")
+    out.append("| | " + " | ".join(f"{d.label} ({d.pace:.0f} {pu})" for d in report.delivery) + " |")
+    out.append("|---|" + "---:|" * len(report.delivery))
+    out.append("| Speaking | " + " | ".join(_clock(d.speaking_ms) for d in report.delivery) + " |")
+    out.append("| Total with pauses | " + " | ".join(_clock(d.total_ms) for d in report.delivery) + " |")
+    out.append("")
+
+    if report.target is not None:
+        out.append(f"## Target {_clock(report.target.target_ms)}")
+        out.append("")
+        out.extend(_md_cell(line) for line in _target_lines(report))
+        out.append("")
+
+    out.append("## Sections")
+    out.append("")
+    out.append(f"| # | Section | Start | Duration | Share | {unit} | Pace speaking | Pace section | Flag |")
+    out.append("|---:|---|---:|---:|---:|---:|---:|---:|---|")
+    for s in report.sections:
+        out.append(
+            f"| {s.index + 1} | {_md_cell(_short(_section_name(s), 40))} | {_clock(s.start_ms)} | "
+            f"{_clock(s.duration_ms)} | {100 * s.share:.1f}% | {s.units} | {_pace(s.pace_speaking)} | "
+            f"{_pace(s.pace_overall)} | {s.flag or '—'} |"
+        )
+    out.append("")
+
+    flags = _flag_lines(report)
+    out.append("## Flags")
+    out.append("")
+    if flags:
+        out.extend(f"- {_md_cell(line)}" for line in flags)
+    else:
+        out.append("Nothing to flag.")
+    if not report.has_plan:
+        out.append("")
+        out.append("(Placeholders, unknown markers and applause need the script: run `lectern report SCRIPT --estimate`.)")
+    out.append("")
+
+    out.append("## Longest sentences")
+    for heading, rows in ((f"By {unit}", report.longest_by_units), ("By time", report.longest_by_ms)):
+        out.append("")
+        out.append(f"### {heading}")
+        out.append("")
+        for row in rows:
+            out.append(
+                f"1. {row.units} {unit}, {_clock(row.duration_ms)} (sentence {row.number}, "
+                f"{_md_cell(_short(row.section_title, 20))}): {_md_cell(row.text)}"
+            )
+            if len(row.breath_groups) > 1:
+                out.append(f"   - breathe: {_md_cell(' / '.join(row.breath_groups))}")
+    out.append("")
+
+    if report.planned_pauses:
+        out.append("## Planned pauses")
+        out.append("")
+        out.append("| Kind | Count | Total |")
+        out.append("|---|---:|---:|")
+        for p in report.planned_pauses:
+            out.append(f"| {p.kind} | {p.count} | {_clock(p.ms)} |")
+        out.append("")
+    return "\n".join(out)
+
+
+# --- rich table --------------------------------------------------------------------------------------------------
+
+
+def render_table(report: Report) -> Table:
+    """The per-section table printed at the end of a build, with the summary as its title and the fit as caption."""
+    unit, pu = report.unit, report.pace_unit
+    title = (
+        f"{'Estimated' if report.estimated else 'Total'} {_clock(report.total_ms)} "
+        f"(speaking {_clock(report.speaking_ms)}, pauses {_clock(report.pause_ms)}) · {report.units} {unit} · "
+        f"{_pace(report.pace_overall)} {pu}"
+    )
+    table = Table(title=title, title_justify="left", caption_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("Section", overflow="fold", max_width=32)
+    table.add_column("Start", justify="right")
+    table.add_column("Length", justify="right")
+    table.add_column("Share", justify="right")
+    table.add_column(unit, justify="right")
+    table.add_column(f"{pu} speaking", justify="right")
+    table.add_column(f"{pu} section", justify="right")
+    table.add_column("Flag")
+    for s in report.sections:
+        table.add_row(
+            str(s.index + 1),
+            Text(_short(_section_name(s), 32)),
+            _clock(s.start_ms),
+            _clock(s.duration_ms),
+            f"{100 * s.share:.1f}%",
+            str(s.units),
+            _pace(s.pace_speaking),
+            _pace(s.pace_overall),
+            Text(str(s.flag or "—"), style=_FLAG_STYLE.get(s.flag, "")),
+        )
+    caption = [
+        f"At your pace: "
+        + ", ".join(f"{d.label} {d.pace:.0f} {pu} → {_clock(d.total_ms)}" for d in report.delivery)
+    ]
+    caption.extend(_target_lines(report))
+    caption.extend(_flag_lines(report)[:8])
+    table.caption = Text("\n".join(caption))
+    return table
+
+
+# --- HTML --------------------------------------------------------------------------------------------------------
+
+_CSS = """
+:root { color-scheme: light dark; --fg: #1d1d1f; --bg: #fff; --muted: #666; --line: #ddd; --card: #f5f5f7; }
+@media (prefers-color-scheme: dark) { :root { --fg: #eee; --bg: #161618; --muted: #aaa; --line: #444; --card: #222; } }
+* { box-sizing: border-box; }
+body { margin: 0; padding: 1rem; font: 16px/1.55 system-ui, -apple-system, "PingFang SC", "Microsoft YaHei",
+  "Noto Sans CJK SC", sans-serif; color: var(--fg); background: var(--bg); }
+main { max-width: 960px; margin: 0 auto; }
+h1 { font-size: 1.5rem; margin: .2rem 0; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid var(--line); }
+.muted { color: var(--muted); }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: .6rem; margin: 1rem 0; }
+.card { background: var(--card); border-radius: .5rem; padding: .6rem .8rem; }
+.card b { display: block; font-size: 1.3rem; } .card span { color: var(--muted); font-size: .85rem; }
+.scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+table { border-collapse: collapse; width: 100%; font-size: .92rem; }
+th, td { padding: .3rem .5rem; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+th:first-child, td:first-child { text-align: left; }
+table.sections th:nth-child(2), table.sections td:nth-child(2) { text-align: left; white-space: normal; min-width: 8rem; }
+.flag { font-weight: 600; } .flag-slow { color: #3b7dd8; } .flag-ok { color: #2e9e5b; } .flag-brisk { color: #e08a1e; }
+.flag-news-reader-speed { color: #d23c3c; }
+svg { width: 100%; height: auto; display: block; }
+.chart { overflow-x: auto; } .chart svg { min-width: 540px; } svg text { fill: currentColor; font-size: 12px; }
+.fit { padding: .6rem .8rem; border-radius: .5rem; background: var(--card); border-left: 4px solid #2e9e5b; }
+.fit.over { border-left-color: #d23c3c; }
+ol li { margin-bottom: .5rem; } .breath { color: var(--muted); font-size: .9rem; }
+@media (max-width: 600px) { body { padding: .6rem; font-size: 15px; } th, td { padding: .25rem .35rem; } }
+"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _nice_ceiling(value: float, step: float) -> float:
+    return max(step, math.ceil(value / step) * step)
+
+
+def _time_step(total_ms: int) -> int:
+    for step in (10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_200_000, 1_800_000):
+        if total_ms / step <= 8:
+            return step
+    return 3_600_000
+
+
+def pace_chart_svg(report: Report) -> str:
+    """Pace per section as a step line over time (and per minute, thinner), over the shaded norm band."""
+    width, height, left, right, top, bottom = 720, 260, 44, 12, 28, 30
+    pw, ph = width - left - right, height - top - bottom
+    total = max(report.total_ms, 1)
+    band = report.band
+    by_speaking = band.basis == "speaking"
+    paces = [p for s in report.sections if (p := s.pace_speaking if by_speaking else s.pace_overall) is not None]
+    paces += [m.pace for m in report.minutes]
+    step = 25.0 if report.language is Language.EN else 50.0
+    ymax = _nice_ceiling(max([(band.news or band.brisk) * 1.15, *(p * 1.05 for p in paces)]), step)
+
+    def x(ms: float) -> float:
+        return round(left + pw * min(max(ms, 0), total) / total, 1)
+
+    def y(p: float) -> float:
+        return round(top + ph - ph * min(max(p, 0), ymax) / ymax, 1)
+
+    pu = report.pace_unit
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{_e("Pace over time (" + pu + ")")}">',
+        f"<title>{_e('Pace over time (' + pu + ')')}</title>",
+        f'<rect x="{left}" y="{y(band.brisk)}" width="{pw}" height="{round(y(band.slow) - y(band.brisk), 1)}" '
+        f'fill="#2e9e5b" fill-opacity="0.14"><title>{_e(f"band {band.slow:.0f}–{band.brisk:.0f} {pu}")}</title></rect>',
+    ]
+    ticks = sorted({0.0, band.slow, band.brisk, ymax} | ({band.news} if band.news is not None else set()))
+    for t in ticks:
+        parts.append(
+            f'<line x1="{left}" y1="{y(t)}" x2="{left + pw}" y2="{y(t)}" stroke="#888" stroke-opacity="0.25"/>'
+            f'<text x="{left - 4}" y="{y(t) + 4}" text-anchor="end">{_e(f"{t:.0f}")}</text>'
+        )
+    if band.news is not None:
+        parts.append(
+            f'<line x1="{left}" y1="{y(band.news)}" x2="{left + pw}" y2="{y(band.news)}" stroke="#d23c3c" '
+            f'stroke-dasharray="5 4"><title>{_e(f"news-reader speed > {band.news:.0f} {pu}")}</title></line>'
+        )
+    tick = _time_step(total)
+    for ms in range(0, total + 1, tick):
+        parts.append(
+            f'<line x1="{x(ms)}" y1="{top + ph}" x2="{x(ms)}" y2="{top + ph + 4}" stroke="#888"/>'
+            f'<text x="{x(ms)}" y="{height - 8}" text-anchor="middle">{_e(_clock(ms))}</text>'
+        )
+    if len(report.minutes) > 1:
+        points = " ".join(f"{x((m.start_ms + m.end_ms) / 2)},{y(m.pace)}" for m in report.minutes)
+        parts.append(f'<polyline points="{points}" fill="none" stroke="#888" stroke-width="1.2" stroke-dasharray="2 3"/>')
+        for m in report.minutes:
+            label = f"{_clock(m.start_ms)}–{_clock(m.end_ms)}: {m.pace:.0f} {pu}"
+            parts.append(
+                f'<circle cx="{x((m.start_ms + m.end_ms) / 2)}" cy="{y(m.pace)}" r="2.5" fill="#888">'
+                f"<title>{_e(label)}</title></circle>"
+            )
+    for s in report.sections:
+        pace = s.pace_speaking if by_speaking else s.pace_overall
+        if pace is None or s.duration_ms <= 0:
+            continue
+        label = f"{_section_name(s)}: {pace:.0f} {pu} ({s.flag})"
+        parts.append(
+            f'<line x1="{x(s.start_ms)}" y1="{y(pace)}" x2="{x(s.start_ms + s.duration_ms)}" y2="{y(pace)}" '
+            f'stroke="{_FLAG_COLOUR[s.flag]}" stroke-width="4" stroke-linecap="round"><title>{_e(label)}</title></line>'
+        )
+    basis = "speaking time" if by_speaking else "with pauses"
+    parts.append(
+        f'<text x="{left}" y="16">{_e(f"{pu} per section ({basis}); dots: per minute; shaded: the comfortable band")}'
+        "</text>"
+    )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def durations_chart_svg(report: Report) -> str:
+    """One bar per section, its length its duration, coloured by its pace flag."""
+    row, label_w, value_w, width = 22, 190, 64, 720
+    height = row * max(len(report.sections), 1) + 8
+    longest = max((s.duration_ms for s in report.sections), default=0) or 1
+    bar_w = width - label_w - value_w
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Section durations"><title>Section durations</title>'
+    ]
+    for i, s in enumerate(report.sections):
+        yy = 4 + i * row
+        w = round(bar_w * s.duration_ms / longest, 1)
+        full = f"{_section_name(s)}: {_clock(s.duration_ms)} ({100 * s.share:.1f}%)"
+        parts.append(
+            f'<g><title>{_e(full)}</title>'
+            f'<text x="{label_w - 6}" y="{yy + 15}" text-anchor="end">{_e(_short(_section_name(s), 14))}</text>'
+            f'<rect x="{label_w}" y="{yy + 3}" width="{w}" height="{row - 6}" rx="3" fill="{_FLAG_COLOUR[s.flag]}"/>'
+            f'<text x="{label_w + w + 6}" y="{yy + 15}">{_e(_clock(s.duration_ms))}</text></g>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _flag_class(flag: PaceFlag | None) -> str:
+    return "flag flag-" + re.sub(r"[^a-z]+", "-", str(flag or "none"))
+
+
+def render_html(report: Report) -> str:
+    """A self-contained page: no script, no network, readable on a phone; every text escaped."""
+    unit, pu = report.unit, report.pace_unit
+    lang = "en" if report.language is Language.EN else "zh-CN"
+    title = f"Timing report: {report.title}" if report.title else "Timing report"
+    cards = [
+        (_clock(report.total_ms), "total"),
+        (_clock(report.speaking_ms), f"speaking ({_share(report.speaking_ms, report.total_ms)})"),
+        (_clock(report.pause_ms), f"pauses ({_share(report.pause_ms, report.total_ms)})"),
+        (f"{_pace(report.pace_overall)}", f"{pu} overall ({report.flag or '—'})"),
+        (f"{_pace(report.pace_speaking)}", f"{pu} speaking"),
+        (str(report.units), unit),
+        (str(report.section_count), "sections"),
+        ("—" if report.paragraph_count is None else str(report.paragraph_count), "paragraphs"),
+        (str(report.sentence_count), "sentences"),
+        (_clock(report.speaker_estimate.total_ms), f"at your pace ({report.speaker_pace:.0f} {pu})"),
+    ]
+    h: list[str] = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body><main>",
+        f"<h1>{_e(title)}</h1>",
+    ]
+    if report.speaker:
+        h.append(f'<p class="muted">{_e(report.speaker)}</p>')
+    h.append(f'<p class="muted">{_e(_basis_line(report))}</p>')
+    h.append('<div class="cards">')
+    h.extend(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>' for v, k in cards)
+    h.append("</div>")
+
+    if report.target is not None:
+        css = "fit" if report.target.fits else "fit over"
+        h.append(f"<h2>{_e('Target ' + _clock(report.target.target_ms))}</h2>")
+        h.append(f'<div class="{css}">' + "".join(f"<p>{_e(line)}</p>" for line in _target_lines(report)) + "</div>")
+
+    h.append(f"<h2>{_e('Pace over time')}</h2>")
+    h.append(f'<p class="muted">{_e("Band: " + _band_text(report))}</p>')
+    h.append(f'<div class="chart">{pace_chart_svg(report)}</div>')
+    h.append(f"<h2>{_e('Section durations')}</h2>")
+    h.append(f'<div class="chart">{durations_chart_svg(report)}</div>')
+
+    h.append(f"<h2>{_e('Sections')}</h2>")
+    h.append('<div class="scroll"><table class="sections"><thead><tr>')
+    for head in ("#", "Section", "Start", "Duration", "Share", unit, f"{pu} speaking", f"{pu} section", "Flag"):
+        h.append(f"<th>{_e(head)}</th>")
+    h.append("</tr></thead><tbody>")
+    for s in report.sections:
+        cells = [
+            str(s.index + 1),
+            _section_name(s),
+            _clock(s.start_ms),
+            _clock(s.duration_ms),
+            f"{100 * s.share:.1f}%",
+            str(s.units),
+            _pace(s.pace_speaking),
+            _pace(s.pace_overall),
+        ]
+        h.append(
+            "<tr>"
+            + "".join(f"<td>{_e(c)}</td>" for c in cells)
+            + f'<td class="{_flag_class(s.flag)}">{_e(s.flag or "—")}</td></tr>'
+        )
+    h.append("</tbody></table></div>")
+
+    h.append(f"<h2>{_e('Human delivery')}</h2>")
+    h.append(f'<p class="muted">{_e("The synthetic voice is not you: the same text and pauses at a speaker’s pace.")}</p>')
+    h.append('<div class="scroll"><table><thead><tr><th></th>')
+    h.extend(f"<th>{_e(f'{d.label} ({d.pace:.0f} {pu})')}</th>" for d in report.delivery)
+    h.append("</tr></thead><tbody><tr><td>speaking</td>")
+    h.extend(f"<td>{_e(_clock(d.speaking_ms))}</td>" for d in report.delivery)
+    h.append("</tr><tr><td>total with pauses</td>")
+    h.extend(f"<td>{_e(_clock(d.total_ms))}</td>" for d in report.delivery)
+    h.append("</tr></tbody></table></div>")
+
+    flags = _flag_lines(report)
+    h.append(f"<h2>{_e('Flags')}</h2>")
+    if flags:
+        h.append("<ul>" + "".join(f"<li>{_e(line)}</li>" for line in flags) + "</ul>")
+    else:
+        h.append(f"<p>{_e('Nothing to flag.')}</p>")
+
+    h.append(f"<h2>{_e('Longest sentences')}</h2>")
+    for heading, rows in ((f"By {unit}", report.longest_by_units), ("By time", report.longest_by_ms)):
+        h.append(f"<h3>{_e(heading)}</h3><ol>")
+        for row in rows:
+            head = f"{row.units} {unit}, {_clock(row.duration_ms)} · sentence {row.number} · {row.section_title}"
+            item = f'<li><span class="muted">{_e(head)}</span><br>{_e(row.text)}'
+            if len(row.breath_groups) > 1:
+                item += f'<br><span class="breath">{_e("breathe: " + " / ".join(row.breath_groups))}</span>'
+            h.append(item + "</li>")
+        h.append("</ol>")
+
+    if report.planned_pauses:
+        h.append(f"<h2>{_e('Planned pauses')}</h2>")
+        h.append('<div class="scroll"><table><thead><tr><th>Kind</th><th>Count</th><th>Total</th></tr></thead><tbody>')
+        h.extend(
+            f"<tr><td>{_e(p.kind)}</td><td>{p.count}</td><td>{_e(_clock(p.ms))}</td></tr>" for p in report.planned_pauses
+        )
+        h.append("</tbody></table></div>")
+    h.append("</main></body></html>")
+    return "\n".join(h) + "\n"
