@@ -1,0 +1,422 @@
+"""Bytes → text: read a script file (or stdin), find its encoding, normalise it for analysis.
+
+Scripts come from download sites, Word, web pages and old Windows machines, so the same speech may arrive as UTF-8,
+UTF-8 with a BOM, UTF-16, GBK/GB18030 or Big5, with CRLF ends, NBSP indents, ideographic-space "paragraphs" on one
+long scraped line, and half-width ``,:;!?()`` pasted into Chinese. Everything after this module sees one form:
+LF lines, trimmed, no NBSP, Chinese punctuation full-width.
+
+Mojibake is worse than an error: a wrong guess would be *spoken aloud* in a rehearsal. So every candidate decoding
+must also look like plausible text (see :func:`_plausibility`), and when none does the user gets an
+:class:`~lectern.errors.InputError` naming the file.
+
+Hard-wrap joining lives here too (:func:`join_hard_wraps`) but is applied by :mod:`lectern.clean` *after* noise
+removal: a page footer between the two halves of a wrapped sentence has to go before the halves can be rejoined, and
+a watermark line must never be glued into the speech.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import stat
+import sys
+import unicodedata
+import zipfile
+from functools import cache
+from typing import BinaryIO
+
+from .errors import InputError
+from .model import SourceText
+
+#: Larger than any speech (a 3-hour report is ≈ 40,000 字 ≈ 120 kB); a 20 MB "script" is a mistake, and reading it
+#: whole would only delay the error. A 5 MB text file still reads fine.
+MAX_BYTES = 20 * 1024 * 1024
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", "")
+
+# Magic numbers of files people drop on the tool by mistake: each gets a message saying what it is.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF file; copy its text into a .txt or save it as .docx"),
+    (b"\x89PNG", "a PNG image, not a script"),
+    (b"\xff\xd8\xff", "a JPEG image, not a script"),
+    (b"GIF8", "a GIF image, not a script"),
+    (b"\xd0\xcf\x11\xe0", "a legacy Word/Office file (.doc); save it as .docx or .txt"),
+    (b"{\\rtf", "an RTF file; save it as .docx or .txt"),
+    (b"ID3", "an MP3 file, not a script"),
+    (b"RIFF", "a RIFF (WAV/AVI) file, not a script"),
+    (b"\x1f\x8b", "a gzip archive, not a script"),
+    (b"7z\xbc\xaf", "a 7-Zip archive, not a script"),
+    (b"Rar!", "a RAR archive, not a script"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+# Legacy Chinese encodings tried strictly, in this order. Big5 is a near-subset of GBK's byte space (every Big5 pair
+# is also a valid GBK pair), so "decodes without error" cannot decide between them; plausibility does.
+_CJK_CANDIDATES = ("gb18030", "big5", "cp950", "big5hkscs")
+
+#: Below this share of common characters (among the non-ASCII ones) a decoding is treated as mojibake.
+_PLAUSIBLE = 0.6
+
+
+# --- reading ----------------------------------------------------------------------------------------------------
+
+
+def read_script(path: str, *, stdin: BinaryIO | None = None) -> SourceText:
+    """Read a .txt/.md/.docx script, or stdin when ``path`` is ``"-"``, and decode and normalise it.
+
+    Every failure is an :class:`InputError` whose message is one line naming the file.
+    """
+    if path == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = stream.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise InputError(f"too large (more than {MAX_BYTES // (1024 * 1024)} MB); a speech script is far smaller",
+                             path=path)
+        return decode(data, path)
+
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise InputError("no such file", path=path) from None
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror or e}", path=path) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError("is a directory, not a script file", path=path)
+    if st.st_size > MAX_BYTES:
+        raise InputError(f"too large ({st.st_size / 1024 / 1024:.1f} MB; the limit is "
+                         f"{MAX_BYTES // (1024 * 1024)} MB); a speech script is far smaller", path=path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError as e:
+        raise InputError(f"cannot read: {e.strerror or e}", path=path) from None
+
+    if path.lower().endswith(".docx"):
+        return SourceText(path=path, text=_require_text(normalise(_docx_text(data, path)), path), encoding="docx")
+    return decode(data, path)
+
+
+def decode(data: bytes, path: str) -> SourceText:
+    """Decode raw script bytes (BOM, strict UTF-8, GB18030/Big5 by plausibility, then charset detection).
+
+    ``path`` is only used in error messages and copied into the result.
+    """
+    if not data.strip():
+        raise InputError("is empty", path=path)
+    if data.startswith(b"PK\x03\x04"):
+        # A .docx under another name (or piped in) is still a Word document; any other ZIP is not a script.
+        return SourceText(path=path, text=_require_text(normalise(_docx_text(data, path)), path), encoding="docx")
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(f"is {what}", path=path)
+
+    text, encoding = _decode_text(data, path)
+    return SourceText(path=path, text=_require_text(normalise(text), path), encoding=encoding)
+
+
+def _require_text(text: str, path: str) -> str:
+    if not text.strip():
+        raise InputError("contains only whitespace, nothing to read", path=path)
+    return text
+
+
+def _decode_text(data: bytes, path: str) -> tuple[str, str]:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                raise InputError(f"starts with a {codec.upper()} byte-order mark but is not valid {codec.upper()}",
+                                 path=path) from None
+            _reject_binary(text, path)
+            return text, codec
+
+    if b"\x00" in data:
+        raise InputError("is a binary file (it contains NUL bytes), not a text script", path=path)
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        _reject_binary(text, path)
+        return text, "utf-8"
+
+    # Strict legacy attempts; keep every one that decodes and let plausibility pick (GBK vs Big5 ambiguity).
+    best: tuple[float, str, str] | None = None
+    for codec in _CJK_CANDIDATES:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        score = _plausibility(text)
+        if best is None or score > best[0]:
+            best = (score, text, _codec_name(codec))
+        if score >= 0.95:  # clearly right; the other candidates can only tie or lose
+            break
+    if best is not None and best[0] >= _PLAUSIBLE:
+        _reject_binary(best[1], path)
+        return best[1], best[2]
+
+    detected = _detect(data)
+    if detected is not None:
+        text, codec = detected
+        _reject_binary(text, path)
+        return text, codec
+    raise InputError("cannot be decoded as UTF-8, UTF-16, GB18030/GBK or Big5 (is it a text file?)", path=path)
+
+
+def _codec_name(codec: str) -> str:
+    return "big5" if codec in ("big5", "cp950") else codec
+
+
+def _detect(data: bytes) -> tuple[str, str] | None:
+    """charset-normalizer as the last resort, accepted only when its result is itself plausible text."""
+    from charset_normalizer import from_bytes
+
+    match = from_bytes(data).best()
+    if match is None or match.encoding is None:
+        return None
+    try:
+        text = data.decode(match.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    if match.chaos > 0.25 or _plausibility(text) < _PLAUSIBLE:
+        return None
+    return text, match.encoding
+
+
+@cache
+def _common_chars() -> frozenset[str]:
+    """Characters a real Chinese text is mostly made of, derived from the standards themselves (no data file).
+
+    GB2312 level 1 (rows 0xB0–0xD7, 3,755 常用字) for simplified text and Big5's frequently-used block
+    (0xA440–0xC67E, 5,401 常用字) for traditional text. Mojibake of one encoding read as the other lands largely in
+    private-use, kana, box-drawing or rare-character areas, so its share of these is low.
+    """
+    chars: set[str] = set()
+    for lead in range(0xB0, 0xD8):
+        for trail in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes((lead, trail)).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    for lead in range(0xA4, 0xC7):
+        for trail in (*range(0x40, 0x7F), *range(0xA1, 0xFF)):
+            if lead == 0xC6 and trail > 0x7E:
+                break
+            try:
+                chars.add(bytes((lead, trail)).decode("big5"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(chars)
+
+
+_COMMON_SYMBOLS = frozenset("，。、；：？！“”‘’（）《》【】〈〉「」『』—…·％　－～﹏０１２３４５６７８９")
+
+
+def _plausibility(text: str) -> float:
+    """Share of the non-ASCII characters that are common CJK characters, CJK punctuation or Latin letters.
+
+    ASCII is neutral (an English file decodes the same under every candidate). Returns 1.0 for pure ASCII.
+    """
+    common = _common_chars()
+    total = good = 0.0
+    for ch in text[:100_000]:  # a sample decides as well as the whole and keeps a 5 MB file fast
+        if ch < "\x80":
+            continue
+        total += 1
+        if ch in common or ch in _COMMON_SYMBOLS:
+            good += 1
+        elif ch.isalpha() and ("\u00c0" <= ch <= "\u024f"):  # accented Latin (café, Zürich)
+            good += 1
+        elif "\u4e00" <= ch <= "\u9fff":
+            good += 0.3  # a real but rarer character: neutral-ish, names and terms use them
+    return 1.0 if total == 0 else good / total
+
+
+def _reject_binary(text: str, path: str) -> None:
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
+    if controls > max(2, len(sample) // 200):
+        raise InputError("looks like a binary file (control characters), not a text script", path=path)
+
+
+# --- docx ---------------------------------------------------------------------------------------------------------
+
+
+def _docx_text(data: bytes, path: str) -> str:
+    """Paragraph texts in document order, tables included (some templates put the speech in a one-cell table)."""
+    try:
+        import docx  # python-docx
+        from docx.opc.exceptions import PackageNotFoundError
+    except ImportError as e:  # pragma: no cover - dependency missing
+        raise InputError("reading .docx needs python-docx (pip install python-docx)", path=path) from e
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
+        if zipfile.is_zipfile(io.BytesIO(data)):
+            raise InputError("is a ZIP archive but not a Word .docx document", path=path) from e
+        raise InputError("is not a valid .docx document", path=path) from e
+    except Exception as e:  # python-docx raises bare lxml/zip errors on corrupt files
+        raise InputError(f"is not a readable .docx document ({type(e).__name__})", path=path) from e
+
+    from docx.oxml.ns import qn
+
+    lines: list[str] = []
+
+    def paragraph_text(p: object) -> str:
+        parts = []
+        for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):  # type: ignore[attr-defined]
+            parts.append(node.text or "" if node.tag == qn("w:t") else ("\t" if node.tag == qn("w:tab") else "\n"))
+        return "".join(parts)
+
+    def walk(element: object) -> None:
+        for child in element.iterchildren():  # type: ignore[attr-defined]
+            if child.tag == qn("w:p"):
+                lines.append(paragraph_text(child))
+            elif child.tag == qn("w:tbl"):
+                for cell in child.iter(qn("w:tc")):
+                    walk(cell)
+            elif child.tag == qn("w:sdt"):
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    walk(content)
+
+    walk(document.element.body)
+    return "\n".join(lines)
+
+
+# --- normalisation ---------------------------------------------------------------------------------------------
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014"
+_CJK = f"[{_HAN}{_CJK_PUNCT}]"
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_LINE_BREAKS = re.compile("\r\n|[\r\f\v\x1c\x1d\x1e\x85\u2028\u2029]")
+# Two or more ideographic/em spaces inside a line: the paragraph indent of a page that was scraped to one line.
+_WIDE_SPACE_RUN = re.compile("[\u3000\u2003][ \t]*[\u3000\u2003][ \t\u3000\u2003]*")
+# Four or more plain spaces (HTML &nbsp; indents) after a Chinese sentence end and before Chinese text.
+_SPACE_RUN_AFTER_CJK_END = re.compile(f"(?<=[。！？：；”」』）]) {{4,}}(?=[{_HAN}“「（【])")
+_OTHER_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
+_HALF_PUNCT = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
+_HALF_PUNCT_RE = re.compile(r"[,:;!?]")
+_PAREN_PAIR = re.compile(r"\(([^()\n]{0,80})\)")
+_HAN_OR_PUNCT = re.compile(_CJK)
+_HAN_RE = re.compile(f"[{_HAN}]")
+
+
+def normalise(text: str) -> str:
+    """One form for analysis: LF, no NBSP/zero-width, wide-space runs as line breaks, trimmed lines, CJK punctuation.
+
+    Lines are only ever split (a scraped one-line page becomes paragraphs), never merged or dropped, so a file
+    without wide-space runs keeps its line numbers and the removals clean reports can be found in it.
+    Whole-text regexes rather than a per-line loop: a 5 MB file must not take seconds.
+    """
+    text = _ZERO_WIDTH.sub("", text)
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _EDGE_SPACE.sub("", text)  # a leading U+3000/NBSP is a paragraph indent: the line break already says so
+    text = _WIDE_SPACE_RUN.sub("\n", text)
+    text = text.replace("\u00a0", " ")
+    text = _SPACE_RUN_AFTER_CJK_END.sub("\n", text)
+    text = _OTHER_SPACES.sub(" ", text)
+    text = _EDGE_SPACE.sub("", text)
+    text = _full_width_punct(text)
+    return text.rstrip("\n") + "\n"
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and _HAN_OR_PUNCT.match(ch) is not None
+
+
+_EDGE_SPACE = re.compile("^[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+|[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+$",
+                         re.MULTILINE)
+# A mark converts after Chinese, or before Chinese when it does not follow a Latin letter (``OK,好`` stays,
+# ``5%,我们`` converts). The mark is matched first so the regex engine can skip ahead to it quickly.
+_HALF_PUNCT_IN_CJK = re.compile(f"[,:;!?](?:(?<={_CJK}.)|(?<![A-Za-z\\n].)(?={_CJK}))")
+
+
+def _full_width_punct(text: str) -> str:
+    """Half-width ``,:;!?()`` typed into Chinese become full-width, so sentence and heading rules see one form.
+
+    A mark converts only next to Chinese: ``10:30``, ``5.2``, ``1,000`` and English text are left alone. Parentheses
+    convert as a pair, when either the inside or an outside neighbour is Chinese, so they never end up mismatched.
+    """
+    if not _HAN_RE.search(text):
+        return text
+    text = _HALF_PUNCT_IN_CJK.sub(lambda m: _HALF_PUNCT[m.group(0)], text)
+    if "(" not in text:
+        return text
+
+    def paren(m: re.Match[str]) -> str:
+        inner = m.group(1)
+        before = text[m.start() - 1] if m.start() > 0 else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        if _HAN_RE.search(inner) or _is_cjk(before) or _is_cjk(after):
+            return f"（{inner}）"
+        return m.group(0)
+
+    return _PAREN_PAIR.sub(paren, text)
+
+
+# --- hard wraps ---------------------------------------------------------------------------------------------------
+
+_FINAL = "。！？；：…!?;:"
+_CLOSERS = "”’」』）)》】\"'"
+#: Lines that open something new and so never continue the line above (GB/T 9704 headings, spoken-list markers,
+#: stage notes, salutations).
+HEADING_RE = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[)）]|\d{1,3}[.．、](?!\d)|[（(]\d{1,3}[)）]"
+    r"|[一二三四五六七八九十]+是|第[一二三四五六七八九十百]+[，,、：:]|(?:首先|其次|再次|最后)[，,]"
+    r"|[IVX]+\.\s|[-*•·]\s)"
+)
+_STAGE_NOTE = re.compile(r"^[（(][^）)]{1,12}[）)]$")
+_SALUTATION = re.compile(r"^[^，。！？]{1,30}[：:]$")
+
+
+def _ends_sentence(line: str) -> bool:
+    stripped = line.rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _FINAL or line.endswith("——")
+
+
+def join_hard_wraps(text: str) -> str:
+    """Join lines that were hard-wrapped in the middle of a sentence (PDF copies, e-mail, fixed-width exports).
+
+    A document counts as hard-wrapped only when several lines sit at one common width without ending a sentence;
+    then a line is joined to the next when it is near that width, does not end a sentence (or with a colon), and
+    the next line is not blank, a heading, a salutation or a stage note. Short lines (a title block, a signature)
+    are never near the width, so they are never glued into the speech. Chinese joins with no space, English with one.
+    Risk: a paragraph that happens to end exactly at the wrap width without punctuation is joined to the next one.
+    """
+    lines = text.split("\n")
+    lengths = sorted(len(line) for line in lines if line.strip())
+    if len(lengths) < 3:
+        return text
+    width = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
+    if width < 16:
+        return text
+    near = [line for line in lines if len(line) >= 0.7 * width and not _ends_sentence(line)]
+    if len(near) < 2 or len(near) < 0.1 * len(lengths):
+        return text
+
+    out: list[str] = []
+    previous = ""  # the last physical line joined into out[-1]
+    for line in lines:
+        if (out and previous and line
+                and len(previous) >= 0.7 * width and not _ends_sentence(previous)
+                and not HEADING_RE.match(line) and not _STAGE_NOTE.match(line) and not _SALUTATION.match(line)):
+            glue = "" if _is_cjk(previous[-1]) or _is_cjk(line[0]) else " "
+            out[-1] = out[-1] + glue + line
+        else:
+            out.append(line)
+        previous = line
+    return "\n".join(out)
