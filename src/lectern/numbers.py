@@ -1,0 +1,188 @@
+"""Arabic numerals in Chinese text rewritten as the words a speaker says, for engines that misread them.
+
+espeak's Mandarin voice reads ``2026`` as 二千零二十六 (a year is said digit by digit), ``5.2%`` with the English
+word "percent", and a phone number as a count of 亿. Edge voices read numbers well, so this runs only for the
+offline voice (see :mod:`lectern.synthesize`).
+
+The rules run in a fixed order, most specific first (a date before a year, a percent range before a plain range,
+a phone number before a count), and each rewrites its digits into characters, so a later rule never sees digits an
+earlier one already read. Every rule is a guess about what a written form means; each one says what it risks.
+
+Digits that follow a Latin letter are left alone: they are model names (``G20``, ``MP3``) or tone numbers in a
+pinyin lexicon entry (``zhong4``), and reading them as numbers would break both.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+import cn2an
+
+_DIGIT_WORDS = "零一二三四五六七八九"
+
+# Measure words and units after which a number is a count, never a code to spell out ("12000000元").
+_COUNT_UNITS = "元万亿千百个人名位次件项条种家户所座台辆吨斤克米天年月周日时分秒岁届期批轮倍股份"
+
+_NUM = r"\d+(?:\.\d+)?"
+# Units after which 2 is said 两, not 二 (两个, 两天, 两倍; but 二月, 二日, 第二).
+_LIANG_UNITS = "个人名位次件项条种家户所座台辆吨倍天年周批轮届千万亿百"
+
+# A number not glued to a Latin letter or another digit on the left: "G20" and "zhong4" stay as written.
+_LEFT = r"(?<![A-Za-z0-9.])"
+_RANGE_DASH = r"\s*[-~～—–－至到]\s*"
+
+
+def digits(text: str) -> str:
+    """Read a digit string one digit at a time: years, phone numbers, codes (``2026`` → 二零二六)."""
+    return "".join(_DIGIT_WORDS[int(c)] for c in text if c.isdigit())
+
+
+def number(text: str) -> str:
+    """Read a number as a quantity: ``1234`` → 一千二百三十四, ``3.6`` → 三点六, ``0.05`` → 零点零五.
+
+    Leading 二 before 千/万/亿 becomes 两 (两千, 两万), as speakers say it.
+    """
+    integer, _, fraction = text.partition(".")
+    integer = integer.lstrip("0") or "0"
+    if len(integer) > 16:  # beyond 万亿亿 no one says it as a quantity, and cn2an cannot
+        return digits(text)
+    words = cn2an.an2cn(integer)
+    if len(words) > 1 and words[0] == "二" and words[1] in "千万亿":
+        words = "两" + words[1:]
+    if fraction:
+        words += "点" + digits(fraction)
+    return words
+
+
+def _year_range(m: re.Match[str]) -> str:
+    return digits(m.group("a")) + "到" + digits(m.group("b")) + "年"
+
+
+def _iso_date(m: re.Match[str]) -> str:
+    year, month, day = m.group("y", "m", "d")
+    return f"{digits(year)}年{number(month)}月{number(day)}日"
+
+
+def _clock(m: re.Match[str]) -> str:
+    hour, minute = m.group("h", "m")
+    spoken = number(hour) + "点"
+    if int(minute) == 0:
+        return spoken
+    return spoken + ("零" if minute.startswith("0") else "") + number(minute) + "分"
+
+
+def _temperature(m: re.Match[str]) -> str:
+    return ("零下" if m.group("neg") else "") + number(m.group("a")) + "摄氏度"
+
+
+def _negative(m: re.Match[str]) -> str:
+    before = m.string[: m.start()].rstrip()
+    if before and (before[-1].isdigit() or before[-1] in "%‰" or before[-1].isascii() and before[-1].isalpha()):
+        return m.group(0)  # a range (3 - 5) or a code (A-3): not a sign
+    return "负"
+
+
+def _percent_range(m: re.Match[str]) -> str:
+    kind = "千分之" if m.group("sign") in "‰" else "百分之"
+    return f"{kind}{number(m.group('a'))}到{kind}{number(m.group('b'))}"
+
+
+def _percent(m: re.Match[str]) -> str:
+    kind = "千分之" if m.group("sign") in "‰" else "百分之"
+    return kind + number(m.group("a"))
+
+
+def _fraction(m: re.Match[str]) -> str:
+    return f"{number(m.group('b'))}分之{number(m.group('a'))}"
+
+
+def _range(m: re.Match[str]) -> str:
+    return f"{number(m.group('a'))}到{number(m.group('b'))}"
+
+
+def _phone(m: re.Match[str]) -> str:
+    return digits(m.group(0))
+
+
+def _plain(m: re.Match[str]) -> str:
+    text = m.group("n")
+    unit = m.group("unit") or ""
+    is_code = "." not in text and not unit and (len(text) >= 7 or (len(text) >= 2 and text.startswith("0")))
+    # A bare long digit string or one with a leading zero is an ID, a phone number or a code: no speaker reads
+    # 13812345678 as 一百三十八亿…. Risk: a large count written without a unit is spelt out; speeches write counts
+    # with 万/亿, so this is rare.
+    if text == "2" and unit and unit in _LIANG_UNITS:
+        return "两" + unit  # 两个, 两天: 二 is said only in ordinals, dates and digit strings
+    return (digits(text) if is_code else number(text)) + unit
+
+
+def _cohort(m: re.Match[str]) -> str:
+    return digits(m.group("n")) + "后"
+
+
+# Order matters: see the module docstring.
+_RULES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    # -3℃ → 零下三摄氏度: a temperature below zero is said 零下, not 负.
+    ("temperature", re.compile(_LEFT + r"(?P<neg>[-－−]?)(?P<a>" + _NUM + r")\s*(?:℃|°C)"), _temperature),
+    # -3 → 负三, but 3-5 and 0731-8888 keep their dash for the range and phone rules.
+    ("negative", re.compile(r"[-－−](?=\d)"), _negative),
+    # 2024-09-20, 2024/9/20, 2024.09.20. Risk: a version string "2024.1.2" is read as a date.
+    ("iso date", re.compile(_LEFT + r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"), _iso_date),
+    # Phone numbers with an area code: 0731-88888888, 400-123-4567. Risk: a range "010-020" is spelt out.
+    ("phone", re.compile(_LEFT + r"(?:0\d{2,3}|400|800)-\d{3,4}-?\d{4}(?!\d)"), _phone),
+    # 2023—2024年, 2023-2024年: both ends are years.
+    ("year range", re.compile(_LEFT + r"(?P<a>\d{4})" + _RANGE_DASH + r"(?P<b>\d{4})年"), _year_range),
+    # 2026年 is a year, said digit by digit. Risk: "1000年" (a thousand years) is read 一零零零年.
+    ("year", re.compile(_LEFT + r"(?P<a>\d{4})年"), lambda m: digits(m.group("a")) + "年"),
+    # 95后, 00后: a birth cohort, said digit by digit.
+    ("cohort", re.compile(_LEFT + r"(?P<n>\d{2})后(?![天年月日])"), _cohort),
+    # 8:30, 14:05. Risk: a score "3:1" is read as a time; scores are rare in speeches.
+    ("clock", re.compile(_LEFT + r"(?P<h>[01]?\d|2[0-3])[:：](?P<m>[0-5]\d)(?!\d)"), _clock),
+    # 3%-5%, 3-5%: both ends are percentages.
+    (
+        "percent range",
+        re.compile(_LEFT + r"(?P<a>" + _NUM + r")%?" + _RANGE_DASH + r"(?P<b>" + _NUM + r")(?P<sign>[%‰])"),
+        _percent_range,
+    ),
+    ("percent", re.compile(_LEFT + r"(?P<a>" + _NUM + r")(?P<sign>[%‰])"), _percent),
+    # 1/3 → 三分之一. Risk: a date "9/20" is read as a fraction; Chinese writes dates with 月日.
+    ("fraction", re.compile(_LEFT + r"(?P<a>\d+)/(?P<b>\d+)(?![\d/])"), _fraction),
+    # 3-5天, 3～5: a range. Read "到", as speakers do.
+    ("range", re.compile(_LEFT + r"(?P<a>" + _NUM + r")" + _RANGE_DASH + r"(?P<b>" + _NUM + r")(?![\d.])"), _range),
+    # Anything else: a quantity, or a code when it looks like one (see _plain).
+    (
+        "number",
+        re.compile(_LEFT + r"(?P<n>" + _NUM + r")(?![\d.])(?P<unit>[" + _COUNT_UNITS + r"])?"),
+        _plain,
+    ),
+)
+
+_LEFTOVER = re.compile(_LEFT.replace(".", "") + r"\d+")
+_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])")
+
+
+def _fold_width(text: str) -> str:
+    """Full-width digits and signs (０-９, ％, ．) as ASCII, so one set of patterns covers pasted text."""
+    return "".join(
+        unicodedata.normalize("NFKC", c) if c in "０１２３４５６７８９％．／" else c for c in text
+    )
+
+
+def normalize_numbers(text: str) -> str:
+    """Rewrite the numbers in Chinese ``text`` as spoken words; text without digits comes back unchanged.
+
+    >>> normalize_numbers("2026年10月9日，增长5.2%")
+    '二零二六年十月九日，增长百分之五点二'
+    """
+    if not any(c.isdigit() for c in text):
+        return text
+    text = _fold_width(text)
+    # 1,234,567: an ASCII comma between groups of three digits is a thousands separator. A Chinese list
+    # uses 、 or ，, so dropping it cannot merge two numbers a speaker says apart.
+    text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
+    for _name, pattern, spoken in _RULES:
+        text = pattern.sub(spoken, text)
+    # What no rule understood (1.2.3, a stray digit after a dot) is at least said digit by digit, not skipped.
+    return _LEFTOVER.sub(lambda m: digits(m.group(0)), text)

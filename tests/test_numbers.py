@@ -1,0 +1,91 @@
+"""Numbers in Chinese text read as words for the offline voice (issue 3: 2026年, 5.2%, 10月9日, 24小时)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lectern.numbers import digits, normalize_numbers, number
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        # The issue's examples.
+        ("2026年", "二零二六年"),
+        ("5.2%", "百分之五点二"),
+        ("10月9日", "十月九日"),
+        ("24小时", "二十四小时"),
+        # Quantities with units, separators, ordinals.
+        ("3.6万亿元", "三点六万亿元"),
+        ("1,234", "一千二百三十四"),
+        ("投资1,234,567元", "投资一百二十三万四千五百六十七元"),
+        ("第3", "第三"),
+        ("第1季度", "第一季度"),
+        ("8天长假", "八天长假"),
+        ("20万", "二十万"),
+        ("2000人", "两千人"),
+        ("2个", "两个"),
+        ("2月", "二月"),
+        ("0.05", "零点零五"),
+        ("10010", "一万零一十"),
+        # Ranges.
+        ("3-5", "三到五"),
+        ("3～5天", "三到五天"),
+        ("3 - 5", "三到五"),
+        ("3%-5%", "百分之三到百分之五"),
+        ("3-5%", "百分之三到百分之五"),
+        ("2023—2024年", "二零二三到二零二四年"),
+        # Dates, times, percentages, signs.
+        ("2024-09-20", "二零二四年九月二十日"),
+        ("2024年9月20日", "二零二四年九月二十日"),
+        ("1990年代", "一九九零年代"),
+        ("12:30", "十二点三十分"),
+        ("10:05", "十点零五分"),
+        ("8:00", "八点"),
+        ("100%", "百分之一百"),
+        ("2‰", "千分之二"),
+        ("1/3", "三分之一"),
+        ("-3", "负三"),
+        ("增长-2.5，", "增长负二点五，"),
+        ("-3℃", "零下三摄氏度"),
+        ("95后", "九五后"),
+        # Codes and phone numbers, digit by digit.
+        ("13812345678", "一三八一二三四五六七八"),
+        ("电话0731-88888888", "电话零七三一八八八八八八八八"),
+        ("007", "零零七"),
+        # Full-width digits from pasted text.
+        ("２０２６年５％", "二零二六年百分之五"),
+    ],
+)
+def test_numbers_read_as_a_speaker_says_them(written: str, spoken: str) -> None:
+    assert normalize_numbers(written) == spoken
+
+
+def test_a_sentence_keeps_everything_but_its_numbers() -> None:
+    assert normalize_numbers("今天是10月9日，节后上班第一天，增长5.2%，坚持24小时值班制度。") == (
+        "今天是十月九日，节后上班第一天，增长百分之五点二，坚持二十四小时值班制度。"
+    )
+
+
+@pytest.mark.parametrize("text", ["G20峰会", "zhong4 qing4", "MP3"])
+def test_digits_after_a_latin_letter_are_left_alone(text: str) -> None:
+    # Model names and the tone numbers of a pinyin lexicon reading must survive.
+    assert normalize_numbers(text) == text
+
+
+def test_text_without_digits_is_unchanged() -> None:
+    text = "同志们，今年还有最后三个月，时间紧，任务重。"
+    assert normalize_numbers(text) is text
+
+
+def test_no_ascii_digit_survives() -> None:
+    for text in ["1.2.3", "版本2024.1", "第1、2、3项", "A-3", "共99999999999999999999元"]:
+        spoken = normalize_numbers(text)
+        assert not any(c in "0123456789" for c in spoken.replace("A-", "")), spoken
+
+
+def test_helpers() -> None:
+    assert digits("2026") == "二零二六"
+    assert number("3.14") == "三点一四"
+    assert number("20000") == "两万"
+    assert number("0") == "零"
