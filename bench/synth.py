@@ -1,0 +1,148 @@
+"""Benchmark: edge synthesis of the example speech over the local fake service (never the network).
+
+Each request to the fake waits 200 ms before answering, like a round trip to the real service. Three runs:
+sequential (concurrency 1, empty cache), concurrent x4 (empty cache), and a rerun of the concurrent one over its
+now-full cache. Targets (issue 3): concurrent ≤ 0.35× the sequential wall time; the cached rerun makes 0 requests
+and is ≥ 20× faster than the concurrent run. Exits 1 when a target is missed.
+
+    .venv/bin/python bench/synth.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))  # tests.fake_edge
+sys.path.insert(0, str(REPO / "src"))
+
+import edge_tts.communicate  # noqa: E402
+import edge_tts.voices  # noqa: E402
+
+from lectern.cache import TakeCache, take_key  # noqa: E402
+from lectern.engines.edge import EdgeEngine  # noqa: E402
+from lectern.model import Voice  # noqa: E402
+from tests.fake_edge import LEAD_MS, TAIL_MS, FakeEdgeService, mp3_frames, speech_ms  # noqa: E402
+
+SPEECH = REPO / "examples" / "postholiday_meeting_raw.txt"
+LATENCY_S = 0.2
+VOICE = Voice("edge", "zh-CN-YunyangNeural")
+CONCURRENT_TARGET = 0.35
+CACHED_SPEEDUP_TARGET = 20.0
+
+
+def load_plan() -> tuple[object | None, tuple[str, ...], str]:
+    """The example speech's sentences through lectern's real text pipeline, or a crude split until it exists."""
+    try:
+        from lectern import clean, ingest, plan, structure
+
+        script = clean.clean(ingest.read_script(str(SPEECH)))
+        planned = plan.plan(structure.parse(script), script)
+        return planned, tuple(s.text for s in planned.speech.sentences), "ingest → clean → structure → plan"
+    except ImportError:
+        text = SPEECH.read_text(encoding="utf-8")
+        pieces = [p.strip() for p in re.findall(r"[^。！？；]*[。！？；]", text)]
+        return None, tuple(p for p in pieces if p), "fallback split on 。！？； (text pipeline not committed yet)"
+
+
+async def _render_all(engine: EdgeEngine, sentences: Sequence[str], cache: TakeCache) -> None:
+    """Stand-in for lectern.synthesize until it lands: cache lookup, bounded concurrent renders, cache put."""
+    slots = asyncio.Semaphore(engine.concurrency)
+
+    async def one(text: str) -> None:
+        key = take_key(engine=engine.name, version=engine.version, voice=VOICE, text=text)
+        if cache.get(key) is not None:
+            return
+        async with slots:
+            rendering = await engine.render(text, VOICE)
+        cache.put(key, text, engine.name, VOICE.name, rendering)
+
+    await asyncio.gather(*(one(t) for t in sentences))
+
+
+def run(plan: object | None, sentences: Sequence[str], engine: EdgeEngine, cache: TakeCache) -> int:
+    """Synthesize every sentence; returns how many takes came back."""
+    if plan is not None:
+        try:
+            from lectern.synthesize import synthesize
+        except ImportError:
+            pass
+        else:
+            return len(synthesize(plan, engine, VOICE, cache))  # type: ignore[arg-type]
+    asyncio.run(_render_all(engine, sentences, cache))
+    return len(sentences)
+
+
+def main() -> int:
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            del os.environ[name]  # aiohttp honours proxy variables (trust_env); the fake is on 127.0.0.1
+    service = FakeEdgeService()
+    edge_tts.communicate.WSS_URL = service.url
+    edge_tts.voices.VOICE_LIST = service.voice_list_url
+    service.faults.latency_s = LATENCY_S
+
+    plan, sentences, source = load_plan()
+    try:
+        import lectern.synthesize  # noqa: F401
+
+        synth_path = "lectern.synthesize.synthesize"
+    except ImportError:
+        synth_path = "bench stand-in (lectern.synthesize not committed yet)"
+    if plan is None:
+        synth_path = "bench stand-in (no Plan without the text pipeline)"
+
+    # The fake makes each length of MP3 once; make them all now so no run pays for the fake's own work (the real
+    # service's synthesis time is what the 200 ms latency stands for).
+    for text in sentences:
+        mp3_frames(LEAD_MS + speech_ms(text) + TAIL_MS)
+
+    rows: list[tuple[str, int, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, concurrency, cache_dir in (
+            ("sequential", 1, "seq"),
+            ("concurrent x4", 4, "conc"),
+            ("cached rerun", 4, "conc"),
+        ):
+            engine = EdgeEngine(concurrency=concurrency, timeout_s=10.0)
+            cache = TakeCache(Path(tmp) / cache_dir)
+            before = service.record.requests
+            started = time.perf_counter()
+            takes = run(plan, sentences, engine, cache)
+            wall = time.perf_counter() - started
+            assert takes == len(sentences), f"{label}: {takes} takes for {len(sentences)} sentences"
+            rows.append((label, service.record.requests - before, wall))
+
+    sequential = rows[0][2]
+    print(f"edge synthesis over the fake service: {len(sentences)} sentences ({len(set(sentences))} distinct), "
+          f"{LATENCY_S * 1000:.0f} ms latency per request")
+    print(f"sentences from: {source}; synthesis: {synth_path}")
+    print()
+    print(f"| {'run':<14} | {'requests':>8} | {'wall s':>7} | {'ratio':>6} |")
+    print(f"|{'-' * 16}|{'-' * 10}|{'-' * 9}|{'-' * 8}|")
+    for label, requests, wall in rows:
+        print(f"| {label:<14} | {requests:>8} | {wall:>7.3f} | {wall / sequential:>6.3f} |")
+    concurrent, cached = rows[1], rows[2]
+    speedup = concurrent[2] / cached[2]
+    print()
+    checks = [
+        (f"concurrent x4 ≤ {CONCURRENT_TARGET}× sequential", concurrent[2] / sequential <= CONCURRENT_TARGET),
+        ("cached rerun makes 0 requests", cached[1] == 0),
+        (f"cached rerun ≥ {CACHED_SPEEDUP_TARGET:g}× faster than concurrent ({speedup:.0f}×)",
+         speedup >= CACHED_SPEEDUP_TARGET),
+    ]
+    for text, ok in checks:
+        print(f"{'ok  ' if ok else 'FAIL'} {text}")
+    service.close()
+    return 0 if all(ok for _, ok in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
