@@ -1,0 +1,165 @@
+"""The take cache: every synthesized sentence stored under the hash of everything that shaped its audio.
+
+The key covers the engine, its version, the voice and prosody and the exact text sent to the engine (after the
+lexicon and number reading), so editing one sentence, or changing the lexicon entry one sentence uses, re-renders
+only that sentence, and a new engine version never serves stale audio.
+
+An entry is two files under ``root/ab/`` (``ab`` = the key's first two hex digits, to keep directories small):
+``<key>.pcm`` (s16le mono) and ``<key>.json`` (sample rate, sample count, boundaries, SHA-256 of the PCM). Both are
+written to a temporary file and renamed, PCM first, so the JSON's presence means the entry is complete. A run killed
+mid-write leaves at most a temporary file, never a half entry; a PCM truncated or altered later (disk full, a
+copy gone wrong) fails its size or checksum and reads as a miss, so it is re-rendered and overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lectern.engines.base import Rendering
+from lectern.errors import OutputError
+from lectern.model import Boundary, Take, Voice
+
+_FORMAT = 1  # bump when the entry layout changes: old entries then read as misses
+
+
+def take_key(*, engine: str, version: str, voice: Voice, text: str) -> str:
+    """The content address of one take: SHA-256 over engine, engine version, voice name, prosody and text.
+
+    ``voice.rate`` is the effective rate for this sentence (preset rate plus any [慢]/[快] marking).
+    """
+    fields = [_FORMAT, engine, version, voice.name, voice.rate, voice.pitch, voice.volume, text]
+    return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def default_cache_dir() -> Path:
+    """``$LECTERN_CACHE_DIR``, else the user cache directory (XDG on Linux) / lectern / takes."""
+    configured = os.environ.get("LECTERN_CACHE_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("lectern", appauthor=False)) / "takes"
+
+
+@dataclass(frozen=True, slots=True)
+class CacheInfo:
+    root: Path
+    entries: int
+    bytes: int
+
+
+class TakeCache:
+    """Takes on disk, addressed by :func:`take_key`. Safe for several writers: every write is a rename."""
+
+    def __init__(self, root: Path | str | None = None) -> None:
+        self.root = Path(root) if root is not None else default_cache_dir()
+
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        folder = self.root / key[:2]
+        return folder / f"{key}.pcm", folder / f"{key}.json"
+
+    def get(self, key: str) -> Take | None:
+        """The cached take, or None when there is none or it is damaged (then it will be remade by put)."""
+        pcm_path, meta_path = self._paths(key)
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if meta.get("format") != _FORMAT or meta.get("key") != key:
+                return None
+            samples = int(meta["samples"])
+            if pcm_path.stat().st_size != samples * 2:
+                return None  # truncated
+            if _sha256_file(pcm_path) != meta["sha256"]:
+                return None  # altered
+            return Take(
+                key=key,
+                text=str(meta["text"]),
+                engine=str(meta["engine"]),
+                voice=str(meta["voice"]),
+                sample_rate=int(meta["sample_rate"]),
+                samples=samples,
+                pcm_path=pcm_path,
+                boundaries=tuple(Boundary(str(t), int(s), int(e)) for t, s, e in meta.get("boundaries", ())),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            # Missing, unreadable or malformed: a miss, never an error. The entry is rewritten on put.
+            return None
+
+    def put(self, key: str, text: str, engine: str, voice: str, rendering: Rendering) -> Take:
+        """Store a rendering and return it as a Take whose ``pcm_path`` is in the cache."""
+        pcm = rendering.pcm[: len(rendering.pcm) // 2 * 2]  # whole samples only
+        pcm_path, meta_path = self._paths(key)
+        meta = {
+            "format": _FORMAT,
+            "key": key,
+            "text": text,
+            "engine": engine,
+            "voice": voice,
+            "sample_rate": rendering.sample_rate,
+            "samples": len(pcm) // 2,
+            "sha256": hashlib.sha256(pcm).hexdigest(),
+            "boundaries": [[b.text, b.start_ms, b.end_ms] for b in rendering.boundaries],
+        }
+        try:
+            pcm_path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(pcm_path, pcm)
+            _write_atomic(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+        except OSError as e:
+            raise OutputError(f"cannot write to the take cache ({e.strerror or e})", path=str(self.root)) from e
+        return Take(
+            key=key,
+            text=text,
+            engine=engine,
+            voice=voice,
+            sample_rate=rendering.sample_rate,
+            samples=len(pcm) // 2,
+            pcm_path=pcm_path,
+            boundaries=rendering.boundaries,
+        )
+
+    def info(self) -> CacheInfo:
+        """How many complete entries the cache holds and how many bytes all its files take."""
+        entries = 0
+        size = 0
+        if self.root.is_dir():
+            for path in self.root.glob("*/*"):
+                if path.is_file():
+                    size += path.stat().st_size
+                    entries += path.suffix == ".json"
+        return CacheInfo(self.root, entries, size)
+
+    def clear(self) -> int:
+        """Delete every entry; returns how many there were. Only the two-hex-digit folders lectern made are removed."""
+        before = self.info().entries
+        if self.root.is_dir():
+            for folder in self.root.iterdir():
+                if folder.is_dir() and len(folder.name) == 2 and all(c in "0123456789abcdef" for c in folder.name):
+                    shutil.rmtree(folder, ignore_errors=True)
+        return before
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
