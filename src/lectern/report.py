@@ -292,7 +292,8 @@ def build_report(
         speaking = sum(_span(s) for s in section.sentences)
         units = sum(count_units(s.text, language) for s in section.sentences)
         pace_speaking = pace_per_minute(units, speaking)
-        pace_overall = pace_per_minute(units, duration)
+        # A section where nothing is spoken (a bare heading, a wait) has no pace: flagging it "slow" would mislead.
+        pace_overall = pace_per_minute(units, duration) if speaking else None
         planned = plan_sections.get(section.index)
         section_rows.append(
             SectionTiming(
@@ -320,7 +321,7 @@ def build_report(
     pause_ms = total_ms - speaking_ms
     units = sum(row.units for row in section_rows)
     pace_speaking = pace_per_minute(units, speaking_ms)
-    pace_overall = pace_per_minute(units, total_ms)
+    pace_overall = pace_per_minute(units, total_ms) if speaking_ms else None
 
     long_rows = [
         LongSentence(
