@@ -246,7 +246,7 @@ def test_report_dict_overrides_summary_and_flags_sections() -> None:
     assert summary["speaking_ms"] == 7000
     assert summary["pace"] == 231.4
     assert summary["target_ms"] == 600000
-    assert summary["sections"] == {"0": {"pace": 180, "flag": ""}, "1": {"pace": 275, "flag": "fast"}}
+    assert summary["sections"] == {"0": {"pace": 180, "flag": ""}, "1": {"pace": 275, "flag": "brisk"}}
 
 
 def test_report_dataclass_is_read_like_a_dict() -> None:
@@ -262,3 +262,16 @@ def test_report_dataclass_is_read_like_a_dict() -> None:
 def test_report_html_fragment_is_inlined() -> None:
     page = render_page(timeline(), plan(), '<table class="report"><tr><td>3:05</td></tr></table>')
     assert '<section id="report-fragment"><table class="report">' in page
+
+
+def test_the_timing_reports_own_report_fills_the_summary() -> None:
+    from lectern.report import build_report
+
+    report = build_report(timeline(), plan(), target_ms=8000)
+    summary = page_data(render_page(timeline(), plan(), report))["summary"]
+    assert summary["total_ms"] == report.total_ms
+    assert summary["speaking_ms"] == report.speaking_ms
+    assert summary["target_ms"] == 8000
+    assert summary["pace"] == pytest.approx(report.pace_overall)
+    assert set(summary["sections"]) == {"0", "1"}
+    assert summary["sections"]["1"]["pace"] == pytest.approx(report.sections[1].pace_overall)

@@ -121,7 +121,9 @@
     figure(L.total, clock(sum.total_ms));
     figure(L.speaking, clock(sum.speaking_ms));
     figure(L.pause, clock(sum.pause_ms));
-    if (typeof sum.pace === "number") figure(L.pace, Math.round(sum.pace) + " " + sum.pace_unit);
+    if (typeof sum.pace === "number") {
+      figure(L.pace, Math.round(sum.pace) + " " + sum.pace_unit + (sum.flag ? " · " + (L[sum.flag] || sum.flag) : ""));
+    }
     if (typeof sum.target_ms === "number") figure(L.target, clock(sum.target_ms));
     box.appendChild(dl);
     (sum.notes || []).forEach(function (note) { box.appendChild(el("p", "note", note)); });

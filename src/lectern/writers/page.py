@@ -43,7 +43,7 @@ _LABELS: dict[Language, dict[str, str]] = {
         "target": "目标",
         "play": "播放",
         "pause_button": "暂停",
-        "speed": "语速",
+        "speed": "倍速",
         "loop": "循环本节",
         "echo": "跟读",
         "prompter": "提词",
@@ -53,7 +53,8 @@ _LABELS: dict[Language, dict[str, str]] = {
         "read_as": "读作",
         "keys": "空格 播放/暂停 · ←/→ 上/下一句 · ↑/↓ 上/下一节 · L 循环本节",
         "sections": "节",
-        "fast": "偏快",
+        "brisk": "偏快",
+        "news": "播音员语速",
         "slow": "偏慢",
         "marker": "停顿",
         "applause": "掌声",
@@ -81,7 +82,8 @@ _LABELS: dict[Language, dict[str, str]] = {
         "read_as": "Read as",
         "keys": "Space play/pause · ←/→ sentence · ↑/↓ section · L loop section",
         "sections": "sections",
-        "fast": "fast",
+        "brisk": "brisk",
+        "news": "news-reader speed",
         "slow": "slow",
         "marker": "pause",
         "applause": "applause",
@@ -245,7 +247,11 @@ def _parts(text: str, marks: _Marks | None) -> list[list[str]]:
 
 
 def _summary(timeline: Timeline, report: Mapping[str, Any] | object | None) -> dict[str, Any]:
-    """Summary numbers for the page: measured from the timeline, overridden by the report's where it has them."""
+    """Summary numbers for the page: measured from the timeline, overridden by the report's where it has them.
+
+    Read by key, tolerantly, so the page keeps working whatever else the report grows: missing or odd values fall
+    back to what the timeline measures.
+    """
     speaking = sum(s.end_ms - s.start_ms for sec in timeline.sections for s in sec.sentences)
     summary: dict[str, Any] = {
         "total_ms": timeline.duration_ms,
@@ -254,25 +260,31 @@ def _summary(timeline: Timeline, report: Mapping[str, Any] | object | None) -> d
         "target_ms": None,
         "pace": None,
         "pace_unit": "字/分" if timeline.language == Language.ZH else "wpm",
+        "flag": "",
         "notes": [],
         "sections": {},
     }
     given = _as_mapping(report)
     if not given:
         return summary
-    for key, aliases in (
-        ("total_ms", ("total_ms",)),
-        ("speaking_ms", ("speaking_ms", "speech_ms")),
-        ("pause_ms", ("pause_ms",)),
-        ("target_ms", ("target_ms",)),
-        ("pace", ("pace",)),
-        ("pace_unit", ("pace_unit",)),
+    # The report flags the whole-section pace unless its band says it judges speaking time alone.
+    band = _as_mapping(given.get("band")) or {}
+    pace_keys = ("pace", "pace_speaking", "pace_overall")
+    if band.get("basis") != "speaking":
+        pace_keys = ("pace", "pace_overall", "pace_speaking")
+    target = _as_mapping(given.get("target")) or {}
+    for key, value in (
+        ("total_ms", given.get("total_ms")),
+        ("speaking_ms", _first(given, ("speaking_ms", "speech_ms"))),
+        ("pause_ms", given.get("pause_ms")),
+        ("target_ms", given.get("target_ms", target.get("target_ms"))),
+        ("pace", _first(given, pace_keys)),
     ):
-        for alias in aliases:
-            value = given.get(alias)
-            if isinstance(value, (int, float, str)) and not isinstance(value, bool):
-                summary[key] = value
-                break
+        if _is_number(value):
+            summary[key] = value
+    if isinstance(given.get("pace_unit"), str):
+        summary["pace_unit"] = given["pace_unit"]
+    summary["flag"] = _flag(given.get("flag"))
     notes = given.get("notes")
     if isinstance(notes, (list, tuple)):
         summary["notes"] = [str(n) for n in notes]
@@ -282,14 +294,28 @@ def _summary(timeline: Timeline, report: Mapping[str, Any] | object | None) -> d
             sec = _as_mapping(sec)
             if not sec:
                 continue
-            index = sec.get("index", i)
-            pace = sec.get("pace")
-            flag = sec.get("flag")
-            summary["sections"][str(index)] = {
-                "pace": pace if isinstance(pace, (int, float)) and not isinstance(pace, bool) else None,
-                "flag": flag if flag in ("fast", "slow") else "",
+            pace = _first(sec, pace_keys)
+            summary["sections"][str(sec.get("index", i))] = {
+                "pace": pace if _is_number(pace) else None,
+                "flag": _flag(sec.get("flag")),
             }
     return summary
+
+
+# The report's pace flags, folded to the three the page colours. "ok" (or anything unknown) shows no flag.
+_FLAGS = {"slow": "slow", "brisk": "brisk", "fast": "brisk", "news": "news", "news-reader speed": "news"}
+
+
+def _flag(value: object) -> str:
+    return _FLAGS.get(str(value), "") if value is not None else ""
+
+
+def _first(mapping: Mapping[str, Any], keys: tuple[str, ...]) -> object:
+    return next((mapping[k] for k in keys if _is_number(mapping.get(k))), None)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _as_mapping(value: object) -> Mapping[str, Any] | None:

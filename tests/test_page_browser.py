@@ -1,0 +1,405 @@
+"""The rehearsal page in a real browser: Playwright driving Debian's chromium, the page opened from file://.
+
+The page plays a real MP3 of known length: a tone per sentence with silences between, encoded by lectern's own
+ffmpeg path, and a hand-made Timeline that places each sentence where its tone is. No browser is ever downloaded:
+without chromium these tests skip locally, and fail under CI (``CI=true``), where .ci/run installs it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from lectern.ffmpeg import decoded_ms, encode_mp3
+from lectern.model import (
+    CleanScript,
+    Estimate,
+    Language,
+    Paragraph,
+    Pause,
+    PauseKind,
+    Placeholder,
+    Plan,
+    Section,
+    Sentence,
+    Speech,
+    TimedSection,
+    TimedSentence,
+    Timeline,
+)
+from lectern.writers.page import render_page
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts"
+SAMPLE_RATE = 24000
+HOSTILE = "<script>alert(1)</script>"
+ATTRIBUTE_BREAK = '"><img src=x onerror=alert(1)>'
+TOLERANCE_MS = 50
+
+# (section title, marker, [(sentence as written, tone ms)]): short sentences keep the whole file ≈ 8 s.
+SCRIPT = (
+    ("开场", None, [("同志们：", 600), ("今天是节后上班第一天。", 700), ("我和XX同志一起向大家致以敬意。", 650)]),
+    ("所有工作都要负起责任来", "一是", [("一是所有工作都要负起责任来。", 700), ("责任心是第一位的。", 600)]),
+    ("所有工作都要动起来", "二是", [("二是所有工作都要动起来。", 650), ("快干快上。", 550)]),
+)
+LEAD_MS = 200  # silence before the first sentence, as a chime or breath would leave
+SENTENCE_GAP_MS = 350
+SECTION_GAP_MS = 600
+
+
+# --- the fixture: real audio, a matching timeline, the page ------------------------------------------------------
+
+
+def _tone(ms: int, hz: float) -> bytes:
+    n = ms * SAMPLE_RATE // 1000
+    # A short fade in and out, so the MP3 has no clicks that smear a sentence's edges.
+    fade = SAMPLE_RATE // 100
+    return b"".join(
+        struct.pack("<h", int(8000 * min(1.0, i / fade, (n - i) / fade) * math.sin(2 * math.pi * hz * i / SAMPLE_RATE)))
+        for i in range(n)
+    )
+
+
+def _silence(ms: int) -> bytes:
+    return b"\0\0" * (ms * SAMPLE_RATE // 1000)
+
+
+def build_rehearsal(folder: Path, texts: list[list[str]] | None = None) -> tuple[Timeline, Plan]:
+    """Write ``rehearsal.mp3`` and return the Timeline that places each tone, and a Plan that matches it."""
+    pcm = bytearray(_silence(LEAD_MS))
+    t = LEAD_MS
+    timed_sections = []
+    planned_sections = []
+    for si, (title, marker, sentences) in enumerate(SCRIPT):
+        section_start = 0 if si == 0 else t
+        timed, planned = [], []
+        for j, (written, tone_ms) in enumerate(sentences):
+            text = texts[si][j] if texts else written
+            pcm += _tone(tone_ms, 330 + 60 * len(timed_sections) + 40 * j)
+            timed.append(TimedSentence(text.replace("XX", "某某"), t, t + tone_ms))
+            last = j == len(sentences) - 1
+            gap = SECTION_GAP_MS if last else SENTENCE_GAP_MS
+            pauses = (Pause(PauseKind.SECTION if last else PauseKind.SENTENCE, gap),)
+            if si == 1 and j == 0:
+                pauses += (Pause(PauseKind.MARKER, 800),)
+            planned.append(Sentence(text.replace("XX", "某某"), pauses=pauses, written=text, est_ms=tone_ms))
+            t += tone_ms
+            pcm += _silence(gap)
+            t += gap
+        timed_sections.append(
+            TimedSection(index=si, level=0 if si == 0 else 1, marker=marker, title=title,
+                         start_ms=section_start, end_ms=t, sentences=tuple(timed))
+        )
+        planned_sections.append(
+            Section(index=si, level=0 if si == 0 else 1, marker=marker, title=title,
+                    paragraphs=(Paragraph(tuple(planned)),))
+        )
+    raw = folder / "rehearsal.pcm"
+    raw.write_bytes(bytes(pcm))
+    encode_mp3(raw, SAMPLE_RATE, folder / "rehearsal.mp3")
+    raw.unlink()
+    timeline = Timeline(
+        audio="rehearsal.mp3", duration_ms=t, engine="tone", voice="sine", sections=tuple(timed_sections),
+        title="在节后收心会上的讲话", speaker="张三", language=Language.ZH,
+    )
+    speech = Speech(title=timeline.title, meta=(), language=Language.ZH, sections=tuple(planned_sections))
+    script = CleanScript(path="speech.txt", encoding="utf-8", text="", placeholders=(Placeholder("XX", 1),))
+    plan = Plan(speech=speech, script=script, rate=220.0, estimate=Estimate(speech_ms=t, pause_ms=0, chars=60))
+    return timeline, plan
+
+
+@dataclass
+class Rehearsal:
+    folder: Path
+    timeline: Timeline
+    page: Path
+    hostile_page: Path
+
+    @property
+    def sentences(self) -> list[TimedSentence]:
+        return [s for sec in self.timeline.sections for s in sec.sentences]
+
+    def index_at(self, ms: float) -> int:
+        """The sentence whose [start, next start) contains ``ms``; -1 before the first."""
+        starts = [s.start_ms for s in self.sentences]
+        return max((i for i, start in enumerate(starts) if start <= ms), default=-1)
+
+
+@pytest.fixture(scope="module")
+def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Rehearsal:
+    folder = tmp_path_factory.mktemp("rehearsal")
+    timeline, plan = build_rehearsal(folder)
+    # The fixture must itself be right: the MP3 decodes to the length the timeline claims.
+    assert abs(decoded_ms(folder / "rehearsal.mp3", SAMPLE_RATE) - timeline.duration_ms) <= 5
+    page = folder / "index.html"
+    page.write_text(render_page(timeline, plan), encoding="utf-8")
+
+    hostile_texts = [[s for s, _ in sentences] for _, _, sentences in SCRIPT]
+    hostile_texts[0][0] = HOSTILE
+    hostile_texts[0][1] = ATTRIBUTE_BREAK
+    hostile_texts[1][1] = "</script><!--<script>alert(1)</script>-->"
+    hostile_timeline, hostile_plan = build_rehearsal(folder, hostile_texts)
+    from dataclasses import replace
+
+    hostile_timeline = replace(
+        hostile_timeline,
+        title=HOSTILE,
+        sections=(replace(hostile_timeline.sections[0], title=ATTRIBUTE_BREAK), *hostile_timeline.sections[1:]),
+    )
+    hostile_page = folder / "hostile.html"
+    hostile_page.write_text(render_page(hostile_timeline, hostile_plan), encoding="utf-8")
+    return Rehearsal(folder, timeline, page, hostile_page)
+
+
+# --- the browser -------------------------------------------------------------------------------------------------
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI must run the browser tests (.ci/run installs chromium)", pytrace=False)
+    pytest.skip(reason)
+
+
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright for Python is not installed")
+    executable = _chromium()
+    if executable is None:
+        _unavailable("no chromium found (apt-get install chromium); Playwright never downloads a browser here")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Session:
+    """One page with everything it reported: console errors, uncaught exceptions and dialogs (alert/confirm)."""
+
+    page: object
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def js(self, expression: str, arg: object = None) -> object:
+        return self.page.evaluate(expression, arg)
+
+
+@pytest.fixture
+def open_page(browser: object) -> Iterator[object]:
+    contexts = []
+
+    def open_(path: Path, *, viewport: tuple[int, int] = (1280, 860), mobile: bool = False) -> Session:
+        context = browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]}, is_mobile=mobile, has_touch=mobile,
+            device_scale_factor=2 if mobile else 1,
+        )
+        contexts.append(context)
+        page = context.new_page()
+        session = Session(page)
+        page.on("console", lambda m: session.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: session.errors.append(str(e)))
+
+        def on_dialog(dialog: object) -> None:
+            session.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.goto(path.as_uri())
+        # Ready when the page has drawn the script and the audio knows its length.
+        page.wait_for_function("document.querySelectorAll('.s').length > 0 && audio.readyState >= 1")
+        return session
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def _ms(session: Session) -> float:
+    return session.js("audio.currentTime") * 1000
+
+
+# --- the tests -----------------------------------------------------------------------------------------------------
+
+
+def test_clicking_the_third_sentence_plays_from_its_start(rehearsal: Rehearsal, open_page: object) -> None:
+    session = open_page(rehearsal.page)
+    session.js("window.seeks = []; audio.addEventListener('seeked', () => seeks.push(audio.currentTime * 1000))")
+    third = rehearsal.sentences[2]
+    session.page.locator("#script .s").nth(2).click()
+    session.page.wait_for_function("seeks.length > 0 && !audio.paused")
+    assert abs(session.js("seeks[0]") - third.start_ms) <= TOLERANCE_MS
+    assert session.js("document.querySelector('.s.now').dataset.i") == "2"
+    assert session.js("document.querySelector('.s.now').textContent").startswith("我和")
+    assert session.errors == [] and session.dialogs == []
+
+
+def test_highlight_follows_playback(rehearsal: Rehearsal, open_page: object) -> None:
+    session = open_page(rehearsal.page)
+    # Also the speed control: 1.5× keeps this test short.
+    session.js("s => { const r = document.getElementById('speed'); r.value = s; r.dispatchEvent(new Event('input')); }",
+               "1.5")
+    assert session.js("audio.playbackRate") == 1.5
+    session.page.locator("#script .s").nth(0).click()
+    # Sample in the page every 40 ms for 2 s of wall time (≈ 3 s of audio at 1.5×).
+    samples = session.js(
+        """() => new Promise(done => {
+            const out = [];
+            const timer = setInterval(() => {
+                const now = document.querySelector('.s.now');
+                out.push([audio.currentTime * 1000, now ? Number(now.dataset.i) : -1]);
+                if (out.length >= 50) { clearInterval(timer); done(out); }
+            }, 40);
+        })"""
+    )
+    seen = set()
+    for t, shown in samples:
+        # The highlight is set on the last animation frame, up to a frame before currentTime was read.
+        assert shown in {rehearsal.index_at(t), rehearsal.index_at(t - 100)}, (t, shown)
+        seen.add(shown)
+    assert len(seen) >= 3, f"the highlight did not move along: {sorted(seen)}"
+    session.js("audio.pause()")
+    assert session.errors == [] and session.dialogs == []
+
+
+def test_keys_move_by_section_and_sentence(rehearsal: Rehearsal, open_page: object) -> None:
+    session = open_page(rehearsal.page)
+    sections = rehearsal.timeline.sections
+    keyboard = session.page.keyboard
+    keyboard.press("ArrowDown")
+    assert abs(_ms(session) - sections[1].start_ms) <= TOLERANCE_MS
+    keyboard.press("ArrowDown")
+    assert abs(_ms(session) - sections[2].start_ms) <= TOLERANCE_MS
+    keyboard.press("ArrowUp")
+    assert abs(_ms(session) - sections[1].start_ms) <= TOLERANCE_MS
+    keyboard.press("ArrowRight")
+    assert abs(_ms(session) - sections[1].sentences[1].start_ms) <= TOLERANCE_MS
+    keyboard.press("ArrowLeft")
+    keyboard.press("ArrowLeft")
+    assert abs(_ms(session) - sections[0].sentences[-1].start_ms) <= TOLERANCE_MS
+    assert session.js("document.querySelector('#toc li.now a').textContent") == "开场"
+    keyboard.press("l")
+    assert session.js("[...document.querySelectorAll('.sec.looping')].map(s => s.id)") == ["sec-0"]
+    keyboard.press("l")
+    assert session.js("document.querySelectorAll('.sec.looping').length") == 0
+    keyboard.press(" ")
+    session.page.wait_for_function("!audio.paused")
+    keyboard.press(" ")
+    session.page.wait_for_function("audio.paused")
+    assert session.errors == [] and session.dialogs == []
+
+
+def test_loop_returns_to_the_section_start(rehearsal: Rehearsal, open_page: object) -> None:
+    session = open_page(rehearsal.page)
+    last = rehearsal.timeline.sections[2]
+    session.js("window.seeks = []; audio.addEventListener('seeked', () => seeks.push(audio.currentTime * 1000))")
+    session.js("ms => { audio.playbackRate = 1.5; audio.currentTime = ms / 1000; }", last.sentences[-1].start_ms)
+    session.page.keyboard.press("l")
+    session.page.keyboard.press(" ")
+    # The last section loops: after its end, playback is back at its start.
+    session.page.wait_for_function(f"seeks.some(t => Math.abs(t - {last.start_ms}) <= {TOLERANCE_MS})", timeout=8000)
+    session.js("audio.pause()")
+    assert session.errors == [] and session.dialogs == []
+
+
+def test_echo_mode_pauses_after_a_sentence_then_resumes(rehearsal: Rehearsal, open_page: object) -> None:
+    session = open_page(rehearsal.page)
+    session.js(
+        "window.events = [];"
+        "audio.addEventListener('pause', () => events.push(['pause', audio.currentTime * 1000, performance.now()]));"
+        "audio.addEventListener('play', () => events.push(['play', audio.currentTime * 1000, performance.now()]));"
+    )
+    session.page.locator("#echo").click()
+    second = rehearsal.sentences[1]
+    third = rehearsal.sentences[2]
+    session.page.locator("#script .s").nth(1).click()
+    session.page.wait_for_function("events.filter(e => e[0] === 'pause').length >= 1", timeout=5000)
+    kind, paused_at, _ = session.js("events.find(e => e[0] === 'pause')")
+    # Paused in the silence after the sentence: the speaker's turn to say it.
+    assert second.end_ms <= paused_at < third.start_ms, (paused_at, second, third)
+    assert session.page.locator("#echo-turn").is_visible()
+    # …and resumes by itself after about as long as the sentence took.
+    session.page.wait_for_function("events.filter(e => e[0] === 'play').length >= 2", timeout=5000)
+    events = session.js("events")
+    pause_index = next(i for i, e in enumerate(events) if e[0] == "pause")
+    resumed = next(e for e in events[pause_index:] if e[0] == "play")
+    assert resumed[2] - events[pause_index][2] >= 0.9 * (second.end_ms - second.start_ms)
+    # From where it stopped (the audio pipeline may drift a frame or two past the pause), not the next sentence.
+    assert second.end_ms <= resumed[1] < third.start_ms
+    assert not session.page.locator("#echo-turn").is_visible()
+    session.js("audio.pause()")
+    assert session.errors == [] and session.dialogs == []
+
+
+def test_script_markup_is_shown_as_text_and_never_runs(rehearsal: Rehearsal, open_page: object) -> None:
+    session = open_page(rehearsal.hostile_page)
+    lines = session.page.locator("#script .s")
+    assert lines.nth(0).inner_text() == HOSTILE
+    assert lines.nth(1).inner_text() == ATTRIBUTE_BREAK
+    assert lines.nth(4).inner_text() == "</script><!--<script>alert(1)</script>-->"
+    assert session.js("document.title") == HOSTILE
+    assert session.js("document.querySelectorAll('img').length") == 0
+    assert session.js("document.querySelectorAll('script').length") == 2
+    lines.nth(1).click()
+    session.page.wait_for_timeout(200)
+    session.js("audio.pause()")
+    assert session.dialogs == []
+    assert session.errors == []
+
+
+def test_page_reads_on_desktop_phone_and_as_prompter(rehearsal: Rehearsal, open_page: object) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    desktop = open_page(rehearsal.page)
+    desktop.page.locator("#script .s").nth(2).click()
+    desktop.js("audio.pause()")
+    assert desktop.page.locator("mark.ph").first.inner_text() == "XX"
+    assert desktop.page.locator(".pz-marker").count() == 1
+    assert desktop.page.locator("#toc li").count() == 3
+    desktop.page.screenshot(path=str(ARTIFACTS / "page.png"), full_page=True)
+
+    phone = open_page(rehearsal.page, viewport=(390, 844), mobile=True)
+    # Nothing wider than the screen: no sideways scrolling on a phone.
+    assert phone.js("document.documentElement.scrollWidth") <= 390
+    assert phone.page.locator("#player").is_visible()
+    phone.page.locator("#script .s").nth(3).click()
+    phone.js("audio.pause()")
+    phone.page.screenshot(path=str(ARTIFACTS / "page-phone.png"))
+
+    phone.page.locator("#prompter").click()
+    assert phone.js("document.body.classList.contains('prompter')")
+    assert phone.js("getComputedStyle(document.querySelector('#toc')).display") == "none"
+    phone.page.wait_for_timeout(400)  # the smooth scroll to the current sentence
+    phone.page.screenshot(path=str(ARTIFACTS / "page-prompter.png"))
+    assert desktop.errors == [] and phone.errors == []
