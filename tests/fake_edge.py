@@ -92,6 +92,7 @@ class Faults:
     always_status: int | None = None  # refuse every handshake with this status
     close_mid_stream: int = 0  # send the boundary and about half of the audio, then close (no turn.end)
     no_audio: int = 0  # answer turn.start/turn.end with no audio
+    no_audio_for: str | None = None  # ...and always for texts containing this (a sentence that fails every time)
     stall: int = 0  # read the request, never answer
     first_byte_delay_s: float = 0.0  # wait before the first answer frame (every request)
     latency_s: float = 0.0  # per request, before answering (every request): a remote service's round trip
@@ -233,7 +234,9 @@ class FakeEdgeService:
                 self.record.max_in_flight = max(self.record.max_in_flight, self.record.in_flight)
                 in_flight = True
                 stall = _take(faults, "stall")
-                no_audio = not stall and _take(faults, "no_audio")
+                no_audio = not stall and (
+                    _take(faults, "no_audio") or (faults.no_audio_for is not None and faults.no_audio_for in text)
+                )
                 close_mid = not stall and not no_audio and _take(faults, "close_mid_stream")
             if stall:
                 async for _ in ws:  # read until the client gives up and closes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import random
 import socket
+from collections.abc import Sequence
 from pathlib import Path
 
 import aiohttp
@@ -364,3 +365,44 @@ def test_voice_list_falls_back_to_a_stale_copy_then_errors(
     assert [v["ShortName"] for v in stale] == ["zh-TW-HsiaoChenNeural"]
     with pytest.raises(EngineError, match="cannot fetch the voice list"):
         list_voices(cache_dir=tmp_path / "empty", timeout_s=1.0)
+
+
+# --- through lectern.synthesize and the take cache (once they exist) ---------------------------------------------
+
+
+def _plan_of(sentences: Sequence[str]) -> object:
+    """A Plan built by hand, so this test depends on synthesize and the cache, not on the text pipeline."""
+    from lectern.model import CleanScript, Estimate, Language, Paragraph, Plan, Section, Sentence, Speech
+
+    section = Section(0, 0, None, "", (Paragraph(tuple(Sentence(s, est_ms=speech_ms(s)) for s in sentences)),))
+    speech = Speech(title=None, meta=(), language=Language.ZH, sections=(section,))
+    script = CleanScript(path="speech.txt", encoding="utf-8", text="".join(sentences))
+    return Plan(speech, script, rate=240.0, estimate=Estimate(sum(map(speech_ms, sentences)), 0, 0))
+
+
+def test_a_sentence_that_always_fails_keeps_the_others_takes_in_the_cache(
+    edge_service: FakeEdgeService, tmp_path: Path
+) -> None:
+    synthesize = pytest.importorskip("lectern.synthesize").synthesize
+    from lectern.cache import TakeCache
+
+    cache = TakeCache(tmp_path / "takes")
+    first = synthesize(_plan_of(SENTENCES[:3]), engine(), YUNYANG, cache)  # type: ignore[arg-type]
+    assert [t.text for t in first] == list(SENTENCES[:3])
+    assert all(t.duration_ms >= expected_ms(t.text) for t in first)
+    assert edge_service.record.requests == 3
+
+    edge_service.reset()
+    edge_service.faults.no_audio_for = "供水"  # SENTENCES[4] fails on every attempt
+    # One at a time, so what "already made" means is deterministic: SENTENCES[3] before the failure, [5] never.
+    with pytest.raises(EngineError) as caught:
+        synthesize(_plan_of(SENTENCES[:6]), engine(attempts=2, concurrency=1), YUNYANG, cache)  # type: ignore[arg-type]
+    assert caught.value.sentence == SENTENCES[4]
+    assert "供水" in str(caught.value) and "sent no audio" in str(caught.value)
+    # The three cached sentences were not asked for again; the failing one was tried twice.
+    assert edge_service.record.texts == [SENTENCES[3], SENTENCES[4], SENTENCES[4]]
+
+    edge_service.reset()  # the service recovers: only what is not in the cache is synthesized
+    again = synthesize(_plan_of(SENTENCES[:6]), engine(), YUNYANG, cache)  # type: ignore[arg-type]
+    assert [t.text for t in again] == list(SENTENCES[:6])
+    assert sorted(edge_service.record.texts) == sorted([SENTENCES[4], SENTENCES[5]])
