@@ -318,6 +318,12 @@ def test_keys_move_by_section_and_sentence(rehearsal: Rehearsal, open_page: obje
     session.page.wait_for_function("!audio.paused")
     keyboard.press(" ")
     session.page.wait_for_function("audio.paused")
+    # Space with a mode button focused (just clicked) plays; it must not press the button again.
+    session.page.locator("#echo").click()
+    keyboard.press(" ")
+    session.page.wait_for_function("!audio.paused")
+    assert session.js("document.getElementById('echo').getAttribute('aria-pressed')") == "true"
+    session.js("audio.pause()")
     assert session.errors == [] and session.dialogs == []
 
 

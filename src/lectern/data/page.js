@@ -277,11 +277,14 @@
   // --- actions -----------------------------------------------------------------------------------------------
 
   function seek(ms) {
+    // Moving on during the speaker's echo turn means "go on from there", not "stay stopped".
+    var wasWaiting = echoTimer !== null;
     cancelEcho();
     echoArmed = -1;
     audio.currentTime = Math.max(0, ms) / 1000;
     follow = true;
     tick();
+    if (wasWaiting) audio.play();
   }
 
   function playFrom(ms) {
@@ -396,9 +399,15 @@
       if (loopSection >= 0) playFrom(sections[loopSection].start);
     });
 
-    // A user scrolling by hand stops the page from pulling the view back until the next navigation.
-    window.addEventListener("wheel", function () { follow = false; }, { passive: true });
-    window.addEventListener("touchmove", function () { follow = false; }, { passive: true });
+    // A user scrolling by hand (to read ahead) is not pulled back until they stop for a few seconds or navigate.
+    var idle = null;
+    function handScroll() {
+      follow = false;
+      if (idle !== null) clearTimeout(idle);
+      idle = setTimeout(function () { idle = null; follow = true; }, 4000);
+    }
+    window.addEventListener("wheel", handScroll, { passive: true });
+    window.addEventListener("touchmove", handScroll, { passive: true });
 
     document.addEventListener("keydown", function (e) {
       if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;

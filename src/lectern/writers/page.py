@@ -61,6 +61,7 @@ _LABELS: dict[Language, dict[str, str]] = {
         "breath": "换气",
         "seconds": "秒",
         "chart": "各节时长",
+        "noscript": "此页面需要启用 JavaScript 才能播放和跟读。",
     },
     Language.EN: {
         "contents": "Contents",
@@ -90,6 +91,7 @@ _LABELS: dict[Language, dict[str, str]] = {
         "breath": "breath",
         "seconds": "s",
         "chart": "Section lengths",
+        "noscript": "This page needs JavaScript to play and follow the speech.",
     },
 }
 
@@ -134,6 +136,7 @@ def render_page(timeline: Timeline, plan: Plan | None = None, report: Report | o
         js=_asset("page.js"),
         data=script_json(data),
         report=report_html,
+        noscript=html.escape(labels["noscript"]),
     )
 
 
@@ -345,6 +348,7 @@ _TEMPLATE = """<!DOCTYPE html>
 </style>
 </head>
 <body>
+<noscript><p>{noscript}</p></noscript>
 <header id="top">
   <h1 id="title"></h1>
   <p id="meta"></p>
