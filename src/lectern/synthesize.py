@@ -1,0 +1,141 @@
+"""Plan → Takes: every sentence rendered once, through the cache, by whichever engine was chosen.
+
+This is the one place that decides what text an engine is given (the lexicon, then for the offline Mandarin voice
+the numbers as words) and with which prosody (the preset's rate plus the speaker's [慢]/[快] marking), so that the
+cache key covers exactly what shapes the audio and every engine is treated alike.
+
+Cache lookups come first, so a rebuild makes no engine call for an unchanged sentence. Misses are rendered with
+bounded concurrency, and each take is stored as soon as it is made: a run that fails or is interrupted keeps every
+finished take, and the next run resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable
+
+from lectern.cache import TakeCache, take_key
+from lectern.engines.base import Engine
+from lectern.errors import ConfigError, EngineError
+from lectern.lexicon import Lexicon
+from lectern.lexicon import apply as apply_lexicon
+from lectern.model import Language, Plan, Sentence, Take, Voice
+from lectern.numbers import normalize_numbers
+
+OnTake = Callable[[int, Take, bool], None]
+
+# Engines that read Arabic numerals in Chinese badly (espeak: 2026年 as 二千零二十六年, "%" in English).
+_NEEDS_NUMBER_WORDS = frozenset({"espeak"})
+
+
+def spoken_text(sentence: Sentence, language: Language, engine: str, lexicon: Lexicon | None) -> str:
+    """The exact text ``engine`` is given for ``sentence``: lexicon readings, then numbers as words where needed.
+
+    The lexicon goes first so an entry can name a word with digits (``G20``); the number reading leaves digits
+    after a Latin letter alone, so the tone numbers of a pinyin reading survive it.
+    """
+    text = apply_lexicon(sentence.text, lexicon, engine=engine)
+    if language is Language.ZH and engine in _NEEDS_NUMBER_WORDS:
+        text = normalize_numbers(text)
+    return text
+
+
+def sentence_voice(voice: Voice, sentence: Sentence) -> Voice:
+    """The voice with the sentence's relative rate folded in: [慢] at 0.85 on a -5% preset gives -20%."""
+    return dataclasses.replace(voice, rate=voice.rate + round((sentence.rate - 1) * 100))
+
+
+def synthesize(
+    plan: Plan,
+    engine: Engine,
+    voice: Voice,
+    cache: TakeCache,
+    *,
+    lexicon: Lexicon | None = None,
+    on_take: OnTake | None = None,
+    concurrency: int | None = None,
+) -> tuple[Take, ...]:
+    """One Take per sentence of ``plan.speech.sentences``, in that order (blocking; see :func:`synthesize_async`)."""
+    return asyncio.run(
+        synthesize_async(plan, engine, voice, cache, lexicon=lexicon, on_take=on_take, concurrency=concurrency)
+    )
+
+
+async def synthesize_async(
+    plan: Plan,
+    engine: Engine,
+    voice: Voice,
+    cache: TakeCache,
+    *,
+    lexicon: Lexicon | None = None,
+    on_take: OnTake | None = None,
+    concurrency: int | None = None,
+) -> tuple[Take, ...]:
+    """As :func:`synthesize`, for callers already inside an event loop.
+
+    ``on_take(i, take, cached)`` is called once per sentence index as its take becomes available; ``cached`` is
+    True when no engine call was made for it (found in the cache, or the same text as an earlier sentence).
+    """
+    if voice.engine != engine.name:
+        raise ConfigError(f"voice {voice.name!r} is for the {voice.engine} engine, not {engine.name}")
+    sentences = plan.speech.sentences
+    sections = [sec for sec in plan.speech.sections for _ in sec.sentences]
+
+    # One job per distinct cache key: identical sentences (a repeated 同志们！) are rendered once.
+    jobs: dict[str, tuple[str, Voice, list[int]]] = {}
+    for i, sentence in enumerate(sentences):
+        text = spoken_text(sentence, plan.speech.language, engine.name, lexicon)
+        prosody = sentence_voice(voice, sentence)
+        key = take_key(engine=engine.name, version=engine.version, voice=prosody, text=text)
+        jobs.setdefault(key, (text, prosody, []))[2].append(i)
+
+    takes: list[Take | None] = [None] * len(sentences)
+
+    def deliver(take: Take, indices: list[int], *, cached: bool) -> None:
+        for n, i in enumerate(indices):
+            takes[i] = take
+            if on_take is not None:
+                on_take(i, take, cached or n > 0)
+
+    misses = []
+    for key, (text, prosody, indices) in jobs.items():
+        take = cache.get(key)
+        if take is None:
+            misses.append((key, text, prosody, indices))
+        else:
+            deliver(take, indices, cached=True)
+
+    limit = max(1, min(engine.concurrency, concurrency or engine.concurrency))
+    gate = asyncio.Semaphore(limit)
+
+    async def render(key: str, text: str, prosody: Voice, indices: list[int]) -> None:
+        async with gate:
+            try:
+                rendering = await engine.render(text, prosody)
+            except EngineError as e:
+                first = indices[0]
+                section = sections[first]
+                where = section.marker or section.title or f"section {section.index + 1}"
+                raise EngineError(
+                    f"{e.message} (sentence {first + 1} of {len(sentences)}, in {_excerpt(where)})",
+                    path=e.path or plan.script.path,
+                    sentence=sentences[first].text,
+                ) from e
+        take = cache.put(key, text, engine.name, prosody.name, rendering)
+        deliver(take, indices, cached=False)
+
+    tasks = [asyncio.create_task(render(*miss)) for miss in misses]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        # The first failure ends the run; the others are stopped, and what finished is already in the cache.
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    return tuple(t for t in takes if t is not None)
+
+
+def _excerpt(text: str, limit: int = 16) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
