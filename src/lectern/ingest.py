@@ -305,8 +305,9 @@ _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _LINE_BREAKS = re.compile("\r\n|[\r\f\v\x1c\x1d\x1e\x85\u2028\u2029]")
 # Two or more ideographic/em spaces inside a line: the paragraph indent of a page that was scraped to one line.
 _WIDE_SPACE_RUN = re.compile("[\u3000\u2003][ \t]*[\u3000\u2003][ \t\u3000\u2003]*")
-# Four or more plain spaces (HTML &nbsp; indents) after a Chinese sentence end and before Chinese text.
-_SPACE_RUN_AFTER_CJK_END = re.compile(f"(?<=[。！？：；”」』）]) {{4,}}(?=[{_HAN}“「（【])")
+# Two or more NBSPs (an HTML ``&nbsp;&nbsp;`` paragraph indent) after a Chinese sentence end, before Chinese text.
+# Plain spaces do not count: a typed file keeps its line numbers, and clean splits at such spaces anyway.
+_NBSP_RUN_AFTER_CJK_END = re.compile(f"(?<=[。！？：；”」』）])[ ]*\u00a0[ \u00a0]*\u00a0[ \u00a0]*(?=[{_HAN}“「（【])")
 _OTHER_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 _HALF_PUNCT = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 _HALF_PUNCT_RE = re.compile(r"[,:;!?]")
@@ -326,8 +327,8 @@ def normalise(text: str) -> str:
     text = _LINE_BREAKS.sub("\n", text)
     text = _EDGE_SPACE.sub("", text)  # a leading U+3000/NBSP is a paragraph indent: the line break already says so
     text = _WIDE_SPACE_RUN.sub("\n", text)
+    text = _NBSP_RUN_AFTER_CJK_END.sub("\n", text)
     text = text.replace("\u00a0", " ")
-    text = _SPACE_RUN_AFTER_CJK_END.sub("\n", text)
     text = _OTHER_SPACES.sub(" ", text)
     text = _EDGE_SPACE.sub("", text)
     text = _full_width_punct(text)
@@ -383,36 +384,52 @@ _STAGE_NOTE = re.compile(r"^[（(][^）)]{1,12}[）)]$")
 _SALUTATION = re.compile(r"^[^，。！？]{1,30}[：:]$")
 
 
-def _ends_sentence(line: str) -> bool:
+def ends_sentence(line: str) -> bool:
+    """Ends with a sentence-final mark or a colon (closing quotes and brackets skipped)."""
     stripped = line.rstrip(_CLOSERS)
     return bool(stripped) and stripped[-1] in _FINAL or line.endswith("——")
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width a document was hard-wrapped at, or None when it was not hard-wrapped.
+
+    Hard-wrapped means several lines sit near one common width (the 90th-percentile length) without ending a
+    sentence; a document written one paragraph per line has almost no such lines.
+    """
+    lengths = sorted(len(line) for line in lines if line.strip())
+    if len(lengths) < 3:
+        return None
+    width = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
+    if width < 16:
+        return None
+    near = sum(1 for line in lines if len(line) >= 0.7 * width and not ends_sentence(line))
+    if near < 2 or near < 0.1 * len(lengths):
+        return None
+    return width
+
+
+def is_wrapped_fragment(line: str, width: int | None) -> bool:
+    """A line cut by a hard wrap: near the wrap width and not ending a sentence."""
+    return width is not None and len(line) >= 0.7 * width and not ends_sentence(line)
 
 
 def join_hard_wraps(text: str) -> str:
     """Join lines that were hard-wrapped in the middle of a sentence (PDF copies, e-mail, fixed-width exports).
 
-    A document counts as hard-wrapped only when several lines sit at one common width without ending a sentence;
-    then a line is joined to the next when it is near that width, does not end a sentence (or with a colon), and
-    the next line is not blank, a heading, a salutation or a stage note. Short lines (a title block, a signature)
-    are never near the width, so they are never glued into the speech. Chinese joins with no space, English with one.
+    A line is joined to the next when the document is hard-wrapped (:func:`wrap_width`), the line is near that
+    width and does not end a sentence (or with a colon), and the next line is not blank, a heading, a salutation or
+    a stage note. Short lines (a title block, a signature) are never near the width, so they are never glued into
+    the speech. Chinese joins with no space, English with one.
     Risk: a paragraph that happens to end exactly at the wrap width without punctuation is joined to the next one.
     """
     lines = text.split("\n")
-    lengths = sorted(len(line) for line in lines if line.strip())
-    if len(lengths) < 3:
+    width = wrap_width(lines)
+    if width is None:
         return text
-    width = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
-    if width < 16:
-        return text
-    near = [line for line in lines if len(line) >= 0.7 * width and not _ends_sentence(line)]
-    if len(near) < 2 or len(near) < 0.1 * len(lengths):
-        return text
-
     out: list[str] = []
     previous = ""  # the last physical line joined into out[-1]
     for line in lines:
-        if (out and previous and line
-                and len(previous) >= 0.7 * width and not _ends_sentence(previous)
+        if (out and previous and line and is_wrapped_fragment(previous, width)
                 and not HEADING_RE.match(line) and not _STAGE_NOTE.match(line) and not _SALUTATION.match(line)):
             glue = "" if _is_cjk(previous[-1]) or _is_cjk(line[0]) else " "
             out[-1] = out[-1] + glue + line

@@ -1,0 +1,458 @@
+"""Text → the speech alone: take out what download sites add, and say why for every cut.
+
+A cleaner that drops a sentence of the speech is worse than one that leaves a noise line (formats-and-norms.md), so
+the design is conservative and reviewable:
+
+- Noise is recognised by an ordered, declarative table of :class:`Rule` s (:data:`RULES`), one family per block,
+  each with the reason shown to the user. No rule is a literal match on the example speech.
+- A *strong* rule names something a speech never contains (a QQ number, a URL, ``第1页共21页``, ``举报倒卖``): it
+  removes the sentence it is in, even a sentence-shaped one. A *weak* rule names a word ads use but speeches may
+  too (``会员``, ``订阅``, ``免费``): it removes a line only when the line does not read as speech *and* sits outside
+  the speech body (the header before the first speech line, the footer after the last) or right next to a line a
+  strong rule removed. "要发挥党员会员的作用。" is therefore never touched.
+- A line is cut into segments (at whitespace next to Chinese and after sentence ends). A watermark glued after a
+  space, or one noise sentence inside a paragraph, is cut out with its own :class:`Removal`; the speech around it
+  stays. A line goes only when every segment in it is noise.
+- Context rules run after the table: an ad block before the title (unmarked lines boxed in by removed lines), a
+  brand named in a removed credit line (``酷乐文行整理，咨询QQ…`` teaches that ``酷乐文行`` is a brand), and lines
+  repeated as page headers/footers.
+- ``--keep PATTERN`` protects matching lines from everything; ``--rules FILE`` adds rules (:func:`load_rules`).
+
+Hard-wrapped lines are joined only after removal (:func:`lectern.ingest.join_hard_wraps`), so a page footer between
+the halves of a sentence is gone before the halves are rejoined.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from . import placeholders
+from .errors import ConfigError, ScriptError
+from .ingest import HEADING_RE, is_wrapped_fragment, join_hard_wraps, wrap_width
+from .model import CleanScript, Removal, SourceText
+
+Scope = Literal["line", "segment", "inline"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One noise pattern and the reason shown when it removes something.
+
+    ``scope``: ``"segment"`` removes the sentence/whitespace-separated piece that matches (the whole line if nothing
+    else in it is speech); ``"line"`` removes the whole line; ``"inline"`` cuts just the matched text.
+    ``strong``: see the module docstring; weak rules never remove a line that reads as speech.
+    """
+
+    name: str
+    pattern: re.Pattern[str]
+    reason: str
+    scope: Scope = "segment"
+    strong: bool = True
+
+
+def _rule(name: str, pattern: str, reason: str, scope: Scope = "segment", strong: bool = True) -> Rule:
+    return Rule(name, re.compile(pattern), reason, scope, strong)
+
+
+_H = "\u4e00-\u9fff"
+_SITE_WORDS = "文库|文档网|范文网|资料网|文秘网|公文网|秘书网|材料网|写作网|范文大全|文档下载|文稿网|写作吧|笔杆子"
+
+#: The built-in table, in the order it is tried; the first matching rule gives the reason. Families follow
+#: formats-and-norms.md ("Download-site noise"). Weak rules come after the strong ones of their family.
+RULES: tuple[Rule, ...] = (
+    # --- page headers and footers: a speech never says its own page number ------------------------------------
+    _rule("page-of", r"第\s*\d{1,4}\s*页\s*[,，/、]?\s*共\s*\d{1,4}\s*页", "page header/footer (第N页共M页)", "inline"),
+    _rule("page-of-en", r"(?i)^page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", "page header/footer (Page N of M)"),
+    _rule("page-dash", r"^[-—–]\s*\d{1,4}\s*[-—–]$", "page number (- N -)"),
+    _rule("page-slash", r"^\d{1,4}\s*/\s*\d{1,4}$", "page number (N/M)"),
+    _rule("page-bare", r"^(?:第\s*\d{1,4}\s*页|共\s*\d{1,4}\s*页|\d{1,3})$", "page number"),
+    # --- contact lines: a speech never gives a QQ number, a WeChat ID or a mobile number ------------------------
+    _rule("qq", r"(?i)(?:QQ|扣扣|企鹅)\s*(?:群|号|群号)?\s*[:：]?\s*\d{5,12}", "contact line (QQ number)"),
+    _rule("qq-group", r"(?i)(?:免费|交流|会员|加入|进|加)\s*QQ\s*群", "contact line (QQ group ad)"),
+    _rule("wechat-id", r"(?i)(?:微信|weixin|wechat|VX|V信|威信|薇信)\s*(?:号|ID)?\s*[:：]\s*[A-Za-z][\w-]{4,}",
+          "contact line (WeChat ID)"),
+    _rule("wechat-add", r"(?i)(?:加|添加|联系)\s*(?:微信|VX|V信|薇信|威信)(?![\u4e00-\u9fff]{0,2}(?:群众|平台|工作))",
+          "contact line (add on WeChat)"),
+    _rule("mobile", r"(?<!\d)1[3-9]\d{9}(?!\d)", "contact line (mobile number)"),
+    _rule("phone", r"(?:电话|热线|手机|联系方式|Tel|TEL|tel)\s*[:：]\s*[\d(（][\d\s()（）-]{6,}", "contact line (phone)"),
+    _rule("email", r"[\w.+-]+@[\w-]+\.[A-Za-z]{2,}|邮箱\s*[:：]", "contact line (e-mail)"),
+    _rule("service", r"(?:联系|咨询|添加)客服|客服\s*(?:QQ|微信|电话)", "contact line (customer service)"),
+    # --- brand and watermark lines -------------------------------------------------------------------------------
+    _rule("url", r"(?i)https?://\S+|www\.[\w-]+\.\S+|(?<![\w.@])[a-z0-9-]{2,}\.(?:com|cn|net|org|cc|top|vip)(?:\.cn)?\b",
+          "watermark (web address)"),
+    _rule("doc-site", rf"[{_H}A-Za-z0-9]{{0,8}}(?:{_SITE_WORDS})", "watermark (document-site name)"),
+    _rule("credit", rf"(?:本文)?由?[{_H}A-Za-z0-9]{{2,12}}(?:整理|收集|编辑|制作)(?:发布|上传|分享|提供)"
+          rf"|[{_H}A-Za-z0-9]{{2,12}}整理[，,、\s]*(?:咨询|联系|QQ|qq|微信|加|欢迎)", "watermark (credit of the uploader)"),
+    _rule("copyright", r"版权所有|版权归|侵权必究|如有侵权|侵删|转载请注明|未经(?:授权|许可)[，,]?(?:禁止|不得|严禁)转载",
+          "watermark (copyright notice)"),
+    # --- membership, subscription and anti-resale ads ------------------------------------------------------------
+    _rule("resale", r"举报倒卖|打击倒卖|倒卖(?:资料|会员|文档|材料|行为)|(?:禁止|严禁|不得)(?:倒卖|转售|二次销售|商用)",
+          "anti-resale notice"),
+    _rule("member-ad", r"会员(?:群|资料|材料|专享|专区|免费|可(?:阅读|下载|查看|免费)|登录|充值|特权|下载)"
+          r"|(?:开通|升级|购买|充值|正式|VIP|vip|年费|终身|超级|钻石)会员", "membership ad"),
+    _rule("subscribe-ad", r"立享|立即订阅|现在订阅|订阅(?:后|即可|本号|专栏|立享)|长按(?:识别|二维码)|关注(?:微信)?公众号|扫码(?:关注|加|领取|下载|获取)",
+          "subscription ad"),
+    _rule("gift-ad", r"赠送.{0,8}会员|会员.{0,8}赠送|免费(?:赠送|领取|获取|下载).{0,6}(?:资料|材料|文档|会员|模板|范文)",
+          "membership ad (free gift)"),
+    # --- paywall and truncation notes ----------------------------------------------------------------------------
+    _rule("truncated-inline", r"[（(]\s*未完(?:待续)?\s*[)）]|未完待续|未完[，,]?待续|[（(]?\s*(?:此处)?省略\s*\d+\s*字\s*[)）]?",
+          "truncation note", "inline"),
+    _rule("paywall", r"预览(?:已)?结束|试读结束|剩余\s*\d+\s*字|正式会员可阅读|全文请|(?:查看|阅读|下载|获取)(?:全文|完整版|完整内容|完整文档)"
+          r"|点击(?:下载|查看全文|阅读全文|获取)|下载(?:全文|完整|本文|文档|word)|(?i:word版|docx?版)|^未完[…\.。]*$",
+          "paywall/truncation note"),
+    # --- scraped datelines and photo captions ---------------------------------------------------------------------
+    _rule("dateline", rf"^(?:据)?(?:新华社|中新社|中新网|新华网|人民网|央视网|中国新闻网|本报)[{_H}]{{0,10}}"
+          rf"(?:\d{{1,2}}月\d{{1,2}}日)?(?:电|讯)(?:\s*[（(]记者[^）)]{{1,40}}[)）])?", "news dateline", "inline"),
+    _rule("reporter", r"[（(](?:记者|通讯员)[^）)]{1,40}[)）]", "reporter credit", "inline"),
+    _rule("photo", rf"(?:新华社|人民日报|本报|中新社)?(?:记者|通讯员|摄影)\s*[{_H}·]{{2,4}}(?:\s*[、\s]\s*[{_H}·]{{2,4}})*\s*摄\s*[)）]?$",
+          "photo caption"),
+    # --- source notes --------------------------------------------------------------------------------------------
+    _rule("source-inline", r"[（(【\[]\s*(?:来源|来\s+源|稿源|信息来源|文章来源|转自|责任编辑|责编|编辑)\s*[:：][^）)】\]]{1,60}[)）】\]]",
+          "source note", "inline"),
+    _rule("source", r"^(?:来源|来\s+源|稿源|信息来源|文章来源|本文来源|原标题|原文链接|转自|转载自|责任编辑|责编|编辑|校对|审核|审校|监制|供稿|图片来源)\s*[:：]",
+          "source note", "line"),
+    # --- weak words: only outside the speech body, on lines that do not read as speech ----------------------------
+    _rule("weak-ad", r"会员|订阅|免费|赠送|扫码|公众号|客服|下载|资料|权益|优惠|限时|倒卖|举报|外传|仅供|转载|整理|QQ|qq|微信",
+          "ad or notice (outside the speech)", strong=False),
+)
+
+# --- what reads as speech -----------------------------------------------------------------------------------------
+
+_HAN = re.compile(f"[{_H}]")
+_SENTENCE_END = re.compile("[。！？!?…]")
+_INNER_PUNCT = re.compile("[，、；：“]")
+_SPEAKER_WORDS = re.compile("我们|咱们|大家|同志|我国|我市|我县|我省|我区|必须|坚持|推进|落实")
+_TITLE = re.compile("讲话|致辞|发言|报告|演讲|讲稿|主持词|贺词|祝酒词|动员|会议|上的|——")
+_SALUTATION = re.compile(r"^[^，。！？]{0,24}(?:同志|代表|朋友|女士|先生|嘉宾|来宾|老师|同学|各位|大家|领导|委员|战友|乡亲|"
+                         r"Fellow|Ladies|Gentlemen|Friends|Members|Mr\.|Madam)[^，。！？]{0,12}[：:，,！!]$")
+_STAGE_NOTE = re.compile(r"^[（(][^）)]{1,16}[)）]$")
+_EN_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+
+
+def reads_as_speech(text: str) -> bool:
+    """Sentence-shaped: what ads rarely are (they are short, with no full stop and few commas)."""
+    han = len(_HAN.findall(text))
+    if han:
+        if han >= 4 and _SENTENCE_END.search(text):
+            return True
+        if han >= 12 and _INNER_PUNCT.search(text):
+            return True
+        return han >= 6 and _SPEAKER_WORDS.search(text) is not None
+    words = len(_EN_WORD.findall(text))
+    return words >= 10 or (words >= 5 and text.rstrip("\"')”’").endswith((".", "!", "?", ",", ";")))
+
+
+def _protected(text: str) -> bool:
+    """Shapes weak rules and context rules never remove: speech, headings, titles, salutations, stage notes."""
+    return bool(reads_as_speech(text) or HEADING_RE.match(text) or _TITLE.search(text) or _SALUTATION.match(text)
+                or _STAGE_NOTE.match(text))
+
+
+def _opens_speech(text: str) -> bool:
+    return bool(reads_as_speech(text) or _SALUTATION.match(text) or HEADING_RE.match(text))
+
+
+# --- segments -----------------------------------------------------------------------------------------------------
+
+# Separators inside a line: whitespace next to Chinese, and the gap after a sentence end.
+_SEPARATOR = re.compile(rf"(?<=[{_H}\u3000-\u303f\uff00-\uffef“”‘’…])\s+|\s+(?=[{_H}\u3000-\u303f\uff00-\uffef“”‘’…])"
+                        r"|(?<=[。！？!?])(?![”’」』）)\"'。！？!?…])\s*|(?<=[。！？][”’」』])\s*")
+
+
+def _segments(line: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SEPARATOR.finditer(line):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = max(start, m.end())
+    if start < len(line):
+        spans.append((start, len(line)))
+    return [(a, b) for a, b in spans if line[a:b].strip()]
+
+
+@dataclass(slots=True)
+class _Line:
+    number: int
+    text: str
+    kept: str  # text after cuts
+    removed: bool = False
+    strong: bool = False  # removed (wholly or partly) by a strong rule
+    reason: str = ""
+    kept_by_user: bool = False
+
+
+# --- the cleaner ----------------------------------------------------------------------------------------------------
+
+
+def clean(source: SourceText, *, rules: Sequence[Rule] = (), keep: Sequence[str] = ()) -> CleanScript:
+    """Remove download-site noise from ``source``; every removal is recorded with its line, text and reason.
+
+    ``rules`` are tried before the built-in table (a user's reason wins); ``keep`` are regexes whose lines are never
+    touched. Raises :class:`ScriptError` when nothing but noise is left.
+    """
+    keep_patterns = _compile_keep(keep)
+    raw_lines = source.text.split("\n")
+    if raw_lines and raw_lines[-1] == "":
+        raw_lines.pop()
+    table = (*rules, *RULES, *_brand_rules(raw_lines))
+    lines = [_Line(i, text, text) for i, text in enumerate(raw_lines, start=1)]
+    removals: list[Removal] = []
+    width = wrap_width(raw_lines)
+
+    def protected(text: str) -> bool:
+        return _protected(text) or is_wrapped_fragment(text, width)
+
+    # Pass 1: strong rules, segment by segment.
+    for ln in lines:
+        if not ln.text.strip():
+            continue
+        if any(p.search(ln.text) for p in keep_patterns):
+            ln.kept_by_user = True
+            continue
+        _apply_strong(ln, table, removals)
+
+    # Pass 2: weak rules, outside the speech body or next to a strongly removed line.
+    body = [ln.number for ln in lines if not ln.removed and ln.kept.strip() and _opens_speech(ln.kept)]
+    first, last = (body[0], body[-1]) if body else (len(lines) + 1, 0)
+    weak = [r for r in table if not r.strong]
+    for i, ln in enumerate(lines):
+        if ln.removed or ln.kept_by_user or not ln.kept.strip() or protected(ln.kept):
+            continue
+        outside = ln.number < first or ln.number > last
+        beside = any(0 <= j < len(lines) and lines[j].strong for j in (i - 1, i + 1))
+        if not (outside or beside):
+            continue
+        for rule in weak:
+            if rule.pattern.search(ln.kept):
+                _remove_line(ln, rule.reason, removals)
+                break
+
+    _remove_boxed_in(lines, first, last, protected, removals)
+    _remove_repeated(lines, first, protected, removals)
+
+    removals.sort(key=lambda r: r.line)
+    kept = [ln.kept for ln in lines if not ln.removed]
+    text = _tidy(join_hard_wraps("\n".join(kept)))
+    if not text.strip():
+        raise ScriptError(f"nothing left to speak: all {len(removals)} non-blank lines look like download-site noise "
+                          "(protect speech lines with --keep PATTERN)", path=source.path)
+    return CleanScript(path=source.path, encoding=source.encoding, text=text, removals=tuple(removals),
+                       placeholders=placeholders.find(text))
+
+
+def _apply_strong(ln: _Line, table: Sequence[Rule], removals: list[Removal]) -> None:
+    for rule in table:
+        if rule.scope == "line" and rule.pattern.search(ln.text):
+            _remove_line(ln, rule.reason, removals, strong=True)
+            return
+
+    # Inline cuts: just the matched text.
+    cuts: list[tuple[int, int, str]] = []
+    for rule in table:
+        if rule.scope != "inline":
+            continue
+        for m in rule.pattern.finditer(ln.text):
+            if m.end() > m.start() and not any(a < m.end() and m.start() < b for a, b, _ in cuts):
+                cuts.append((m.start(), m.end(), rule.reason))
+    cuts.sort()
+
+    rest = _without(ln.text, [(a, b) for a, b, _ in cuts])
+    if not _has_words(rest):
+        _remove_line(ln, cuts[0][2] if cuts else "empty after cuts", removals, strong=True)
+        return
+
+    # Segment rules on what is left.
+    segment_rules = [r for r in table if r.scope == "segment" and r.strong]
+    noisy: list[tuple[int, int, str]] = []
+    spans = _segments(rest)
+    for a, b in spans:
+        piece = rest[a:b]
+        for rule in segment_rules:
+            if rule.pattern.search(piece):
+                noisy.append((a, b, rule.reason))
+                break
+    if noisy and len(noisy) == len(spans):
+        _remove_line(ln, noisy[0][2], removals, strong=True)
+        return
+    if not cuts and not noisy:
+        return
+    for a, b, reason in cuts:
+        removals.append(Removal(ln.number, ln.text[a:b].strip(), reason))
+    for a, b, reason in noisy:
+        removals.append(Removal(ln.number, rest[a:b].strip(), reason))
+    ln.kept = _without(rest, [(a, b) for a, b, _ in noisy])
+    ln.strong = True
+
+
+def _without(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    out, last = [], 0
+    for a, b in sorted(spans):
+        out.append(text[last:a])
+        last = b
+    out.append(text[last:])
+    return re.sub(r"[ \t]{2,}", " ", "".join(out)).strip()
+
+
+_WORDS = re.compile(f"[{_H}A-Za-z0-9]")
+
+
+def _has_words(text: str) -> bool:
+    return _WORDS.search(text) is not None
+
+
+def _remove_line(ln: _Line, reason: str, removals: list[Removal], *, strong: bool = False) -> None:
+    ln.removed = True
+    ln.strong = ln.strong or strong
+    ln.reason = reason
+    removals.append(Removal(ln.number, ln.text, reason))
+
+
+# --- context rules --------------------------------------------------------------------------------------------------
+
+_BRAND_CREDIT = re.compile(rf"([{_H}A-Za-z0-9]{{2,12}}?)(?:整理|出品|制作|原创|独家|编辑)(?=[，,、\s]|$)")
+_NOT_BRANDS = frozenset({"根据录音", "根据", "本文", "资料", "文字", "材料", "会议", "录音", "本站", "网友", "小编"})
+
+
+def _brand_rules(lines: Sequence[str]) -> tuple[Rule, ...]:
+    """Brands learned from credit lines that carry a strong contact/URL signal (``酷乐文行整理，咨询QQ…``).
+
+    The brand then goes wherever it stands alone (a bare ``酷乐文行`` line in the header). Learned, not listed,
+    because every download site has its own name.
+    """
+    contact = [r for r in RULES if r.name in ("qq", "url", "wechat-id", "mobile", "email", "service")]
+    brands: list[str] = []
+    for line in lines:
+        if not any(r.pattern.search(line) for r in contact):
+            continue
+        for m in _BRAND_CREDIT.finditer(line):
+            brand = m.group(1)
+            if brand not in _NOT_BRANDS and len(brand) >= 3 and brand not in brands:
+                brands.append(brand)
+    return tuple(_rule(f"brand:{b}", rf"^\W*{re.escape(b)}\W*$", f"watermark (brand {b!r} from a credit line)")
+                 for b in brands)
+
+
+def _remove_boxed_in(lines: list[_Line], first: int, last: int, protected, removals: list[Removal]) -> None:
+    """Ad slogans in the header or footer: unmarked lines boxed in, with no blank line, by removed lines.
+
+    Download sites stack their slogans ("自建平台、实时分享") between their notices; such a line has no noise word
+    of its own, but a run of lines directly between two removed lines, before the speech starts (or after it ends),
+    is part of the ad block. Titles, headings and sentences are protected, and a blank line breaks the box, so a
+    title set apart by blank lines is never taken.
+    """
+    n = len(lines)
+    i = 0
+    while i < n:
+        ln = lines[i]
+        if ln.removed or not ln.kept.strip() or ln.kept_by_user or not (ln.number < first or ln.number > last):
+            i += 1
+            continue
+        j = i
+        while j < n and not lines[j].removed and lines[j].kept.strip() and not lines[j].kept_by_user:
+            j += 1
+        run = lines[i:j]
+        above_removed = i > 0 and lines[i - 1].removed
+        below_removed = j < n and lines[j].removed
+        inside = all(x.number < first for x in run) or all(x.number > last for x in run)
+        if above_removed and below_removed and inside and not any(protected(x.kept) for x in run):
+            for x in run:
+                _remove_line(x, "ad block before or after the speech (between removed lines)", removals)
+        i = j
+
+
+def _remove_repeated(lines: list[_Line], first: int, protected, removals: list[Removal]) -> None:
+    """Running headers and footers: the same non-speech line two or more times.
+
+    A repeated title (a page header that repeats the title) keeps its first occurrence when that is in the title
+    block, before the speech starts; lines that read as speech, salutations (``同志们！`` recurs on purpose),
+    headings and stage notes (``（掌声）``) never count.
+    """
+    counts = Counter(ln.kept for ln in lines if not ln.removed and ln.kept.strip())
+    seen: set[str] = set()
+    for ln in lines:
+        if ln.removed or ln.kept_by_user or counts[ln.kept] < 2 or not _has_words(ln.kept):
+            continue
+        text = ln.kept
+        if reads_as_speech(text) or HEADING_RE.match(text) or _SALUTATION.match(text) or _STAGE_NOTE.match(text):
+            continue
+        if text not in seen and ln.number < first and protected(text):
+            seen.add(text)  # the title itself; later copies are page headers
+            continue
+        seen.add(text)
+        _remove_line(ln, "repeated page header/footer", removals)
+
+
+def _tidy(text: str) -> str:
+    """Collapse the blank lines left where noise was, so paragraphs stay one blank line apart at most."""
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip("\n") + "\n" if text.strip() else ""
+
+
+# --- user rules -----------------------------------------------------------------------------------------------------
+
+
+def _compile_keep(keep: Sequence[str]) -> list[re.Pattern[str]]:
+    out = []
+    for pattern in keep:
+        try:
+            out.append(re.compile(pattern))
+        except re.error as e:
+            raise ConfigError(f"--keep pattern {pattern!r} is not a valid regular expression ({e})",
+                              path="--keep") from None
+    return out
+
+
+def load_rules(path: str) -> tuple[Rule, ...]:
+    """Extra rules from a TOML file::
+
+        [[rule]]
+        pattern = "某某文库"          # a Python regular expression
+        reason = "watermark (site)"  # shown in the removals table
+        scope = "line"               # optional: "line" (default), "segment" or "inline"
+        name = "my-site"             # optional
+
+    User rules are strong: they remove even sentence-shaped lines, since the user asked for them.
+    """
+    try:
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError("rules file not found", path=path) from None
+    except OSError as e:
+        raise ConfigError(f"cannot read rules file ({e.strerror or e})", path=path) from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"not valid TOML ({e})", path=path) from None
+    entries = data.get("rule", [])
+    if not isinstance(entries, list):
+        raise ConfigError("[[rule]] must be an array of tables", path=path)
+    rules: list[Rule] = []
+    for i, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise ConfigError(f"rule {i} is not a table", path=path)
+        name = str(entry.get("name", f"rule {i}"))
+        pattern = entry.get("pattern")
+        if not isinstance(pattern, str) or not pattern:
+            raise ConfigError(f"rule {name!r} has no pattern", path=path)
+        scope = entry.get("scope", "line")
+        if scope not in ("line", "segment", "inline"):
+            raise ConfigError(f"rule {name!r}: scope must be \"line\", \"segment\" or \"inline\", not {scope!r}",
+                              path=path)
+        unknown = set(entry) - {"name", "pattern", "reason", "scope"}
+        if unknown:
+            raise ConfigError(f"rule {name!r}: unknown key {sorted(unknown)[0]!r}", path=path)
+        try:
+            compiled = re.compile(pattern)
+        except re.error as e:
+            raise ConfigError(f"rule {name!r}: pattern {pattern!r} is not a valid regular expression ({e})",
+                              path=path) from None
+        if compiled.search(""):
+            raise ConfigError(f"rule {name!r}: pattern {pattern!r} matches empty text", path=path)
+        reason = str(entry.get("reason", f"rule {name}"))
+        rules.append(Rule(name, compiled, reason, scope, True))
+    return tuple(rules)
