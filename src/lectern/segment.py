@@ -1,0 +1,285 @@
+"""Cutting text into sentences and sentences into breath groups.
+
+Sentences are the unit of synthesis and of the rehearsal page, so a wrong cut is audible: a pause in the middle of
+``5.2%`` or inside a quotation. The splitters are single left-to-right scans (no backtracking regexes over the
+whole text), so a 50,000-character line without punctuation costs the same as any other text of that length.
+
+Breath groups use jieba to find word boundaries. jieba's dictionary takes about 1.4 s to load on this machine, so it
+is imported only when a clause is too long to be cut at punctuation, and only once per process.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from lectern.model import Language
+
+# Sentence ends. ； ends a sentence in Chinese delivery (a breath and a short pause), as the issue specifies.
+_ZH_ENDS = frozenset("。！？；!?;…")
+_EN_ENDS = frozenset(".!?…")
+# What may follow an end mark and still belong to the sentence: closing quotes and brackets, more end marks.
+_CLOSERS = frozenset("”’」』）)》】〕］]\"'")
+_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "（": "）", "(": ")", "《": "》", "【": "】", "〔": "〕"}
+_CLOSING = {v: k for k, v in _PAIRS.items()}
+
+# A quotation or bracket protects its end marks only while it is this short: an unclosed “ (a typo, or a quote
+# that runs on for paragraphs) must not turn the rest of a paragraph into one sentence.
+MAX_PROTECTED = 200
+# Longest sentence handed to a speech engine. Longer runs (no punctuation at all, a long quotation) are cut at
+# the last comma or space before this length; the engines' own limits are far above it.
+MAX_SENTENCE = 300
+
+BREATH_UNITS = {Language.ZH: 25, Language.EN: 42}  # ≲ 25 字 per group; ≈ one subtitle line of English
+_BREATH_PREFERRED = frozenset("，、：,:;；—")
+
+# Abbreviations whose dot never ends a sentence (titles before a name, e.g./i.e. inside a clause) and those that
+# end one only when a capitalised word follows (etc., a.m.).
+_EN_NEVER_END = frozenset(
+    "mr mrs ms dr prof st jr sr no nos vs gen sen rep gov lt col capt sgt hon rev fr pres e.g i.e cf al fig u.s u.k "
+    "u.n u.s.a ph.d jan feb mar apr jun jul aug sep sept oct nov dec mt ft inc ltd co corp dept est approx".split()
+)
+_EN_MAYBE_END = frozenset("etc a.m p.m".split())
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
+
+
+def count_units(text: str, language: Language) -> int:
+    """字 (CJK characters and digits) for Chinese, words for English: the units of a delivery rate."""
+    if language == Language.EN:
+        return len(_WORD.findall(text))
+    return len(_CJK.findall(text)) + sum(ch.isdigit() for ch in text)
+
+
+def protected_spans(text: str, *, straight_quotes: bool = True) -> list[tuple[int, int]]:
+    """Matched quotes and brackets no longer than MAX_PROTECTED, as (open, close) offsets.
+
+    One pass with a stack; a closer that does not match the top of the stack is ignored rather than unwinding
+    it, so a stray ） cannot unprotect an open quotation.
+    """
+    spans = []
+    stack: list[tuple[str, int]] = []
+    straight_open: int | None = None
+    for i, ch in enumerate(text):
+        if ch in _PAIRS:
+            stack.append((ch, i))
+            if len(stack) > 64:  # a runaway of openers: keep the stack bounded
+                del stack[0]
+        elif ch in _CLOSING:
+            if stack and stack[-1][0] == _CLOSING[ch]:
+                _, start = stack.pop()
+                if i - start <= MAX_PROTECTED:
+                    spans.append((start, i))
+        elif ch == '"' and straight_quotes:
+            if straight_open is None:
+                straight_open = i
+            else:
+                if i - straight_open <= MAX_PROTECTED:
+                    spans.append((straight_open, i))
+                straight_open = None
+    return spans
+
+
+def _depth_map(text: str, spans: list[tuple[int, int]]) -> bytearray:
+    """1 where a character lies strictly inside a protected span, else 0 (linear: difference array)."""
+    diff = [0] * (len(text) + 1)
+    for a, b in spans:
+        diff[a + 1] += 1
+        diff[b] -= 1
+    inside = bytearray(len(text))
+    depth = 0
+    for i in range(len(text)):
+        depth += diff[i]
+        if depth > 0:
+            inside[i] = 1
+    return inside
+
+
+def sentence_ends(text: str, language: Language) -> list[int]:
+    """Offsets just after each sentence end in ``text`` (the last one is ``len(text)`` when text remains).
+
+    Chinese ends at 。！？；… (half-width !?; too: pasted text); English at . ! ? unless the dot belongs to a number
+    (3.5), an abbreviation (Mr., U.S.) or an initial (Franklin D. Roosevelt). End marks inside a short quotation or
+    bracket do not end the sentence, except at the very end of the quotation: 他说：“要抓落实。”
+    """
+    ends_set = _ZH_ENDS if language == Language.ZH else _EN_ENDS
+    spans = protected_spans(text, straight_quotes=True)
+    inside = _depth_map(text, spans)
+    n = len(text)
+    cuts: list[int] = []
+    i = 0
+    while i < n:
+        ch = text[i]
+        if ch in ends_set:
+            j = i + 1
+            while j < n and (text[j] in ends_set or text[j] in _CLOSERS):
+                j += 1
+            run_inside = inside[i]
+            if run_inside:
+                # Inside a quotation: only an end mark that closes the quotation ends the sentence.
+                if not (j < n + 1 and j - 1 >= 0 and text[j - 1] in _CLOSERS and not inside[j - 1] and j > i + 1):
+                    i = j
+                    continue
+            if language == Language.EN and not _en_is_end(text, i, j):
+                i = j
+                continue
+            cuts.append(j)
+            i = j
+        else:
+            i += 1
+    if not cuts or cuts[-1] < n:
+        if text[cuts[-1] if cuts else 0 :].strip():
+            cuts.append(n)
+        elif cuts:
+            cuts[-1] = n
+    return cuts
+
+
+def _en_is_end(text: str, mark: int, after: int) -> bool:
+    ch = text[mark]
+    if ch == "." and mark + 1 < len(text) and text[mark + 1].isdigit() and mark > 0 and text[mark - 1].isdigit():
+        return False  # 3.5
+    nxt = after
+    while nxt < len(text) and text[nxt] == " ":
+        nxt += 1
+    if nxt < len(text) and after < len(text) and text[after] not in " \t\n":
+        return False  # no space after the mark: a URL, 3.5, "a.m.x"
+    if ch != ".":
+        return True
+    k = mark
+    while k > 0 and (text[k - 1].isalpha() or text[k - 1] == "."):
+        k -= 1
+    word = text[k:mark].lower()
+    following = text[nxt] if nxt < len(text) else ""
+    if word in _EN_NEVER_END:
+        return False
+    if len(word) == 1 and text[mark - 1].isupper():
+        return False  # an initial: Franklin D. Roosevelt
+    if word in _EN_MAYBE_END:
+        return following.isupper()
+    if following and following.islower():
+        return False  # "and so on. then" is rarer than an unknown abbreviation
+    return True
+
+
+def split_sentences(text: str, language: Language, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, also cut at ``cuts`` (pause markers, stage notes) and at MAX_SENTENCE."""
+    bounds = sorted(set(sentence_ends(text, language)) | {c for c in cuts if 0 < c < len(text)})
+    pieces = []
+    start = 0
+    for end in bounds:
+        if end <= start:
+            continue
+        for a, b in _cut_overlong(text, start, end):
+            pieces.append((a, b))
+        start = end
+    if start < len(text) and text[start:].strip():
+        pieces.extend(_cut_overlong(text, start, len(text)))
+    return pieces
+
+
+def _cut_overlong(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a run longer than MAX_SENTENCE at the last comma (or space) in its second half, else hard at the limit."""
+    out = []
+    while end - start > MAX_SENTENCE:
+        limit = start + MAX_SENTENCE
+        cut = None
+        for k in range(limit, start + MAX_SENTENCE // 2, -1):
+            if text[k - 1] in _BREATH_PREFERRED:
+                cut = k
+                break
+        if cut is None:
+            for k in range(limit, start + MAX_SENTENCE // 2, -1):
+                if text[k - 1] == " ":
+                    cut = k
+                    break
+        cut = cut or limit
+        out.append((start, cut))
+        start = cut
+    out.append((start, end))
+    return out
+
+
+# --- breath groups -----------------------------------------------------------------------------------------------
+
+_jieba_tokenizer = None
+
+
+def _words(text: str) -> list[str]:
+    """jieba's words, the tokenizer loaded once on first use (its dictionary load is ~1.4 s)."""
+    global _jieba_tokenizer
+    if _jieba_tokenizer is None:
+        import logging
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        _jieba_tokenizer = jieba.Tokenizer()
+        _jieba_tokenizer.initialize()
+    return list(_jieba_tokenizer.cut(text, HMM=True))
+
+
+def breath_groups(text: str, language: Language) -> tuple[str, ...]:
+    """The sentence cut into groups of ≲ BREATH_UNITS, joined back they give ``text`` exactly.
+
+    Cuts prefer clause punctuation (，、：); a clause still too long is cut between words (jieba for Chinese,
+    spaces for English), never inside one. A single word longer than the limit stays whole.
+    """
+    limit = BREATH_UNITS[language]
+    if _units(text, language) <= limit:
+        return (text,) if text else ()
+    clauses = _clauses(text)
+    pieces: list[str] = []
+    for clause in clauses:
+        if _units(clause, language) <= limit:
+            pieces.append(clause)
+        else:
+            pieces.extend(_pack(_tokens(clause, language), limit, language))
+    groups = _pack(pieces, limit, language)
+    return tuple(g for g in groups if g)
+
+
+def _units(text: str, language: Language) -> int:
+    if language == Language.EN:
+        return len(text.strip())
+    return sum(1 for ch in text if ch.isalnum())
+
+
+def _clauses(text: str) -> list[str]:
+    out = []
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in _BREATH_PREFERRED:
+            j = i + 1
+            while j < len(text) and (text[j] in _CLOSERS or text[j] == " "):
+                j += 1
+            if j > start and j < len(text):
+                out.append(text[start:j])
+                start = j
+    out.append(text[start:])
+    return [c for c in out if c]
+
+
+def _tokens(clause: str, language: Language) -> list[str]:
+    if language == Language.EN:
+        return re.findall(r"\S+\s*|\s+", clause)
+    return _words(clause)
+
+
+def _pack(pieces: Sequence[str], limit: int, language: Language) -> list[str]:
+    """Greedy: join pieces while the group stays within the limit."""
+    groups: list[str] = []
+    current = ""
+    current_units = 0
+    for piece in pieces:
+        u = _units(piece, language)
+        if current and current_units + u > limit:
+            groups.append(current)
+            current, current_units = piece, u
+        else:
+            current += piece
+            current_units += u
+    if current:
+        groups.append(current)
+    return groups

@@ -1,0 +1,648 @@
+"""The script tree: title block, salutation, sections, paragraphs and sentences of a cleaned speech.
+
+The input is a :class:`~lectern.model.CleanScript` (paragraphs as lines); the output a
+:class:`~lectern.model.Speech` whose sections are flat and in speaking order: the opening (level 0), the marked
+sections (level ≥ 1) and the closing (level 0).
+
+How sections are found, and what each rule risks:
+
+* Heading markers are candidates only where a heading can start: at the start of a paragraph, and in a one-line
+  document (a scraped page whose whole speech is one or two huge paragraphs) also right after a sentence end.
+  ``统一是``, ``唯一是``, ``第一次``, ``第一书记`` and a ``首先要`` in mid-sentence never qualify: the character before the
+  numeral is not a boundary, or the marker lacks its comma.
+* Candidates of one style form a *run* only when numbered 1, 2, 3… without a gap (二是 continues only after 一是;
+  a new 一是 restarts), a run needs two members (a lone 首先， is an adverb, not a list), and the members must
+  be followed by substantial text (median span ≥ MIN_SPAN). The last rule rejects a preview list such as
+  ``一是认清形势。二是明确任务。三是狠抓落实。`` whose items are one short sentence each, wherever it stands.
+* Structural styles rank 一、 > （一） > 1. > （1）; a run of a lower style must lie between two accepted headings of
+  higher styles (（一） restarts under each 一、). Levels are depths: a （一） under a 一、 is level 2, a 1. with no
+  heading above it is level 1. Spoken lists (一是, 第一，, 首先，…其次，) nest one level below the heading they
+  follow, or are level 1 when there is none.
+* The closing is the tail that opens with the salutation again (``同志们，…``) or a closing formula (``散会。``,
+  ``谢谢大家！``), searched only among the last few paragraphs after the last marked section, because
+  ``同志们，`` is also a common interjection in mid-speech.
+
+The title block (title, ``——在…上的讲话``, date, speaker) becomes ``Speech.title``/``Speech.meta`` and is not spoken.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from lectern.errors import ScriptError
+from lectern.markers import Marked, scan_blocks
+from lectern.model import CleanScript, Language, Paragraph, Pause, Section, Sentence, Speech, UnknownMarker
+from lectern.segment import count_units, split_sentences
+
+# A list item or heading must be followed by at least this much text (median over the run) to open a section.
+# Real sections of a speech run to hundreds of characters; preview items are one short clause (≈ 6–30 字).
+MIN_SPAN = {Language.ZH: 60, Language.EN: 150}
+# A paragraph this long is treated as a one-line document (markers searched after sentence ends inside it).
+ONE_LINE_MIN = 1000
+ONE_LINE_ALWAYS = 3000  # ... even in a document that has other paragraphs
+# The closing is searched among this many final paragraphs (or sentences of a one-line document).
+CLOSING_WINDOW_PARAGRAPHS = 3
+CLOSING_WINDOW_SENTENCES = 5
+TITLE_BLOCK_MAX_LINES = 8
+MAX_TITLE = {Language.ZH: 40, Language.EN: 80}
+
+OPENING_TITLE = {Language.ZH: "开场", Language.EN: "Opening"}
+CLOSING_TITLE = {Language.ZH: "结束语", Language.EN: "Closing"}
+
+_CN_NUM = "一二三四五六七八九十"
+_CN_VALUE = {c: i + 1 for i, c in enumerate(_CN_NUM)}
+LAST = 1000  # 最后，/ Finally,: closes a run whatever its length
+
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+_ZH_END = "。！？；!?;"
+_TITLE_STOP = {Language.ZH: "。！？；：:!?;", Language.EN: ".!?;:"}
+
+
+def cn_number(text: str) -> int | None:
+    """一 → 1 … 十五 → 15 … 九十九 → 99, only in canonical form (``一十`` and ``两`` are not heading numerals)."""
+    if not text or any(c not in _CN_VALUE for c in text):
+        return None
+    if len(text) == 1:
+        return _CN_VALUE[text]
+    if len(text) == 2:
+        if text[0] == "十" and text[1] != "十":
+            return 10 + _CN_VALUE[text[1]]
+        if text[1] == "十" and text[0] not in "一十":
+            return _CN_VALUE[text[0]] * 10
+        return None
+    if len(text) == 3 and text[1] == "十" and text[0] not in "一十" and text[2] != "十":
+        return _CN_VALUE[text[0]] * 10 + _CN_VALUE[text[2]]
+    return None
+
+
+# --- heading styles ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Style:
+    name: str
+    pattern: re.Pattern[str]
+    rank: int  # structural rank (1 highest); 0 = a spoken list, nested below the structure
+    language: Language
+
+
+_ORDINALS_EN = {
+    "first": 1, "firstly": 1, "first of all": 1, "second": 2, "secondly": 2, "third": 3, "thirdly": 3,
+    "fourth": 4, "fourthly": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+    "finally": LAST, "lastly": LAST,
+}  # fmt: skip
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10, "XI": 11, "XII": 12}
+_SHOUXIAN = {"首先": 1, "其次": 2, "再次": 3, "最后": LAST}
+
+_STYLES = (
+    _Style("cn_dun", re.compile(rf"([{_CN_NUM}]{{1,3}})、"), 1, Language.ZH),
+    _Style("roman", re.compile(r"(XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\.\s"), 1, Language.EN),
+    _Style("cn_paren", re.compile(rf"[（(]([{_CN_NUM}]{{1,3}})[）)]"), 2, Language.ZH),
+    _Style("digit_dot", re.compile(r"(\d{1,2})(?:[.．](?!\d)|、)"), 3, Language.ZH),
+    _Style("digit_paren", re.compile(r"[（(](\d{1,2})[）)]"), 4, Language.ZH),
+    _Style("cn_di", re.compile(rf"第([{_CN_NUM}]{{1,3}})[，,、：:]"), 0, Language.ZH),
+    _Style("cn_shouxian", re.compile(r"(首先|其次|再次|最后)[，,]"), 0, Language.ZH),
+    _Style("cn_shi", re.compile(rf"([{_CN_NUM}]{{1,3}})是(?![否])"), 0, Language.ZH),
+    _Style(
+        "en_ordinal",
+        re.compile(r"(First of all|Firstly|First|Secondly|Second|Thirdly|Third|Fourthly|Fourth|Fifth|Sixth|Seventh"
+                   r"|Eighth|Ninth|Tenth|Finally|Lastly),"),
+        0,
+        Language.EN,
+    ),
+)  # fmt: skip
+
+
+def _style_number(style: _Style, token: str) -> int | None:
+    if style.name in ("cn_dun", "cn_paren", "cn_di", "cn_shi"):
+        return cn_number(token)
+    if style.name in ("digit_dot", "digit_paren"):
+        value = int(token)
+        return value if value >= 1 else None
+    if style.name == "roman":
+        return _ROMAN[token]
+    if style.name == "cn_shouxian":
+        return _SHOUXIAN[token]
+    return _ORDINALS_EN[token.lower()]
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    offset: int  # in the whole body (paragraphs joined with one separator each)
+    paragraph: int
+    local: int  # offset of the marker in its paragraph
+    style: _Style
+    number: int
+    marker: str  # as written: "一、", "（一）", "一是", "第一，"
+    marker_end: int  # local offset just after the marker
+
+
+# --- title block and salutation -------------------------------------------------------------------------------------
+
+_ZH_ADDRESS_END = r"(?:们|代表|委员|同志|来宾|嘉宾|领导|朋友|同仁|老师|同学|乡亲|校友|家长|战友|专家|学者|女士|先生|青年|大家|各位)"
+_ZH_ITEM = rf"(?:尊敬的|亲爱的)?[\u4e00-\u9fffＸXx×]{{0,10}}?{_ZH_ADDRESS_END}"
+_ZH_SALUTATION_BODY = rf"{_ZH_ITEM}(?:\s*[、，,和及与]\s*{_ZH_ITEM}){{0,8}}\s*"
+_ZH_SALUTATION = re.compile(rf"{_ZH_SALUTATION_BODY}[：:]")  # 同志们：今天…
+_ZH_SALUTATION_LINE = re.compile(rf"{_ZH_SALUTATION_BODY}[！!，,]\s*$")  # a line of its own: 同志们！
+_EN_ADDRESS = re.compile(
+    r"\b(friends|gentlemen|ladies|countrymen|citizens|americans|colleagues|members|delegates|guests|excellenc\w*"
+    r"|president|speaker|chairman|chairwoman|everyone|everybody|graduates|students|sir|madam|fellow|comrades)\b",
+    re.IGNORECASE,
+)
+_TITLE_PREFIX_END = re.compile(r"(?:\s|讲话|发言|致辞|报告|演讲|[）)])$")
+
+_ZH_DATE = re.compile(
+    r"^[（(]?\s*(?P<date>[\d〇○零一二三四五六七八九十]{4}\s*年\s*[\d〇○零一二三四五六七八九十]{1,2}\s*月"
+    r"(?:\s*[\d〇○零一二三四五六七八九十]{1,3}\s*日)?[^（）()]{0,16}?)\s*[）)]?$"
+)
+_EN_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_EN_DATE = re.compile(
+    rf"^\(?(?P<date>(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?:{_EN_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
+    rf"|\d{{1,2}}\s+{_EN_MONTH},?\s+\d{{4}}))\)?$",
+    re.IGNORECASE,
+)
+_ZH_NAME = re.compile(
+    r"^(?:[\u4e00-\u9fffＸXx×]{0,16}[ \u3000]+)?(?:[\u4e00-\u9fff·]{2,4}|[Xx×ＸＸ＊*]{2,4})(?:同志)?$"
+)
+_ZH_NOT_NAME_END = re.compile(r"(讲话|发言|致辞|报告|会议|讲稿|主持词|大会|纪要|意见|通知|方案)$")
+_EN_NAME = re.compile(r"^(?:By\s+)?(?:[A-Z][A-Za-z'’-]*\.?\s+){0,3}[A-Z][A-Za-z'’-]+$")
+_DOC_NOTE = re.compile(r"^[（(][^（）()]{0,30}(?:整理|删节|节选|摘要|此件|审阅|内部)[^（）()]{0,10}[）)]$")
+_INITIAL = re.compile(r"\b[A-Z]\.\s")
+
+
+@dataclass(frozen=True, slots=True)
+class _Head:
+    title: str | None
+    meta: tuple[tuple[str, str], ...]
+    body: tuple[str, ...]
+    salutation: str | None
+
+
+def detect_language(text: str) -> Language:
+    """Chinese when CJK characters are at least as many as Latin words (a 字 is about one English word)."""
+    cjk = len(_CJK.findall(text))
+    words = len(_LATIN_WORD.findall(text))
+    return Language.ZH if cjk >= words else Language.EN
+
+
+def _match_salutation(line: str, language: Language) -> tuple[str, str, str] | None:
+    """(title prefix, salutation, rest of the line) when ``line`` opens with a salutation, else None."""
+    if language == Language.EN:
+        return _match_salutation_en(line)
+    for start in _salutation_starts(line):
+        if start and not _title_like(line[:start].strip(), language):
+            continue
+        m = _ZH_SALUTATION.match(line, start)
+        if m:
+            return line[:start], m.group(0).strip(), line[m.end() :].strip()
+        if start == 0 and _ZH_SALUTATION_LINE.match(line):
+            return "", line.strip(), ""
+    return None
+
+
+def _salutation_starts(line: str) -> list[int]:
+    """Where a salutation may start: the line start, or after a title glued before it on one line."""
+    starts = []
+    for i in range(1, min(len(line), 61)):
+        if _TITLE_PREFIX_END.search(line[:i]) and not line[i].isspace():
+            starts.append(i)
+    return [*starts, 0] if starts else [0]
+
+
+def _match_salutation_en(line: str) -> tuple[str, str, str] | None:
+    colon = line.find(":")
+    if 0 < colon <= 200:
+        head = line[: colon + 1]
+        if _EN_ADDRESS.search(head) and not re.search(r"[.!?]\s+[A-Z]", _INITIAL.sub("", head)):
+            return "", head.strip(), line[colon + 1 :].strip()
+    stripped = line.strip()
+    if len(stripped) <= 60 and stripped[-1:] in ",!" and _EN_ADDRESS.search(stripped):
+        return "", stripped, ""
+    return None
+
+
+def _title_like(line: str, language: Language) -> bool:
+    if language == Language.EN:
+        if len(line) > 100 or line.endswith((".", "!", "?", ":", ",", ";")) and not _INITIAL.search(line + " "):
+            return False
+        return not re.search(r"[!?;]|[.]\s+[a-z]", _INITIAL.sub("", line))
+    if len(line) > 60 or any(c in line for c in _ZH_END) or line.endswith(("：", ":", "，", ",")):
+        return False
+    return _heading_at(line, 0, language) is None
+
+
+def _read_head(lines: Sequence[str], language: Language) -> _Head:
+    title_parts: list[str] = []
+    meta: list[tuple[str, str]] = []
+    salutation = None
+    body_start = 0
+    first_body: str | None = None
+    has_subtitle_ahead = any(ln.startswith(("——", "—", "--", "─")) for ln in lines[:TITLE_BLOCK_MAX_LINES])
+    seen_subtitle = False
+    i = 0
+    while i < min(len(lines), TITLE_BLOCK_MAX_LINES):
+        line = lines[i]
+        sal = _match_salutation(line, language)
+        if sal:
+            prefix, salutation, rest = sal
+            if prefix.strip():
+                title_parts.append(prefix.strip())
+            first_body = salutation + rest if language == Language.ZH else f"{salutation} {rest}".strip()
+            body_start = i + 1
+            break
+        if not _title_like(line, language):
+            body_start = i
+            break
+        if line.startswith(("——", "—", "--", "─")):
+            meta.append(("subtitle", line))
+            seen_subtitle = True
+        elif (m := (_EN_DATE if language == Language.EN else _ZH_DATE).match(line)) and "date" not in dict(meta):
+            meta.append(("date", m.group("date").strip()))
+        elif _DOC_NOTE.match(line):
+            meta.append(("note", line))
+        elif title_parts and "speaker" not in dict(meta) and _name_like(line, language) and (
+            seen_subtitle or not has_subtitle_ahead
+        ):
+            meta.append(("speaker", line))
+        elif not meta or (has_subtitle_ahead and not seen_subtitle):
+            title_parts.append(line)
+        else:
+            meta.append(("note", line))
+        i += 1
+        body_start = i
+    body = list(lines[body_start:])
+    if first_body is not None:
+        body.insert(0, first_body)
+    if not body:  # only short lines: a tiny speech, not a title block
+        if len(lines) < 2:
+            return _Head(None, (), tuple(lines), None)
+        return _Head(lines[0], (), tuple(lines[1:]), None)
+    title = " ".join(title_parts) if title_parts else None
+    return _Head(title, _unique(meta), tuple(body), salutation)
+
+
+def _name_like(line: str, language: Language) -> bool:
+    if language == Language.EN:
+        return bool(_EN_NAME.match(line)) and len(line.split()) <= 5
+    return len(line) <= 24 and bool(_ZH_NAME.match(line)) and not _ZH_NOT_NAME_END.search(line)
+
+
+def _unique(meta: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """One value per key (the JSON contract makes meta an object): repeated notes are joined."""
+    merged: dict[str, str] = {}
+    for key, value in meta:
+        merged[key] = f"{merged[key]}；{value}" if key in merged else value
+    return tuple(merged.items())
+
+
+# --- headings ------------------------------------------------------------------------------------------------------
+
+
+def _heading_at(text: str, pos: int, language: Language) -> tuple[_Style, int, str, int] | None:
+    """(style, number, marker, end) of a heading marker at ``pos`` (leading spaces skipped), else None."""
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    for style in _STYLES:
+        if style.language != language and not (style.name.startswith("digit") or style.name == "roman"):
+            continue
+        m = style.pattern.match(text, pos)
+        if not m:
+            continue
+        number = _style_number(style, m.group(1))
+        if number is None:
+            continue
+        if style.name == "roman" and language == Language.ZH:
+            continue
+        return style, number, m.group(0).strip(), m.end()
+    return None
+
+
+_END_THEN_SPACE = re.compile(r"[。！？；!?;][”’」』）)]*\s*|[.!?][”’\"')]*\s+")
+
+
+def _candidates(paragraphs: Sequence[str], offsets: Sequence[int], one_line: Sequence[bool], language: Language):
+    found: list[_Candidate] = []
+    for pi, text in enumerate(paragraphs):
+        positions = [0]
+        if one_line[pi]:
+            positions += [m.end() for m in _END_THEN_SPACE.finditer(text) if m.end() < len(text)]
+        for pos in positions:
+            hit = _heading_at(text, pos, language)
+            if hit:
+                style, number, marker, end = hit
+                local = pos
+                while text[local].isspace():
+                    local += 1
+                found.append(_Candidate(offsets[pi] + local, pi, local, style, number, marker, end))
+    return found
+
+
+def _runs(cands: Sequence[_Candidate]) -> list[list[_Candidate]]:
+    runs: list[list[_Candidate]] = []
+    current: list[_Candidate] = []
+    for c in cands:
+        if c.number == 1:
+            if current:
+                runs.append(current)
+            current = [c]
+        elif c.number == LAST:
+            if current:
+                current.append(c)
+                runs.append(current)
+                current = []
+        elif current and current[-1].number != LAST and c.number == current[-1].number + 1:
+            current.append(c)
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _accept(cands: Sequence[_Candidate], bounds: Sequence[int], min_span: int) -> list[_Candidate]:
+    """The candidates that belong to a valid run, each run lying between two of ``bounds``."""
+    by_region: dict[int, list[_Candidate]] = {}
+    for c in cands:
+        by_region.setdefault(bisect.bisect_right(bounds, c.offset), []).append(c)
+    accepted = []
+    for group in by_region.values():
+        for run in _runs(group):
+            if len(run) < 2:
+                continue
+            spans = sorted(b.offset - a.offset for a, b in zip(run, run[1:]))
+            if spans[len(spans) // 2] >= min_span:
+                accepted.extend(run)
+    return accepted
+
+
+def _resolve(cands: Sequence[_Candidate], language: Language) -> list[tuple[_Candidate, int]]:
+    """Accepted heading candidates with their levels, in order."""
+    min_span = MIN_SPAN[language]
+    bounds: list[int] = []
+    accepted: list[_Candidate] = []
+    for rank in (1, 2, 3, 4):
+        for style in (s for s in _STYLES if s.rank == rank):
+            chosen = _accept([c for c in cands if c.style is style], bounds, min_span)
+            accepted.extend(chosen)
+            bounds = sorted([*bounds, *(c.offset for c in chosen)])
+    taken = {c.offset for c in accepted}
+    for style in (s for s in _STYLES if s.rank == 0):
+        chosen = [c for c in _accept([c for c in cands if c.style is style], bounds, min_span) if c.offset not in taken]
+        accepted.extend(chosen)
+        taken.update(c.offset for c in chosen)
+    accepted.sort(key=lambda c: c.offset)
+    levelled = []
+    stack: list[int] = []  # ranks of the open structural headings
+    for c in accepted:
+        if c.style.rank:
+            while stack and stack[-1] >= c.style.rank:
+                stack.pop()
+            levelled.append((c, len(stack) + 1))
+            stack.append(c.style.rank)
+        else:
+            levelled.append((c, len(stack) + 1))
+    return levelled
+
+
+# --- closing -------------------------------------------------------------------------------------------------------
+
+_ZH_CLOSING_FORMULA = re.compile(
+    r"(?:谢谢(?:大家|各位|您们|你们)?[！!。，,]|谢谢$|散会|会议到此结束|今天的会议(?:就)?(?:开到这里|到此结束|到这里)"
+    r"|我就讲(?:这些|这么多|到这里)|我的讲话(?:就)?(?:到此|完了)|以上(?:意见|讲话)?，?供参考)"
+)
+_ZH_GENERIC_ADDRESS = r"同志们|朋友们|同学们|老师们|乡亲们|代表们|各位[\u4e00-\u9fff]{0,6}?|女士们、先生们"
+_EN_CLOSING = re.compile(
+    r"(?:Thank you|Thanks|God bless|May God|My (?:dear )?fellow [A-Za-z]+|Fellow[- ][A-Za-z]+|Ladies and gentlemen"
+    r"|Friends)\b",
+    re.IGNORECASE,
+)
+
+
+def _closing_pattern(salutation: str | None, language: Language) -> re.Pattern[str]:
+    if language == Language.EN:
+        return _EN_CLOSING
+    terms = []
+    if salutation:
+        for item in re.split(r"[、，,和及与：:！!\s]+", salutation):
+            item = re.sub(r"^(?:尊敬的|亲爱的)", "", item)
+            if item:
+                terms.append(re.escape(item))
+    address = "|".join([*terms, _ZH_GENERIC_ADDRESS])
+    # Used with .match(text, pos): no ^ anchor, which would only match at the start of the whole text.
+    return re.compile(rf"(?:(?:{address})[，,！!]|{_ZH_CLOSING_FORMULA.pattern})")
+
+
+def _find_closing(
+    paragraphs: Sequence[str],
+    offsets: Sequence[int],
+    one_line: Sequence[bool],
+    after: int,
+    pattern: re.Pattern[str],
+) -> tuple[int, int] | None:
+    """(paragraph, local offset) where the closing starts: the earliest qualifying start in the final window."""
+    starts: list[tuple[int, int]] = []
+    first = max(0, len(paragraphs) - CLOSING_WINDOW_PARAGRAPHS)
+    for pi in range(first, len(paragraphs)):
+        if one_line[pi]:
+            sentence_starts = [0] + [m.end() for m in _END_THEN_SPACE.finditer(paragraphs[pi])]
+            starts += [(pi, s) for s in sentence_starts[-CLOSING_WINDOW_SENTENCES - 1 :] if s < len(paragraphs[pi])]
+        else:
+            starts.append((pi, 0))
+    for pi, local in starts:
+        if offsets[pi] + local <= after:
+            continue
+        if pattern.match(paragraphs[pi], local):
+            return pi, local
+    return None
+
+
+# --- sentences -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Block:
+    paragraph: int
+    start: int
+    end: int
+    opens: tuple[str, int, str | None, str] | None = None  # (kind, level, marker, title) when a section starts here
+
+
+def _section_title(text: str, marker_end: int, marker: str, language: Language) -> str:
+    rest = text[marker_end:]
+    stop = _TITLE_STOP[language]
+    cut = len(rest)
+    for i, ch in enumerate(rest):
+        if ch in stop and not (language == Language.EN and ch == "." and _INITIAL.match(rest, max(0, i - 1))):
+            cut = i
+            break
+    title = rest[:cut].strip(" \t\u3000，,")
+    limit = MAX_TITLE[language]
+    if len(title) > limit:
+        head = title[:limit]
+        comma = max(head.rfind("，"), head.rfind(","), head.rfind(" ") if language == Language.EN else -1)
+        title = (head[:comma] if comma >= limit // 2 else head).rstrip(" ，,") + "…"
+    return title or marker.strip("、，,.．：: ")
+
+
+def parse(script: CleanScript) -> Speech:
+    """The script tree of a cleaned speech.
+
+    Raises ScriptError when nothing is left to speak, or a pause marker asks for an absurd length.
+    """
+    lines = [ln.strip().lstrip("\ufeff").strip() for ln in script.text.split("\n")]
+    lines = [ln for ln in lines if ln]
+    if not lines:
+        raise ScriptError("nothing to speak after cleaning (the script is empty or only noise)", path=script.path)
+    language = detect_language(script.text)
+    head = _read_head(lines, language)
+
+    marked = scan_blocks(head.body, path=script.path)
+    paragraphs = [m.text for m in marked]
+    offsets = []
+    total = 0
+    for p in paragraphs:
+        offsets.append(total)
+        total += len(p) + 1
+    one_line = [
+        len(p) >= ONE_LINE_ALWAYS or (len(p) >= ONE_LINE_MIN and len(paragraphs) <= 3) for p in paragraphs
+    ]
+
+    levelled = _resolve(_candidates(paragraphs, offsets, one_line, language), language)
+    last_marker = levelled[-1][0].offset if levelled else offsets[0]
+    closing = _find_closing(paragraphs, offsets, one_line, last_marker, _closing_pattern(head.salutation, language))
+
+    # Section starts by paragraph: (local offset, kind, level, marker, title).
+    starts: dict[int, list[tuple[int, tuple[str, int, str | None, str]]]] = {}
+    for c, level in levelled:
+        title = _section_title(paragraphs[c.paragraph], c.marker_end, c.marker, language)
+        starts.setdefault(c.paragraph, []).append((c.local, ("marked", level, c.marker, title)))
+    if closing:
+        starts.setdefault(closing[0], []).append((closing[1], ("closing", 0, None, CLOSING_TITLE[language])))
+
+    blocks: list[_Block] = []
+    for pi, text in enumerate(paragraphs):
+        here = sorted(starts.get(pi, []), key=lambda s: s[0])
+        cut_points = [0, *(local for local, _ in here if local > 0), len(text)]
+        opens_at = {local: opens for local, opens in here}
+        for a, b in zip(cut_points, cut_points[1:]):
+            if b > a or a == 0:
+                blocks.append(_Block(pi, a, b, opens_at.get(a)))
+
+    salutation_cut = len(head.salutation) if head.salutation and paragraphs and paragraphs[0].startswith(
+        head.salutation
+    ) else None
+    sections = _build_sections(blocks, marked, language, salutation_cut)
+    if not any(s.sentences for s in sections):
+        raise ScriptError("nothing to speak after cleaning (no sentence is left)", path=script.path)
+
+    unknown: dict[str, int] = {}
+    notes = []
+    for m in marked:
+        for u in m.unknown:
+            unknown[u] = unknown.get(u, 0) + 1
+        notes.extend(m.notes)
+    meta = list(head.meta)
+    if notes:
+        meta.append(("note", "；".join(notes)))
+    return Speech(
+        title=head.title,
+        meta=_unique(meta),
+        language=language,
+        sections=tuple(sections),
+        salutation=head.salutation,
+        unknown_markers=tuple(UnknownMarker(t, n) for t, n in unknown.items()),
+    )
+
+
+def _build_sections(
+    blocks: Sequence[_Block], marked: Sequence[Marked], language: Language, salutation_cut: int | None
+) -> list[Section]:
+    sections: list[tuple[tuple[str, int, str | None, str], list[Paragraph]]] = []
+    current: tuple[tuple[str, int, str | None, str], list[Paragraph]] = (
+        ("opening", 0, None, OPENING_TITLE[language]),
+        [],
+    )
+    sentences_so_far: list[Sentence] = []  # every sentence built, to hand a leading pause to the one before
+    where: list[tuple[int, int]] = []  # (section list index or -1 for current, paragraph index) of each sentence
+
+    def attach(pauses: Sequence[Pause]) -> None:
+        if not pauses or not sentences_so_far:
+            return
+        updated = replace(sentences_so_far[-1], pauses=sentences_so_far[-1].pauses + tuple(pauses))
+        sentences_so_far[-1] = updated
+        sec_i, para_i = where[-1]
+        paras = current[1] if sec_i == -1 else sections[sec_i][1]
+        para = paras[para_i]
+        paras[para_i] = Paragraph((*para.sentences[:-1], updated))
+
+    for block in blocks:
+        if block.opens is not None:
+            if current[1]:
+                sections.append(current)
+                where[:] = [(len(sections) - 1 if s == -1 else s, p) for s, p in where]
+            current = (block.opens, [])
+        m = marked[block.paragraph]
+        text = m.text[block.start : block.end]
+        cuts = {at - block.start for at, _ in m.pauses if block.start < at <= block.end}
+        cuts |= {at - block.start for at, _ in m.rates if block.start < at < block.end}
+        if salutation_cut and block.paragraph == 0 and block.start == 0:
+            cuts.add(salutation_cut)
+        pieces = split_sentences(text, language, cuts)
+        # A pause at a block's start follows the previous block's text, so it belongs there.
+        pauses = sorted(
+            ((at - block.start, p) for at, p in m.pauses if (block.start < at or at == block.start == 0) and at <= block.end),
+            key=lambda x: x[0],
+        )
+        built: list[Sentence] = []
+        pi = 0
+        for a, b in pieces:
+            own = []
+            leading = []
+            while pi < len(pauses) and pauses[pi][0] <= b:
+                (leading if pauses[pi][0] <= a and not built else own).append(pauses[pi][1])
+                pi += 1
+            if leading:
+                attach(leading)
+            written = text[a:b].strip()
+            if not written:
+                if built:
+                    built[-1] = replace(built[-1], pauses=built[-1].pauses + tuple(own))
+                else:
+                    attach(own)
+                continue
+            rate = _rate_at(m.rates, block.start + a + (len(text[a:b]) - len(text[a:b].lstrip())))
+            built.append(Sentence(text=written, written=written, pauses=tuple(own), rate=rate))
+        rest = [p for _, p in pauses[pi:]]
+        if rest:
+            if built:
+                built[-1] = replace(built[-1], pauses=built[-1].pauses + tuple(rest))
+            else:
+                attach(rest)
+        if built:
+            current[1].append(Paragraph(tuple(built)))
+            for s in built:
+                sentences_so_far.append(s)
+                where.append((-1, len(current[1]) - 1))
+    if current[1]:
+        sections.append(current)
+    return [
+        Section(index=i, level=opens[1], marker=opens[2], title=opens[3], paragraphs=tuple(paras))
+        for i, (opens, paras) in enumerate(sections)
+    ]
+
+
+def _rate_at(rates: Sequence[tuple[int, float]], at: int) -> float:
+    rate = 1.0
+    for offset, value in rates:
+        if offset <= at:
+            rate = value
+        else:
+            break
+    return rate
+
+
+def spoken_units(speech: Speech) -> int:
+    """字 or words in the whole speech, for a quick size check."""
+    return sum(count_units(s.text, speech.language) for s in speech.sentences)
