@@ -537,3 +537,21 @@ def test_random_timelines_agree_with_the_reference(tl: Timeline, target: int | N
     assert sum(s["duration_ms"] for s in data["sections"]) == data["total_ms"]
     if data["total_ms"]:
         assert sum(s["share_percent"] for s in data["sections"]) == pytest.approx(100, abs=0.01 * len(tl.sections))
+
+
+def test_fallback_breath_groups_break_at_semicolons_then_commas_then_enumeration_commas() -> None:
+    text = (
+        "城乡各大商场超市、集贸市场供应充足，粮油肉蛋菜等生活必需品货丰价稳；"
+        "公安、应急、信访、林业、消防等部门严阵以待、严密防范，全县未发生影响社会稳定的群体性事件、刑事案件、治安案件。"
+    )
+    tl = one_section([(text, 0, 30_000)], 30_000)
+    (row,) = build_report(tl).longest_by_units[:1]
+    assert "".join(row.breath_groups) == text
+    assert row.breath_groups[1] == "粮油肉蛋菜等生活必需品货丰价稳；"  # a semicolon always ends a breath
+    assert all(count_units(g, Language.ZH) <= 25 for g in row.breath_groups)
+    assert row.breath_groups[2:] == (
+        "公安、应急、信访、林业、消防等部门严阵以待、严密防范，",
+        "全县未发生影响社会稳定的群体性事件、刑事案件、治安案件。",
+    )
+    short = one_section([("大家有没有信心？", 0, 2000)], 2000)
+    assert build_report(short).longest_by_units[0].breath_groups == ("大家有没有信心？",)

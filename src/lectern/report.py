@@ -53,7 +53,7 @@ MINUTE_MS = 60_000
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _ZH_UNIT = re.compile(f"[{_HAN}0-9０-９]")
 _EN_WORD = re.compile(r"[A-Za-z0-9À-ÿ]+(?:['’.,\-][A-Za-z0-9À-ÿ]+)*")
-_BREATH_BREAK = re.compile(r"(?<=[，、；：,;:—])")
+_BREATH_BREAKS = (re.compile(r"(?<=[；;：:—])"), re.compile(r"(?<=[，,])"), re.compile(r"(?<=[、])"))
 
 
 class PaceFlag(StrEnum):
@@ -454,19 +454,28 @@ def _plan_breath_groups(timeline: Timeline, plan: Plan | None) -> dict[int, tupl
 
 
 def _breath_groups(text: str, language: Language) -> tuple[str, ...]:
-    """Where to breathe when the plan gave no breath groups: at commas, pieces joined up to a breath's length.
+    """Where to breathe when the plan gave no breath groups: at punctuation, strongest first.
 
-    Only punctuation is used here (no word segmentation), so a long clause without a comma stays one group; the
-    plan's jieba-based breath groups are preferred whenever they exist.
+    A clause ends at ；/： (always a breath); a long clause breaks at commas, a long comma piece at 、, and short
+    neighbours at the same level are joined up to a breath's length so the speaker is not told to gasp every four
+    字. Only punctuation is used (no word segmentation), so a long stretch without any stays one group; the plan's
+    jieba-based breath groups are preferred whenever they exist.
     """
     limit = BREATH_GROUP_UNITS[language]
-    groups: list[str] = []
-    for piece in (p for p in _BREATH_BREAK.split(text) if p):
-        if groups and count_units(groups[-1] + piece, language) <= limit:
-            groups[-1] += piece
-        else:
-            groups.append(piece)
-    return tuple(g.strip() for g in groups if g.strip())
+
+    def cut(piece: str, level: int) -> list[str]:
+        if count_units(piece, language) <= limit or level == len(_BREATH_BREAKS):
+            return [piece]
+        groups: list[str] = []
+        for part in (p for p in _BREATH_BREAKS[level].split(piece) if p):
+            for sub in cut(part, level + 1):
+                if level > 0 and groups and count_units(groups[-1] + sub, language) <= limit:
+                    groups[-1] += sub
+                else:
+                    groups.append(sub)
+        return groups
+
+    return tuple(g.strip() for g in cut(text, 0) if g.strip())
 
 
 def _target_fit(
