@@ -337,6 +337,9 @@ def test_loop_returns_to_the_section_start(rehearsal: Rehearsal, open_page: obje
     # The last section loops: after its end, playback is back at its start.
     session.page.wait_for_function(f"seeks.some(t => Math.abs(t - {last.start_ms}) <= {TOLERANCE_MS})", timeout=8000)
     session.js("audio.pause()")
+    # The loop follows navigation: ↑ loops the section arrived in.
+    session.page.keyboard.press("ArrowUp")
+    assert session.js("[...document.querySelectorAll('.sec.looping')].map(s => s.id)") == ["sec-1"]
     assert session.errors == [] and session.dialogs == []
 
 

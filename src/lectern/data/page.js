@@ -241,7 +241,7 @@
     echoTimer = setTimeout(function () {
       echoTimer = null;
       cancelEcho();
-      audio.play();
+      play();
     }, wait);
   }
 
@@ -281,29 +281,34 @@
     var wasWaiting = echoTimer !== null;
     cancelEcho();
     echoArmed = -1;
+    // A loop follows the speaker: going elsewhere loops the section arrived in.
+    if (loopSection >= 0) setLoop(Math.max(0, indexAt(sections, ms)));
     audio.currentTime = Math.max(0, ms) / 1000;
     follow = true;
     tick();
-    if (wasWaiting) audio.play();
+    if (wasWaiting) play();
+  }
+
+  // play() rejects when a pause() or a new seek interrupts it; that is the user's choice, not an error.
+  function play() {
+    var started = audio.play();
+    if (started && started.catch) started.catch(function () {});
   }
 
   function playFrom(ms) {
-    if (loopSection >= 0) setLoop(Math.max(0, indexAt(sections, ms)));
     seek(ms);
-    audio.play();
+    play();
   }
 
-  function jumpToSection(si, play) {
+  function jumpToSection(si, andPlay) {
     si = Math.max(0, Math.min(sections.length - 1, si));
-    if (loopSection >= 0) setLoop(si);
-    if (play) playFrom(sections[si].start); else seek(sections[si].start);
+    if (andPlay) playFrom(sections[si].start); else seek(sections[si].start);
   }
 
   function stepSentence(delta) {
     if (!sentences.length) return;
     var i = indexAt(sentences, nowMs());
     var target = Math.max(0, Math.min(sentences.length - 1, i < 0 ? 0 : i + delta));
-    if (loopSection >= 0) setLoop(sentences[target].section);
     seek(sentences[target].start);
   }
 
@@ -316,7 +321,7 @@
   function togglePlay() {
     if (audio.paused) {
       cancelEcho();
-      audio.play();
+      play();
     } else {
       audio.pause();
     }
@@ -340,7 +345,7 @@
     echo = !echo;
     echoArmed = -1;
     document.getElementById("echo").setAttribute("aria-pressed", String(echo));
-    if (!echo && echoTimer !== null) { cancelEcho(); audio.play(); }
+    if (!echo && echoTimer !== null) { cancelEcho(); play(); }
   }
 
   function togglePrompter() {
@@ -355,9 +360,9 @@
 
   function wire() {
     audio.src = data.audio;
-    var play = document.getElementById("play");
-    play.textContent = L.play;
-    play.addEventListener("click", togglePlay);
+    var playButton = document.getElementById("play");
+    playButton.textContent = L.play;
+    playButton.addEventListener("click", togglePlay);
     document.getElementById("loop").textContent = L.loop;
     document.getElementById("loop").addEventListener("click", toggleLoop);
     document.getElementById("echo").textContent = L.echo;
@@ -383,13 +388,13 @@
     bar.addEventListener("change", function () { seekDragging = false; seek(Number(bar.value)); });
 
     audio.addEventListener("play", function () {
-      play.textContent = L.pause_button;
-      play.setAttribute("aria-pressed", "true");
+      playButton.textContent = L.pause_button;
+      playButton.setAttribute("aria-pressed", "true");
       if (!frame) frame = requestAnimationFrame(loop);
     });
     audio.addEventListener("pause", function () {
-      play.textContent = L.play;
-      play.setAttribute("aria-pressed", "false");
+      playButton.textContent = L.play;
+      playButton.setAttribute("aria-pressed", "false");
       tick();
     });
     // timeupdate keeps the highlight right when animation frames are throttled (a background tab).
