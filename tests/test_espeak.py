@@ -195,3 +195,33 @@ def test_pinyin_readings_reach_espeak() -> None:
     assert "k'a51n" in phonemes(apply("快干快上", lexicon, engine="espeak"))  # gan4
     # A pinyin entry is read as the syllables it names.
     assert phonemes("chong2 qing4") == "ts.h'ong35_| tS;h'i51N_|"  # chong2 qing4, tones 35 and 51
+
+
+@pytest.mark.slow
+def test_the_calibrated_preset_speaks_the_example_at_the_planned_rate(example_speech) -> None:  # type: ignore[no-untyped-def]
+    # Issue 3: offline synthesis of every sentence of the example succeeds, and the summed takes land within ±10%
+    # of the estimate at the plan's default 220 字/分. The speech body is cut out by hand here (salutation to
+    # 散会) so this test depends only on the engine, the preset and the number reading.
+    import re
+
+    from lectern.model import Language, Sentence
+    from lectern.presets import load_preset
+    from lectern.synthesize import spoken_text
+
+    lines = example_speech.read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines) if line.strip() == "同志们：")
+    last = next(i for i, line in enumerate(lines) if "散会" in line)
+    body = "\n".join(line.strip() for line in lines[first + 1 : last + 1]).replace("XX", "某某")
+    sentences = [s for s in re.findall(r"[^。！？；\n]+[。！？；]?", body) if s.strip()]
+    assert len(sentences) > 40
+    preset = load_preset("zh-formal")
+    voice = preset.voice_for("espeak")
+    engine = EspeakEngine()
+    speech_ms = 0
+    for sentence in sentences:
+        rendering = engine.render_blocking(spoken_text(Sentence(sentence), Language.ZH, "espeak", preset.lexicon), voice)
+        assert rendering.duration_ms > 0
+        speech_ms += rendering.duration_ms
+    zi = sum(1 for s in sentences for c in s if "\u4e00" <= c <= "\u9fff" or c.isdigit())
+    estimate_ms = zi / preset.rate * 60_000
+    assert 0.9 < speech_ms / estimate_ms < 1.1, (speech_ms, estimate_ms)
