@@ -6,9 +6,11 @@ issue, not from lectern/report.py): if the two disagree on any key, a test fails
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import math
+import re
 import unicodedata
 from typing import Any
 
@@ -210,12 +212,23 @@ def reference(tl: Timeline, plan: Plan | None, pace: float | None = None, target
             "candidates": [x["index"] for x in longest],
         }
 
-    plan_part: dict[str, Any] = {"placeholders": None, "unknown_markers": None, "applause": None, "planned_pauses": None}
+    plan_part: dict[str, Any] = {
+        "placeholders": None,
+        "placeholders_unfilled": None,
+        "unknown_markers": None,
+        "applause": None,
+        "planned_pauses": None,
+    }
     if plan is not None:
         every = [p for s in plan.speech.sentences for p in s.pauses]
         applause = [p for p in every if p.kind == PauseKind.APPLAUSE]
         plan_part = {
             "placeholders": [{"text": p.text, "count": p.count} for p in plan.script.placeholders],
+            "placeholders_unfilled": sum(
+                len(re.findall(re.escape(mark), s.text))
+                for s in plan.speech.sentences
+                for mark in {"某某", *(p.text for p in plan.script.placeholders)}
+            ),
             "unknown_markers": [{"text": m.text, "count": m.count} for m in plan.speech.unknown_markers],
             "applause": {"count": len(applause), "ms": sum(p.ms for p in applause)},
             "planned_pauses": [
@@ -310,6 +323,7 @@ def test_known_values_of_the_hand_made_speech() -> None:
     assert [s["duration_ms"] for s in data["sections"]] == [11_600, 22_200, 4_200]
     assert data["applause"] == {"count": 2, "ms": 6000}
     assert data["placeholders"] == [{"text": "XX", "count": 3}]
+    assert data["placeholders_unfilled"] == 1  # the script's three XX: the spoken text still says 某某 once
     assert data["unknown_markers"] == [{"text": "[笑]", "count": 2}]
     assert data["basis"] == "audio"
     assert data["target"]["candidates"][0] == 1  # the long middle section is the first to trim
@@ -489,7 +503,7 @@ def test_markdown_report_has_summary_sections_flags_and_fit() -> None:
     assert len(rows) == 1
     assert "一是一\\|二 &lt;b&gt;重点&lt;/b&gt;" in rows[0]  # a title cannot break the table or open HTML
     assert rows[0].count(" | ") == 8
-    assert "XX ×3" in md and "[笑] ×2" in md and "2 applause wait(s), 0:06 allowed" in md
+    assert "1 unfilled placeholder(s) (the script has XX ×3)" in md and "[笑] ×2" in md and "2 applause wait(s), 0:06 allowed" in md
     assert "## Target 0:20" in md and "Over the 0:20 target" in md
     assert "breathe: " in md
 
@@ -555,3 +569,19 @@ def test_fallback_breath_groups_break_at_semicolons_then_commas_then_enumeration
     )
     short = one_section([("大家有没有信心？", 0, 2000)], 2000)
     assert build_report(short).longest_by_units[0].breath_groups == ("大家有没有信心？",)
+
+
+def test_filled_placeholders_are_not_flagged() -> None:
+    plan = make_plan()
+    filled = [
+        dataclasses.replace(sec, paragraphs=tuple(
+            Paragraph(tuple(dataclasses.replace(s, text=s.text.replace("某某", "王明")) for s in par.sentences))
+            for par in sec.paragraphs
+        ))
+        for sec in plan.speech.sections
+    ]  # fmt: skip
+    plan = dataclasses.replace(plan, speech=dataclasses.replace(plan.speech, sections=tuple(filled)))
+    report = build_report(timeline_from_plan(plan), plan)
+    assert report.placeholders_unfilled == 0
+    assert "unfilled" not in render_md(report)
+    assert report.placeholders == (Placeholder("XX", 3),)  # still listed as the script wrote them

@@ -206,7 +206,8 @@ class Report:
     delivery: tuple[DeliveryEstimate, ...]  # slow, normal (the speaker's pace), brisk
     target: TargetFit | None = None
     has_plan: bool = False
-    placeholders: tuple[Placeholder, ...] = ()
+    placeholders: tuple[Placeholder, ...] = ()  # as the script writes them, whether filled or not
+    placeholders_unfilled: int | None = None  # blanks still spoken as 某某 (or as written): None without a plan
     unknown_markers: tuple[UnknownMarker, ...] = ()
     applause_count: int | None = None
     applause_ms: int | None = None
@@ -396,11 +397,24 @@ def build_report(
         target=target,
         has_plan=plan is not None,
         placeholders=plan.script.placeholders if plan else (),
+        placeholders_unfilled=_unfilled(plan) if plan else None,
         unknown_markers=plan.speech.unknown_markers if plan else (),
         applause_count=applause_count,
         applause_ms=applause_ms,
         planned_pauses=planned_pauses,
     )
+
+
+def _unfilled(plan: Plan) -> int:
+    """Blanks the spoken text still holds: 某某 (the default reading) or a placeholder left as written.
+
+    The script's own count says nothing about ``--fill``: a filled blank is spoken as the name, so only what is
+    left in the spoken text is still to fill. A script that names someone 某某 on purpose is counted too; that
+    is a template blank by the same convention.
+    """
+    spoken = "\n".join(s.text for s in plan.speech.sentences)
+    marks = {p.text for p in plan.script.placeholders} | {"某某"}
+    return sum(spoken.count(m) for m in marks)
 
 
 def _span(sentence: TimedSentence) -> int:

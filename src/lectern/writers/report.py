@@ -28,8 +28,9 @@ cannot disagree. The HTML has no script and loads nothing: inline CSS and inline
 - ``target``: null, or ``target_ms``, ``fits`` and ``over_ms`` (at the speaker's pace; negative = time to spare),
   ``speaker_ms``, ``measured_ms``, ``measured_over_ms``, ``measured_fits``, ``pause_ms``, ``pauses_exceed``,
   ``units_to_cut``, ``units_spare``, ``candidates`` (section indexes, longest first).
-- ``placeholders`` (``text``, ``count``), ``unknown_markers`` (``text``, ``count``), ``applause`` (``count``, ``ms``)
-  and ``planned_pauses`` (``kind``, ``count``, ``ms``): null without a plan.
+- ``placeholders`` (``text``, ``count``: as the script writes them), ``placeholders_unfilled`` (blanks still
+  spoken as 某某 or as written, after ``--fill``), ``unknown_markers`` (``text``, ``count``), ``applause``
+  (``count``, ``ms``) and ``planned_pauses`` (``kind``, ``count``, ``ms``): null without a plan.
 """
 
 from __future__ import annotations
@@ -154,10 +155,12 @@ def _flag_lines(report: Report) -> list[str]:
         if s.flag in (PaceFlag.SLOW, PaceFlag.BRISK, PaceFlag.NEWS):
             pace = s.pace_speaking if report.band.basis == "speaking" else s.pace_overall
             lines.append(f"{_short(_section_name(s), 30)}: {s.flag} ({_pace(pace)} {unit})")
-    if report.placeholders:
-        total = sum(p.count for p in report.placeholders)
+    if report.placeholders_unfilled:
         listed = ", ".join(f"{p.text} ×{p.count}" for p in report.placeholders)
-        lines.append(f"{total} unfilled placeholder(s): {listed} (read as 某某; fill them with --fill)")
+        where = f" (the script has {listed})" if listed else ""
+        lines.append(
+            f"{report.placeholders_unfilled} unfilled placeholder(s){where}: read as 某某; fill them with --fill"
+        )
     if report.unknown_markers:
         listed = ", ".join(f"{m.text} ×{m.count}" for m in report.unknown_markers)
         lines.append(f"unknown markers, not spoken: {listed}")
@@ -275,6 +278,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "placeholders": [{"text": p.text, "count": p.count} for p in report.placeholders]
         if report.has_plan
         else None,
+        "placeholders_unfilled": report.placeholders_unfilled,
         "unknown_markers": [{"text": m.text, "count": m.count} for m in report.unknown_markers]
         if report.has_plan
         else None,
@@ -446,7 +450,7 @@ body { margin: 0; padding: 1rem; font: 16px/1.55 system-ui, -apple-system, "Ping
 main { max-width: 960px; margin: 0 auto; }
 h1 { font-size: 1.5rem; margin: .2rem 0; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid var(--line); }
 .muted { color: var(--muted); }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: .6rem; margin: 1rem 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(7rem, 1fr)); gap: .6rem; margin: 1rem 0; }
 .card { background: var(--card); border-radius: .5rem; padding: .6rem .8rem; }
 .card b { display: block; font-size: 1.3rem; } .card span { color: var(--muted); font-size: .85rem; }
 .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
