@@ -1,0 +1,740 @@
+"""Takes and planned pauses → one timed rehearsal: ``rehearsal.mp3`` with chapters, per-section MP3s, a Timeline.
+
+How the audio is laid out (every number below is a sample count at the timeline rate):
+
+* **Trim.** Each take's engine silence is cut to a fixed margin (``margin_ms``, 30 ms) before the first and after the
+  last sample louder than ``SILENCE_DBFS`` (measured after the level gain, in 5 ms windows, then to the sample).
+  The margin keeps the quiet start of a consonant that stays under the threshold; what is cut is below −45 dBFS.
+* **Pauses.** A sentence's *start* is its first audible sample and its *end* its last, so the silence a listener
+  hears between sentence i's end and sentence i+1's start is exactly ``pause_after_ms`` of sentence i: the two
+  margins are part of that pause, not added to it (a pause shorter than two margins shrinks the margins).
+* **Level.** Each take's loudness is measured as the mean power of its 50 ms blocks, gated like BS.1770 (blocks
+  below −70 dBFS and below the take's mean −20 dB are ignored) but without K-weighting, on every 4th sample
+  (enough for a power estimate, 4× cheaper). One global gain brings the median take to ``target_lufs`` and is
+  applied by the MP3 encoder (free); a take more than 1.5 dB away from the median gets its own gain in Python; peaks
+  are held under −1 dBFS. ffmpeg's ``loudnorm`` would be truer to LUFS but needs a second pass over the whole file
+  (minutes for a 2-hour speech) and would change every section when one sentence changes.
+* **Rate.** If every take has the same MPEG-2 rate (16, 22.05 or 24 kHz: espeak 22050, edge 24000) that is the
+  timeline rate, so nothing is resampled; otherwise takes are resampled to 24 kHz with ffmpeg.
+* **Sections are encoded separately and glued frame by frame.** Encoding is the slow step (≈ 9 s per 35 min),
+  so each section's PCM (with its trailing pause) is encoded on its own, cached under a hash of its PCM and the
+  encoder settings (``reuse_dir``), and ``rehearsal.mp3`` is the sections' MP3 frames concatenated behind one
+  rewritten Xing/LAME header. A rebuild after editing one sentence re-encodes one section.
+  LAME frames at a fresh encoder start do not reach back into earlier frames (empty bit reservoir), but each part
+  carries its own encoder delay and padding: a part of L samples decodes, in the middle of the whole, to
+  N·576 samples where N = ⌈L/576⌉ + 2 (measured). So section i+1 starts at Σ N_j·576 in the decoded whole, and
+  the layout absorbs the join: each section is shifted inside its own part by < 576 samples of leading silence
+  and its trailing silence is sized so the next section's first word lands exactly its pause later. The pause
+  across a join is therefore exact too, and a section's PCM depends only on its own takes and the pause and lead
+  (chime) of the section after it, so an edit re-encodes one section. The header's delay is the first part's, its padding the last part's, so a decoder that honours the LAME tag
+  (ffmpeg, browsers) yields exactly the timeline; all times are computed from the parts' real frame counts.
+* **Chime** (``chime=True``): two short generated sine tones at the start of a level-1 section's leading silence,
+  ending ``CHIME_CLEAR_MS`` before its first sentence, so the section's start (its first sentence) stays silent
+  before. If the planned pause is too short to hold the chime, that one pause grows.
+* **Sections in the Timeline**: a section starts at its first sentence's start and ends where the next section
+  starts (the last at the end of the audio), so chapters tile the file. The per-section file holds the section's
+  leading silence, its sentences and its trailing pause; the per-section files' decoded lengths differ from the
+  whole's sections only by each part's encoder overhead (≈ 50–75 ms each).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from array import array
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from operator import mul
+from pathlib import Path
+
+from lectern.errors import EngineError, OutputError
+from lectern.ffmpeg import ffmpeg_exe
+from lectern.model import (
+    Boundary,
+    Plan,
+    Section,
+    Take,
+    TimedSection,
+    TimedSentence,
+    Timeline,
+)
+from lectern.writers import mp3tags
+
+TIMELINE_RATE = 24000  # when takes disagree; edge's native rate
+MPEG2_RATES = (16000, 22050, 24000)  # rates whose MP3 frame is 576 samples (MPEG-2 layer III)
+SPF = 576
+MARGIN_MS = 30
+SILENCE_DBFS = -45.0
+TARGET_LUFS = -16.0
+PEAK_DBFS = -1.0
+TAKE_GAIN_TOLERANCE_DB = 1.5
+MP3_BITRATE = "64k"
+MP3_QUALITY = 7  # LAME -q 7: speech at 64 kb/s sounds the same as -q 2 and encodes ≈ 2× faster
+CHIME_CLEAR_MS = 500  # silence between the chime and the section's first word (the CUE check wants ≥ 300 ms)
+_ENCODER_ID = f"lame-q{MP3_QUALITY}-{MP3_BITRATE}-v1"
+_WINDOW_MS = 5
+_BLOCK_MS = 50
+_DECIMATE = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Assembly:
+    """What assembly produced. ``encoded`` lists the sections whose MP3 was encoded now (the rest were reused)."""
+
+    timeline: Timeline
+    mp3: Path
+    sections: tuple[Path, ...]
+    encoded: tuple[int, ...] = ()
+    sample_rate: int = TIMELINE_RATE
+
+
+# --- level -------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    loudness_db: float  # gated mean block power, dBFS; -inf for a silent take
+    peak: int  # on every 4th sample: may miss the true peak by a little, hence PEAK_DBFS headroom
+
+
+def _measure_level(samples: array, rate: int) -> _Level:
+    coarse = samples[::_DECIMATE]
+    if not coarse:
+        return _Level(float("-inf"), 0)
+    peak = max(max(coarse), -min(coarse))
+    block = max(1, rate * _BLOCK_MS // 1000 // _DECIMATE)
+    floor = (32768.0 * 10 ** (-70 / 20)) ** 2
+    powers = []
+    for i in range(0, len(coarse), block):
+        chunk = coarse[i : i + block]
+        p = sum(map(mul, chunk, chunk)) / len(chunk)
+        if p > floor:
+            powers.append(p)
+    if not powers:
+        return _Level(float("-inf"), peak)
+    mean = sum(powers) / len(powers)
+    gated = [p for p in powers if p > mean / 100] or powers
+    return _Level(10 * math.log10(sum(gated) / len(gated) / 32768.0**2), peak)
+
+
+def _quantize_db(db: float, step: float = 0.5) -> float:
+    return round(db / step) * step
+
+
+def _plan_gains(levels: Sequence[_Level], target_db: float) -> tuple[float, tuple[float, ...]]:
+    """(global gain applied by the encoder, per-take extra gain applied here), in dB.
+
+    The global gain is quantised to 1 dB so that editing one sentence rarely moves it (a move re-encodes every
+    section). Per-take gains only fix outliers, so most takes are copied byte for byte.
+    """
+    audible = sorted(lv.loudness_db for lv in levels if lv.loudness_db > float("-inf"))
+    if not audible:
+        return 0.0, tuple(0.0 for _ in levels)
+    median = audible[len(audible) // 2]
+    global_db = _quantize_db(target_db - median, 1.0)
+    limit = 32767 * 10 ** (PEAK_DBFS / 20)
+    extras = []
+    for lv in levels:
+        extra = 0.0
+        if lv.loudness_db > float("-inf"):
+            deviation = target_db - lv.loudness_db - global_db
+            if abs(deviation) > TAKE_GAIN_TOLERANCE_DB:
+                extra = _quantize_db(deviation)
+        if lv.peak and lv.peak * 10 ** ((global_db + extra) / 20) > limit:
+            extra = math.floor((20 * math.log10(limit / lv.peak) - global_db) * 2) / 2
+        extras.append(extra)
+    return global_db, tuple(extras)
+
+
+_gain_tables: dict[float, array] = {}
+
+
+def _apply_gain(samples: array, db: float) -> array:
+    """Scale s16 samples by a table lookup on their unsigned view: one C-level map instead of a Python loop."""
+    if db == 0.0:
+        return samples
+    table = _gain_tables.get(db)
+    if table is None:
+        g = 10 ** (db / 20)
+        table = array("h", [max(-32768, min(32767, round((u - 65536 if u > 32767 else u) * g))) for u in range(65536)])
+        _gain_tables[db] = table
+    unsigned = array("H")
+    unsigned.frombytes(samples.tobytes())
+    return array("h", map(table.__getitem__, unsigned))
+
+
+# --- trimming ------------------------------------------------------------------------------------------------------
+
+
+def _audible_span(samples: array, threshold: int, window: int) -> tuple[int, int]:
+    """[first, last+1) of the samples above ``threshold``, found window by window from each end.
+
+    Only the engine's leading and trailing silence is scanned, so this costs little even for long takes.
+    """
+    n = len(samples)
+    start = None
+    for i in range(0, n, window):
+        chunk = samples[i : i + window]
+        if max(chunk) > threshold or -min(chunk) > threshold:
+            start = i + next(j for j, v in enumerate(chunk) if v > threshold or -v > threshold)
+            break
+    if start is None:
+        return 0, 0
+    end = start + 1
+    for i in range(n, start, -window):
+        lo = max(start, i - window)
+        chunk = samples[lo:i]
+        if max(chunk) > threshold or -min(chunk) > threshold:
+            last = max(j for j, v in enumerate(chunk) if v > threshold or -v > threshold)
+            end = lo + last + 1
+            break
+    return start, end
+
+
+# --- takes ---------------------------------------------------------------------------------------------------------
+
+
+def _load(take: Take, rate: int) -> array:
+    path = Path(take.pcm_path)
+    try:
+        if take.sample_rate == rate:
+            data = path.read_bytes()
+        else:
+            data = _resample(path, take.sample_rate, rate)
+    except OSError as e:
+        raise EngineError(f"cannot read the take's audio: {e.strerror or e}", path=str(path), sentence=take.text) from e
+    samples = array("h")
+    samples.frombytes(data[: len(data) // 2 * 2])
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return samples
+
+
+def _resample(pcm: Path, rate_in: int, rate_out: int) -> bytes:
+    """Raw s16le at ``rate_in`` → raw s16le at ``rate_out`` (only when the takes' rates disagree)."""
+    proc = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-f", "s16le", "-ar", str(rate_in),
+         "-ac", "1", "-i", str(pcm), "-f", "s16le", "-ar", str(rate_out), "-ac", "1", "pipe:1"],
+        capture_output=True, check=False,
+    )
+    if proc.returncode != 0:
+        raise EngineError(f"cannot resample take: {proc.stderr.decode('utf-8', 'replace').strip()[-200:]}",
+                          path=str(pcm))
+    return proc.stdout
+
+
+def _timeline_rate(takes: Sequence[Take]) -> int:
+    rates = {t.sample_rate for t in takes}
+    if len(rates) == 1 and (rate := rates.pop()) in MPEG2_RATES:
+        return rate
+    return TIMELINE_RATE
+
+
+class _LevelCache:
+    """Take levels by take key: measuring every take of a 2-hour speech costs seconds a rebuild should not pay."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, list[float]] = {}
+        self.dirty = False
+        if path and path.is_file():
+            try:
+                self.entries = json.loads(path.read_text("utf-8"))
+            except (OSError, ValueError):
+                self.entries = {}
+
+    def get(self, take: Take, rate: int) -> _Level:
+        key = f"{take.key}:{take.samples}:{take.sample_rate}:{rate}"
+        hit = self.entries.get(key)
+        if hit is not None:
+            return _Level(float(hit[0]) if hit[0] is not None else float("-inf"), int(hit[1]))
+        level = _measure_level(_load(take, rate), rate)
+        loud = None if level.loudness_db == float("-inf") else level.loudness_db
+        self.entries[key] = [loud, level.peak]
+        self.dirty = True
+        return level
+
+    def save(self) -> None:
+        if not (self.path and self.dirty):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.path, json.dumps(self.entries).encode())
+        except OSError:
+            pass  # a lost level cache only costs the next build time
+
+
+# --- chime ---------------------------------------------------------------------------------------------------------
+
+
+def _chime(rate: int, amplitude: float) -> array:
+    """Two short sine tones (a rising fifth) with raised-cosine fades, so no click marks the section change."""
+    out = array("h")
+    for freq, ms in ((880.0, 140), (1318.5, 220)):
+        n = rate * ms // 1000
+        fade = max(1, rate * 15 // 1000)
+        for i in range(n):
+            env = 1.0
+            if i < fade:
+                env = 0.5 - 0.5 * math.cos(math.pi * i / fade)
+            elif i > n - fade:
+                env = 0.5 - 0.5 * math.cos(math.pi * (n - i) / fade)
+            out.append(int(amplitude * env * math.sin(2 * math.pi * freq * i / rate)))
+        out.extend([0] * (rate * 40 // 1000))  # silence between the tones
+    return out[: len(out) - rate * 40 // 1000]
+
+
+# --- MP3 frames ----------------------------------------------------------------------------------------------------
+
+_BITRATES_MPEG2_L3 = (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 0)
+_RATES_BY_VERSION = {2: (22050, 24000, 16000), 3: (44100, 48000, 32000)}  # version bits: 2 = MPEG-2, 3 = MPEG-1
+
+
+def _frame_length(header: bytes) -> int:
+    if header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
+        raise ValueError("not an MP3 frame header")
+    version = (header[1] >> 3) & 3
+    if version != 2 or (header[1] >> 1) & 3 != 1:
+        raise ValueError("only MPEG-2 layer III parts are glued")
+    kbps = _BITRATES_MPEG2_L3[header[2] >> 4]
+    rate = _RATES_BY_VERSION[2][(header[2] >> 2) & 3]
+    padding = (header[2] >> 1) & 1
+    return 72 * kbps * 1000 // rate + padding
+
+
+def _skip_id3(data: bytes) -> int:
+    if data[:3] == b"ID3":
+        size = (data[6] << 21) | (data[7] << 14) | (data[8] << 7) | data[9]
+        return 10 + size + (10 if data[5] & 0x10 else 0)
+    return 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """One section's MP3 as the encoder wrote it: its Info frame and where its audio frames start."""
+
+    path: Path
+    info_at: int
+    info_len: int
+    frames: int
+    delay: int
+    padding: int
+
+    @property
+    def audio_at(self) -> int:
+        return self.info_at + self.info_len
+
+
+def _xing_offset(header: bytes) -> int:
+    mono = (header[3] >> 6) == 3
+    return 4 + (9 if mono else 17)  # MPEG-2 side info: 9 bytes mono, 17 stereo
+
+
+def _read_part(path: Path) -> _Part:
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    at = _skip_id3(head)
+    if at + 4 > len(head):
+        with open(path, "rb") as f:
+            f.seek(at)
+            head = head[:at] + f.read(4096)
+    header = head[at : at + 4]
+    length = _frame_length(header)
+    x = at + _xing_offset(header)
+    if head[x : x + 4] not in (b"Info", b"Xing"):
+        raise OutputError("the encoder wrote no Xing/LAME header (MP3 written to a pipe?)", path=str(path))
+    flags = int.from_bytes(head[x + 4 : x + 8], "big")
+    if flags & 0x0F != 0x0F:
+        raise OutputError("unexpected Xing header layout", path=str(path))
+    frames = int.from_bytes(head[x + 8 : x + 12], "big")
+    lame = x + 120
+    delay_padding = int.from_bytes(head[lame + 21 : lame + 24], "big")
+    return _Part(path, at, length, frames, delay_padding >> 12, delay_padding & 0xFFF)
+
+
+def _crc16(data: bytes) -> int:
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+def _whole_info_frame(first: _Part, frames: int, total_bytes: int, padding: int) -> bytes:
+    """The first part's Info frame, rewritten for the glued whole (frame count, size, TOC, delay/padding).
+
+    The tag CRC is computed as ffmpeg does (CRC-16 over the frame's first 190 bytes, CRC field zeroed). The music
+    CRC is set to 0: nothing we know of checks it, and computing it in Python over the whole file costs seconds.
+    """
+    with open(first.path, "rb") as f:
+        f.seek(first.info_at)
+        frame = bytearray(f.read(first.info_len))
+    x = _xing_offset(frame)
+    frame[x + 8 : x + 12] = frames.to_bytes(4, "big")
+    frame[x + 12 : x + 16] = total_bytes.to_bytes(4, "big")
+    frame[x + 16 : x + 116] = bytes(min(255, i * 256 // 100) for i in range(100))  # CBR: time ∝ bytes
+    lame = x + 120
+    frame[lame + 21 : lame + 24] = ((first.delay << 12) | (padding & 0xFFF)).to_bytes(3, "big")
+    frame[lame + 28 : lame + 32] = total_bytes.to_bytes(4, "big")
+    frame[lame + 32 : lame + 34] = b"\0\0"
+    frame[lame + 34 : lame + 36] = b"\0\0"
+    frame[lame + 34 : lame + 36] = _crc16(bytes(frame[:190])).to_bytes(2, "big")
+    return bytes(frame)
+
+
+def _glue(parts: Sequence[_Part], out: Path) -> None:
+    frames = sum(p.frames for p in parts)
+    audio_bytes = sum(p.path.stat().st_size - p.audio_at for p in parts)
+    info = _whole_info_frame(parts[0], frames, parts[0].info_len + audio_bytes, parts[-1].padding)
+    with open(out, "wb") as f:
+        f.write(info)
+        for p in parts:
+            with open(p.path, "rb") as src:
+                src.seek(p.audio_at)
+                shutil.copyfileobj(src, f, 1 << 20)
+
+
+def _encode(pcm: Path, rate: int, gain_db: float, out: Path) -> None:
+    """Encode raw PCM to a seekable MP3 file, so the encoder writes the Xing/LAME header with delay and padding."""
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp.mp3")
+    args = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-f", "s16le", "-ar", str(rate),
+            "-ac", "1", "-i", str(pcm)]
+    if gain_db:
+        args += ["-af", f"volume={gain_db}dB"]
+    args += ["-codec:a", "libmp3lame", "-b:a", MP3_BITRATE, "-compression_level", str(MP3_QUALITY),
+             "-write_xing", "1", "-id3v2_version", "0", "-y", str(tmp)]
+    proc = subprocess.run(args, capture_output=True, check=False)
+    if proc.returncode != 0:
+        tmp.unlink(missing_ok=True)
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise OutputError(f"cannot encode MP3: {detail[-1] if detail else proc.returncode}", path=str(out))
+    os.replace(tmp, out)
+
+
+# --- files ---------------------------------------------------------------------------------------------------------
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)
+_UNSAFE = re.compile(r'[\\/:*?"<>|]')
+
+
+def section_file_name(number: int, title: str, *, width: int = 2, limit: int = 60) -> str:
+    """``NN-<title>.mp3`` safe on every file system.
+
+    Drops control and format characters, replaces path separators and characters Windows reserves, collapses
+    whitespace, cuts the title at ``limit`` characters (whole code points, trailing combining marks dropped) and
+    avoids reserved device names and names ending in a dot or space.
+    """
+    text = unicodedata.normalize("NFC", title)
+    text = "".join(" " if ch.isspace() else ch for ch in text if unicodedata.category(ch)[0] != "C" or ch.isspace())
+    text = _UNSAFE.sub("_", text)
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[:limit]
+        while text and unicodedata.combining(text[-1]):
+            text = text[:-1]
+    text = text.strip(" .")
+    if not text or _RESERVED.match(text):
+        text = f"section{('_' + text) if text else ''}"
+    return f"{number:0{width}d}-{text}.mp3"
+
+
+# --- layout ----------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _PlacedSentence:
+    start: int  # part-local sample of the first audible sample
+    end: int  # part-local sample after the last audible sample
+    take_origin: int  # part-local sample where the take's sample 0 would be (for word boundaries)
+
+
+@dataclass(frozen=True, slots=True)
+class _PlacedSection:
+    section: Section
+    sentences: tuple[_PlacedSentence, ...]
+    pcm_samples: int
+    mp3: Path | None
+
+
+class _PcmWriter:
+    """Streams one part's PCM to a file and hashes it on the way, so no section is ever held whole in memory."""
+
+    def __init__(self, path: Path, salt: str) -> None:
+        self.path = path
+        self.file = open(path, "wb")
+        self.hash = hashlib.blake2b(salt.encode(), digest_size=20)
+        self.samples = 0
+
+    def write(self, data: bytes) -> None:
+        self.file.write(data)
+        self.hash.update(data)
+        self.samples += len(data) // 2
+
+    def silence(self, n: int) -> None:
+        while n > 0:
+            step = min(n, 1 << 20)
+            self.write(bytes(2 * step))
+            n -= step
+
+    def close(self) -> str:
+        self.file.close()
+        return self.hash.hexdigest()
+
+
+def _frames_for(samples: int) -> int:
+    """Audio frames LAME writes for ``samples`` input samples at 576 per frame (measured: ⌈L/576⌉ + 2)."""
+    return -(-samples // SPF) + 2
+
+
+def assemble(
+    plan: Plan,
+    takes: Sequence[Take],
+    workdir: Path,
+    *,
+    chime: bool = False,
+    margin_ms: int = MARGIN_MS,
+    target_lufs: float = TARGET_LUFS,
+    reuse_dir: Path | None = None,
+    engine: str | None = None,
+    voice: str | None = None,
+) -> Assembly:
+    """Place every take and pause on one timeline and write ``rehearsal.mp3`` and ``sections/*.mp3`` in ``workdir``.
+
+    ``takes`` are one per sentence in ``plan.speech.sentences`` order. ``reuse_dir`` keeps encoded sections (and
+    take levels) between builds; without it every section is encoded.
+    """
+    sentences = plan.speech.sentences
+    if len(takes) != len(sentences):
+        raise ValueError(f"{len(takes)} takes for {len(sentences)} sentences")
+    if not takes:
+        raise ValueError("nothing to assemble")
+    workdir = Path(workdir)
+    try:
+        workdir.mkdir(parents=True, exist_ok=True)
+        (workdir / "sections").mkdir(exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(dir=workdir, prefix=".assemble-"))
+    except OSError as e:
+        raise OutputError(f"cannot write the output folder: {e.strerror or e}", path=str(workdir)) from e
+    try:
+        return _assemble(plan, takes, workdir, scratch, chime=chime, margin_ms=margin_ms, target_lufs=target_lufs,
+                         reuse_dir=Path(reuse_dir) if reuse_dir else None, engine=engine, voice=voice)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *, chime: bool, margin_ms: int,
+              target_lufs: float, reuse_dir: Path | None, engine: str | None, voice: str | None) -> Assembly:
+    rate = _timeline_rate(takes)
+    parts_dir = (reuse_dir / "mp3") if reuse_dir else scratch
+    try:
+        parts_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(f"cannot write the section cache: {e.strerror or e}", path=str(parts_dir)) from e
+
+    levels_cache = _LevelCache(reuse_dir / "levels.json" if reuse_dir else None)
+    levels = [levels_cache.get(t, rate) for t in takes]
+    levels_cache.save()
+    global_db, extras = _plan_gains(levels, target_lufs)
+    total_gain = 10 ** (global_db / 20)
+
+    margin = rate * margin_ms // 1000
+    window = max(1, rate * _WINDOW_MS // 1000)
+    silence_amp = 32768 * 10 ** (SILENCE_DBFS / 20)
+    chime_pcm = _chime(rate, 32768 * 10 ** (-12 / 20) / total_gain) if chime else array("h")
+    chime_lead = len(chime_pcm) + rate * CHIME_CLEAR_MS // 1000 if chime else 0
+    salt = f"{_ENCODER_ID}|{rate}|{global_db}"
+
+    sections = [s for s in plan.speech.sections if s.sentences]
+    placed: list[_PlacedSection] = []
+    jobs: list[tuple[int, Future[None]]] = []
+    encoded: list[int] = []
+    first_take = 0
+    pre = margin  # the first sentence's leading margin; later ones get what their predecessor's pause leaves
+
+    def lead_of(section: Section) -> int:
+        return chime_lead if chime and section.level == 1 else 0
+
+    with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+        for si, section in enumerate(sections):
+            spoken = section.sentences
+            section_takes = takes[first_take : first_take + len(spoken)]
+            section_extras = extras[first_take : first_take + len(spoken)]
+            first_take += len(spoken)
+            is_last_section = si == len(sections) - 1
+
+            # Pass 1: where each take's audio is, then the layout in part-local samples (lead = 0 for now).
+            spans = []
+            for take, extra_db in zip(section_takes, section_extras):
+                samples = _load(take, rate)
+                threshold = int(silence_amp / (total_gain * 10 ** (extra_db / 20)))
+                spans.append(_audible_span(samples, threshold, window))
+            layout = []  # (pre, post, gap after) per sentence
+            pos = lead_of(section)
+            for k, (sentence, (on, off)) in enumerate(zip(spoken, spans)):
+                pause = sentence.pause_after_ms * rate // 1000
+                last = k == len(spoken) - 1
+                post = margin if last and is_last_section else min(margin, pause // 2)
+                next_pre = min(margin, pause - post)
+                gap = 0 if last else pause - post - next_pre
+                layout.append((pre, post, gap))
+                pos += pre + (off - on) + post + gap
+                pre = next_pre
+            end0 = pos - post  # the last sentence's end, before the lead adjustment
+            if is_last_section:
+                adjust = 0
+                length = -(-(end0 + post) // SPF) * SPF
+            else:
+                # The next part starts at N·576 in the decoded whole. Shift this section inside its part (extra
+                # leading silence, < 576 samples) so that the join lands the next section's first word exactly
+                # `pause` after this section's last one; the next section's layout never depends on this one's.
+                tail = pause - (lead_of(sections[si + 1]) + pre)
+                adjust = -(end0 + tail) % SPF
+                frames = max((end0 + adjust + tail) // SPF, _frames_for(end0 + adjust + post))
+                length = (frames - 2) * SPF
+
+            # Pass 2: write the part's PCM.
+            writer = _PcmWriter(scratch / f"part{si:04d}.pcm", salt)
+            if lead_of(section):
+                writer.write(chime_pcm.tobytes())
+                writer.silence(lead_of(section) - len(chime_pcm))
+            writer.silence(adjust)
+            placed_sentences = []
+            for take, extra_db, (on, off), (pre_k, post_k, gap) in zip(section_takes, section_extras, spans, layout):
+                samples = _load(take, rate)
+                lo, hi = max(0, on - pre_k), min(len(samples), off + post_k)
+                writer.silence(pre_k - (on - lo))
+                origin = writer.samples - lo
+                writer.write(_apply_gain(samples[lo:hi], extra_db).tobytes())
+                writer.silence(post_k - (hi - off))
+                placed_sentences.append(_PlacedSentence(origin + on, origin + off, origin))
+                writer.silence(gap)
+            assert placed_sentences[-1].end == end0 + adjust, "pass 1 and pass 2 disagree"
+            writer.silence(length - writer.samples)
+            digest = writer.close()
+            mp3 = parts_dir / f"{digest}.mp3"
+            if not mp3.is_file():
+                encoded.append(si)
+                jobs.append((si, pool.submit(_encode, writer.path, rate, global_db, mp3)))
+            placed.append(_PlacedSection(section, tuple(placed_sentences), writer.samples, mp3))
+        for _si, job in jobs:
+            job.result()
+
+    parts = [_read_part(p.mp3) for p in placed if p.mp3]
+    for part, p in zip(parts, placed):
+        if part.delay != 576 or part.frames * SPF - part.delay - part.padding != p.pcm_samples:
+            raise OutputError("the encoder's frame layout is not what assembly expects", path=str(part.path))
+
+    timeline = _timeline(plan, takes, placed, parts, rate, engine=engine, voice=voice)
+    mp3_path = workdir / "rehearsal.mp3"
+    tmp = workdir / ".rehearsal.mp3.tmp"
+    try:
+        _glue(parts, tmp)
+        mp3tags.tag_rehearsal(tmp, timeline)
+        os.replace(tmp, mp3_path)
+        section_paths = _write_sections(workdir / "sections", timeline, placed, plan)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write the rehearsal audio: {e.strerror or e}", path=str(workdir)) from e
+    return Assembly(timeline, mp3_path, section_paths, tuple(encoded), rate)
+
+
+def _to_ms(samples: int, rate: int) -> int:
+    return round(samples * 1000 / rate)
+
+
+def _timeline(plan: Plan, takes: Sequence[Take], placed: Sequence[_PlacedSection], parts: Sequence[_Part], rate: int,
+              *, engine: str | None, voice: str | None) -> Timeline:
+    starts = []
+    at = 0
+    for part in parts:
+        starts.append(at)
+        at += part.frames * SPF
+    total = starts[-1] + placed[-1].pcm_samples
+    duration_ms = _to_ms(total, rate)
+
+    take_iter = iter(takes)
+    timed_by_section: dict[int, tuple[int, tuple[TimedSentence, ...]]] = {}
+    for p, base in zip(placed, starts):
+        timed = []
+        for sentence, where in zip(p.section.sentences, p.sentences):
+            take = next(take_iter)
+            start_ms = _to_ms(base + where.start, rate)
+            end_ms = _to_ms(base + where.end, rate)
+            origin_ms = _to_ms(base + where.take_origin, rate)
+            words = tuple(
+                Boundary(b.text, min(max(origin_ms + b.start_ms, start_ms), end_ms),
+                         min(max(origin_ms + b.end_ms, start_ms), end_ms))
+                for b in take.boundaries
+            )
+            timed.append(TimedSentence(sentence.text, start_ms, end_ms, sentence.breath_groups, words))
+        timed_by_section[p.section.index] = (timed[0].start_ms, tuple(timed))
+
+    # A section without sentences (a bare heading) sits at the next spoken section's start, with no length.
+    all_sections = plan.speech.sections
+    section_starts: list[int] = []
+    following = duration_ms
+    for sec in reversed(all_sections):
+        if sec.index in timed_by_section:
+            following = timed_by_section[sec.index][0]
+        section_starts.append(following)
+    section_starts.reverse()
+    timed_sections = []
+    for i, sec in enumerate(all_sections):
+        start = section_starts[i]
+        end = section_starts[i + 1] if i + 1 < len(all_sections) else duration_ms
+        sentences_ = timed_by_section.get(sec.index, (start, ()))[1]
+        timed_sections.append(TimedSection(sec.index, sec.level, sec.marker, sec.title, start, end, sentences_))
+
+    speech = plan.speech
+    speaker = dict(speech.meta).get("speaker")
+    return Timeline(
+        audio="rehearsal.mp3",
+        duration_ms=duration_ms,
+        engine=engine or takes[0].engine,
+        voice=voice or takes[0].voice,
+        sections=tuple(timed_sections),
+        title=speech.title,
+        speaker=speaker,
+        language=speech.language,
+        meta=speech.meta,
+    )
+
+
+def _write_sections(folder: Path, timeline: Timeline, placed: Sequence[_PlacedSection], plan: Plan) -> tuple[Path, ...]:
+    by_index = {s.index: s for s in timeline.sections}
+    width = max(2, len(str(len(placed))))
+    for stale in folder.glob("*.mp3"):
+        stale.unlink()
+    paths = []
+    for n, p in enumerate(placed, start=1):
+        timed = by_index[p.section.index]
+        title = p.section.title or p.section.marker or ""
+        path = folder / section_file_name(n, title, width=width)
+        tmp = folder / f".{path.name}.tmp"
+        shutil.copyfile(p.mp3, tmp)
+        mp3tags.tag_section(tmp, timeline, timed, number=n, total=len(placed))
+        os.replace(tmp, path)
+        paths.append(path)
+    return tuple(paths)

@@ -1,0 +1,324 @@
+"""Assembly, checked by decoding what it wrote with ffmpeg (never by trusting the Timeline it returns).
+
+Takes are generated tones with known engine silence around them, so "speech" is exactly where the tone is; the Plan
+is built by hand so these tests depend on nothing but the model.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+from array import array
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from lectern import assemble as assemble_mod
+from lectern.assemble import assemble, section_file_name
+from lectern.ffmpeg import decode_to_pcm, ffmpeg_exe
+from lectern.model import (
+    CleanScript,
+    Estimate,
+    Language,
+    Paragraph,
+    Pause,
+    PauseKind,
+    Plan,
+    Section,
+    Sentence,
+    Speech,
+    Take,
+)
+from lectern.writers.mp3tags import read_chapters
+
+pytestmark = pytest.mark.slow
+
+RATE = 22050
+LONG_TITLE = "（一）坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展，更好统筹发展和安全，奋力开创各项工作新局面"
+SILENT_DBFS = -45.0
+
+
+def tone_take(folder: Path, name: str, *, speech_ms: int, lead_ms: int = 120, tail_ms: int = 200,
+              dbfs: float = -18.0, freq: float = 330.0, rate: int = RATE) -> Take:
+    """A take shaped like an engine's: silence, a tone standing in for speech, silence."""
+    amp = 32767 * 10 ** (dbfs / 20) * math.sqrt(2)  # sine peak for the given RMS
+    n = rate * speech_ms // 1000
+    tone = array("h", (int(amp * math.sin(2 * math.pi * freq * i / rate)) for i in range(n)))
+    pcm = array("h", [0] * (rate * lead_ms // 1000)) + tone + array("h", [0] * (rate * tail_ms // 1000))
+    path = folder / f"{name}.pcm"
+    path.write_bytes(pcm.tobytes())
+    return Take(key=f"{name}-{speech_ms}-{dbfs}-{freq}-{rate}", text=name, engine="tone", voice="sine",
+                sample_rate=rate, samples=len(pcm), pcm_path=path)
+
+
+def sentence(text: str, *pauses: tuple[PauseKind, int]) -> Sentence:
+    return Sentence(text=text, pauses=tuple(Pause(kind, ms) for kind, ms in pauses), written=text)
+
+
+S, P, SEC = PauseKind.SENTENCE, PauseKind.PARAGRAPH, PauseKind.SECTION
+
+
+def make_plan() -> Plan:
+    sections = (
+        Section(0, 0, None, "开场", (Paragraph((sentence("a1", (S, 450)), sentence("a2", (SEC, 1800)))),)),
+        Section(1, 1, "一、", LONG_TITLE, (
+            Paragraph((sentence("b1", (S, 450)), sentence("b2", (P, 900)))),
+            Paragraph((sentence("b3", (S, 40)), sentence("b4", (SEC, 1800), (PauseKind.APPLAUSE, 3000)))),
+        )),
+        Section(2, 1, "二、", "散会/结束", (Paragraph((sentence("c1", (S, 450)), sentence("c2", (S, 450)))),)),
+    )
+    speech = Speech(title="节后收心会讲话", meta=(("speaker", "王明"),), language=Language.ZH, sections=sections)
+    script = CleanScript(path="speech.txt", encoding="utf-8", text="")
+    return Plan(speech=speech, script=script, rate=220.0, estimate=Estimate(speech_ms=0, pause_ms=0, chars=0))
+
+
+LENGTHS = {"a1": 700, "a2": 900, "b1": 800, "b2": 650, "b3": 500, "b4": 1100, "c1": 600, "c2": 750}
+
+
+def make_takes(folder: Path, **overrides: dict) -> list[Take]:
+    takes = []
+    for i, name in enumerate(LENGTHS):
+        kw = {"speech_ms": LENGTHS[name], "freq": 220.0 + 40 * i, **overrides.get(name, {})}
+        takes.append(tone_take(folder, name, **kw))
+    return takes
+
+
+def decode(path: Path, rate: int = RATE) -> array:
+    samples = array("h")
+    samples.frombytes(decode_to_pcm(path, rate))
+    return samples
+
+
+def dbfs(samples: array) -> float:
+    if not samples:
+        return -120.0
+    power = sum(v * v for v in samples) / len(samples)
+    return 10 * math.log10(power / 32768**2) if power else -120.0
+
+
+def audible_runs(samples: array, rate: int = RATE, window_ms: int = 5) -> list[tuple[int, int]]:
+    """(start_ms, end_ms) of stretches whose 5 ms RMS is above −45 dBFS, joined across gaps under 20 ms."""
+    w = rate * window_ms // 1000
+    runs: list[list[int]] = []
+    for i in range(0, len(samples) - w + 1, w):
+        if dbfs(samples[i : i + w]) > SILENT_DBFS:
+            start, end = i * 1000 // rate, (i + w) * 1000 // rate
+            if runs and start - runs[-1][1] < 20:
+                runs[-1][1] = end
+            else:
+                runs.append([start, end])
+    return [(a, b) for a, b in runs]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("assemble")
+    takes = make_takes(root)
+    plan = make_plan()
+    result = assemble(plan, takes, root / "out", reuse_dir=root / "reuse")
+    return plan, takes, result, root
+
+
+def test_decoded_length_equals_timeline_duration(built) -> None:
+    _plan, _takes, result, _root = built
+    decoded = decode(result.mp3)
+    assert abs(len(decoded) * 1000 / RATE - result.timeline.duration_ms) <= 50
+    # The glued file's header is exact, not just within tolerance: one frame would be 26 ms.
+    assert abs(len(decoded) * 1000 / RATE - result.timeline.duration_ms) <= 2
+
+
+def test_sentence_times_are_where_the_decoder_hears_speech(built) -> None:
+    plan, _takes, result, _root = built
+    runs = audible_runs(decode(result.mp3))
+    timed = [s for sec in result.timeline.sections for s in sec.sentences]
+    assert len(runs) == len(timed) == len(plan.speech.sentences)
+    for (start, end), sent in zip(runs, timed):
+        assert abs(start - sent.start_ms) <= 20, sent.text
+        assert abs(end - sent.end_ms) <= 20, sent.text
+        assert LENGTHS[sent.text] - 20 <= sent.end_ms - sent.start_ms <= LENGTHS[sent.text] + 20
+
+
+def test_pauses_are_the_planned_pauses(built) -> None:
+    plan, _takes, result, _root = built
+    runs = audible_runs(decode(result.mp3))
+    planned = [s.pause_after_ms for s in plan.speech.sentences][:-1]
+    heard = [b[0] - a[1] for a, b in zip(runs, runs[1:])]
+    # Includes the joins between separately encoded sections (1800 and 4800 ms) and a 40 ms pause.
+    for want, got in zip(planned, heard):
+        assert abs(got - want) <= 10, (planned, heard)
+
+
+def test_section_starts_are_preceded_by_silence_and_followed_by_speech(built) -> None:
+    _plan, _takes, result, _root = built
+    audio = decode(result.mp3)
+    ms = RATE // 1000 * 1.0
+    for section in result.timeline.sections:
+        at = round(section.start_ms * RATE / 1000)
+        before = audio[max(0, at - int(0.3 * RATE)) : at]
+        after = audio[at : at + int(0.3 * RATE)]
+        if section.start_ms >= 300:
+            assert dbfs(before) < SILENT_DBFS, section.title
+        assert dbfs(after) > -30, section.title
+        assert ms
+
+
+def test_sections_tile_the_timeline(built) -> None:
+    _plan, _takes, result, _root = built
+    secs = result.timeline.sections
+    assert [s.start_ms for s in secs] == [s.sentences[0].start_ms for s in secs]
+    assert all(a.end_ms == b.start_ms for a, b in zip(secs, secs[1:]))
+    assert secs[-1].end_ms == result.timeline.duration_ms
+
+
+def test_per_section_files_add_up_to_the_whole(built) -> None:
+    _plan, _takes, result, _root = built
+    whole = len(decode(result.mp3)) * 1000 / RATE
+    parts = [len(decode(p)) * 1000 / RATE for p in result.sections]
+    assert len(parts) == 3
+    assert abs(sum(parts) - whole) <= 100 * len(parts)
+    names = [p.name for p in result.sections]
+    assert names[0] == "01-开场.mp3" and names[2] == "03-散会_结束.mp3"
+    assert all(p.parent == result.mp3.parent / "sections" for p in result.sections)
+
+
+def test_chapters_read_back_with_mutagen_including_a_long_chinese_title(built) -> None:
+    _plan, _takes, result, _root = built
+    chapters = read_chapters(result.mp3)
+    assert [c[0] for c in chapters] == ["开场", LONG_TITLE, "散会/结束"]
+    assert len(LONG_TITLE.encode("utf-16")) > 128
+    assert [(c[1], c[2]) for c in chapters] == [(s.start_ms, s.end_ms) for s in result.timeline.sections]
+    from mutagen.id3 import ID3
+
+    tags = ID3(result.mp3)
+    assert tags.version[:2] == (2, 3)
+    assert str(tags["TALB"]) == "lectern rehearsal" and str(tags["TPE1"]) == "王明"
+    assert str(tags["TIT2"]) == "节后收心会讲话"
+
+
+def test_ffmpeg_lists_every_chapter(built) -> None:
+    _plan, _takes, result, _root = built
+    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(result.mp3)], capture_output=True, text=True)
+    found = re.findall(r"Chapter #0:(\d+): start (\d+\.\d+), end (\d+\.\d+)", proc.stderr)
+    assert len(found) == 3, proc.stderr
+    for (_n, start, end), section in zip(found, result.timeline.sections):
+        assert abs(float(start) * 1000 - section.start_ms) <= 1
+        assert abs(float(end) * 1000 - section.end_ms) <= 1
+    assert "Header missing" not in proc.stderr
+
+
+def test_rebuild_after_one_edit_reencodes_only_that_section(built, tmp_path: Path) -> None:
+    plan, takes, first, root = built
+    again = assemble(plan, takes, tmp_path / "same", reuse_dir=root / "reuse")
+    assert again.encoded == ()
+    assert again.timeline == first.timeline
+    edited = list(takes)
+    edited[4] = tone_take(tmp_path, "b3-edited", speech_ms=900, freq=500.0)  # b3: second section
+    plan2 = replace(plan)
+    rebuilt = assemble(plan2, edited, tmp_path / "edited", reuse_dir=root / "reuse")
+    assert rebuilt.encoded == (1,)
+    # The re-used sections still land where the decoder hears them.
+    runs = audible_runs(decode(rebuilt.mp3))
+    timed = [s for sec in rebuilt.timeline.sections for s in sec.sentences]
+    assert [abs(r[0] - s.start_ms) <= 20 for r, s in zip(runs, timed)] == [True] * len(timed)
+    assert abs(len(decode(rebuilt.mp3)) * 1000 / RATE - rebuilt.timeline.duration_ms) <= 2
+
+
+def test_loudness_is_levelled_across_takes(tmp_path: Path) -> None:
+    takes = make_takes(tmp_path, b1={"dbfs": -32.0}, c1={"dbfs": -9.0})
+    result = assemble(make_plan(), takes, tmp_path / "out")
+    audio = decode(result.mp3)
+    timed = [s for sec in result.timeline.sections for s in sec.sentences]
+    levels = []
+    for s in timed:
+        a, b = (round((s.start_ms + 50) * RATE / 1000), round((s.end_ms - 50) * RATE / 1000))
+        levels.append(dbfs(audio[a:b]))
+    assert max(levels) - min(levels) <= 2.0, levels
+    assert max(max(audio), -min(audio)) < 32767
+
+
+def test_quiet_engine_lead_in_is_kept_within_the_margin(tmp_path: Path) -> None:
+    """A consonant's quiet start (under −45 dBFS) right before the onset survives the trim."""
+    takes = make_takes(tmp_path)
+    n = RATE * 20 // 1000
+    raw = array("h")
+    raw.frombytes(takes[0].pcm_path.read_bytes())
+    onset = RATE * 120 // 1000
+    for i in range(onset - n, onset):
+        raw[i] = int(100 * math.sin(2 * math.pi * 3000 * i / RATE))  # ≈ −53 dBFS, 3 kHz, for 20 ms
+    takes[0].pcm_path.write_bytes(raw.tobytes())
+    result = assemble(make_plan(), takes, tmp_path / "out")
+    audio = decode(result.mp3)
+    start = round(result.timeline.sections[0].sentences[0].start_ms * RATE / 1000)
+    lead = audio[start - n : start - 2]
+    assert -62 < dbfs(lead) < SILENT_DBFS
+
+
+def test_mixed_sample_rates_are_resampled_onto_one_timeline(tmp_path: Path) -> None:
+    takes = make_takes(tmp_path)
+    takes[2] = tone_take(tmp_path, "b1-24k", speech_ms=800, rate=24000)
+    result = assemble(make_plan(), takes, tmp_path / "out")
+    assert result.sample_rate == 24000
+    audio = decode(result.mp3, 24000)
+    runs = audible_runs(audio, 24000)
+    timed = [s for sec in result.timeline.sections for s in sec.sentences]
+    assert len(runs) == len(timed)
+    assert all(abs(r[0] - s.start_ms) <= 20 for r, s in zip(runs, timed))
+
+
+def test_chime_sounds_in_the_pause_before_level_one_sections_only(tmp_path: Path) -> None:
+    result = assemble(make_plan(), make_takes(tmp_path), tmp_path / "out", chime=True)
+    audio = decode(result.mp3)
+    runs = audible_runs(audio)
+    timed = [s for sec in result.timeline.sections for s in sec.sentences]
+    for section in result.timeline.sections:
+        at = round(section.start_ms * RATE / 1000)
+        assert dbfs(audio[at - int(0.3 * RATE) : at]) < SILENT_DBFS if section.start_ms >= 300 else True
+        assert dbfs(audio[at : at + int(0.3 * RATE)]) > -30
+    assert abs(len(audio) * 1000 / RATE - result.timeline.duration_ms) <= 2
+    # The chime rings in the second before each level-1 section and nowhere else.
+    chimes: list[list[int]] = []
+    for r in runs:
+        if any(abs(r[0] - s.start_ms) <= 20 for s in timed):
+            continue
+        if chimes and r[0] - chimes[-1][1] < 100:  # the chime's two tones
+            chimes[-1][1] = r[1]
+        else:
+            chimes.append(list(r))
+    assert len(chimes) == 2
+    for chime, section in zip(chimes, result.timeline.sections[1:]):
+        assert section.level == 1 and 300 < section.start_ms - chime[1] < 1000
+
+
+def test_section_file_names_are_safe() -> None:
+    assert section_file_name(3, "一、坚持/稳中\\求进") == "03-一、坚持_稳中_求进.mp3"
+    assert section_file_name(1, "a\x00b\tc\u200bd") == "01-ab cd.mp3"
+    assert section_file_name(1, "") == "01-section.mp3"
+    assert section_file_name(1, "CON") == "01-section_CON.mp3"
+    assert section_file_name(1, "结尾。。 ") == "01-结尾。。.mp3"
+    long = section_file_name(12, "长" * 200)
+    assert long == "12-" + "长" * 60 + ".mp3" and len(long.encode()) < 255
+    assert section_file_name(1, "e" + "\u0301" * 80, limit=10) == "01-é.mp3"
+    assert section_file_name(100, "x", width=3) == "100-x.mp3"
+
+
+def test_take_count_must_match_the_plan(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        assemble(make_plan(), make_takes(tmp_path)[:-1], tmp_path / "out")
+
+
+def test_frames_formula_matches_the_encoder(tmp_path: Path) -> None:
+    """The layout relies on LAME writing ⌈L/576⌉ + 2 frames; check it against a real encode.
+
+    Parts are always whole frames long: 1–46 samples past a frame, ffmpeg's LAME tag says padding 1105 instead
+    of the true value and the decoded part is longer than its PCM.
+    """
+    for samples in (576, 1152, 576 * 38 + 47, 576 * 38 + 575):
+        pcm = tmp_path / f"{samples}.pcm"
+        pcm.write_bytes(bytes(2 * samples))
+        out = tmp_path / f"{samples}.mp3"
+        assemble_mod._encode(pcm, RATE, 0.0, out)
+        part = assemble_mod._read_part(out)
+        assert part.frames == assemble_mod._frames_for(samples)
+        assert part.frames * 576 - part.delay - part.padding == samples
