@@ -161,7 +161,8 @@ def _opens_speech(text: str) -> bool:
 
 # Separators inside a line: whitespace next to Chinese, and the gap after a sentence end.
 _SEPARATOR = re.compile(rf"(?<=[{_H}\u3000-\u303f\uff00-\uffef“”‘’…])\s+|\s+(?=[{_H}\u3000-\u303f\uff00-\uffef“”‘’…])"
-                        r"|(?<=[。！？!?])(?![”’」』）)\"'。！？!?…])\s*|(?<=[。！？][”’」』])\s*")
+                        r"|(?<=[。！？!?])(?![”’」』）)\"'。！？!?…])\s*|(?<=[。！？][”’」』])\s*"
+                        r"|(?<=[a-z0-9][.])\s+(?=[A-Z\"“])")
 
 
 def _segments(line: str) -> list[tuple[int, int]]:
@@ -277,8 +278,10 @@ def _apply_strong(ln: _Line, table: Sequence[Rule], removals: list[Removal]) -> 
             if rule.pattern.search(piece):
                 noisy.append((a, b, rule.reason))
                 break
+    _spread_to_glued(rest, spans, noisy)
     if noisy and len(noisy) == len(spans):
-        _remove_line(ln, noisy[0][2], removals, strong=True)
+        reasons = [r for _, _, r in noisy if not r.startswith("glued")]
+        _remove_line(ln, (reasons or [noisy[0][2]])[0], removals, strong=True)
         return
     if not cuts and not noisy:
         return
@@ -288,6 +291,24 @@ def _apply_strong(ln: _Line, table: Sequence[Rule], removals: list[Removal]) -> 
         removals.append(Removal(ln.number, rest[a:b].strip(), reason))
     ln.kept = _without(rest, [(a, b) for a, b, _ in noisy])
     ln.strong = True
+
+
+def _spread_to_glued(rest: str, spans: list[tuple[int, int]], noisy: list[tuple[int, int, str]]) -> None:
+    """A short piece that is not speech, glued in one line to a noise piece, belongs to it ("更多范文请访问 www…")."""
+    changed = True
+    while changed and noisy:
+        changed = False
+        marked = {(a, b) for a, b, _ in noisy}
+        for k, (a, b) in enumerate(spans):
+            if (a, b) in marked or b - a > 20 or _protected(rest[a:b]):
+                continue
+            beside = [s for s in (spans[k - 1] if k else None, spans[k + 1] if k + 1 < len(spans) else None)
+                      if s in marked]
+            if beside:
+                noisy.append((a, b, "glued to a watermark in the same line"))
+                changed = True
+                break
+    noisy.sort()
 
 
 def _without(text: str, spans: Sequence[tuple[int, int]]) -> str:

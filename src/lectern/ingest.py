@@ -390,27 +390,44 @@ def ends_sentence(line: str) -> bool:
     return bool(stripped) and stripped[-1] in _FINAL or line.endswith("——")
 
 
-def wrap_width(lines: list[str]) -> int | None:
-    """The width a document was hard-wrapped at, or None when it was not hard-wrapped.
+_WIDE_CHAR = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                        "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
 
-    Hard-wrapped means several lines sit near one common width (the 90th-percentile length) without ending a
-    sentence; a document written one paragraph per line has almost no such lines.
+
+def _columns(line: str) -> int:
+    """Display width: a Chinese character takes two columns, as on the page that was wrapped."""
+    return len(line) + len(_WIDE_CHAR.findall(line))
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width (in columns) a document was hard-wrapped at, or None when it was not hard-wrapped.
+
+    Hard-wrapped means several lines sit at one common width (the 90th-percentile width) without ending a
+    sentence; a document written one paragraph per line has almost none.
     """
-    lengths = sorted(len(line) for line in lines if line.strip())
-    if len(lengths) < 3:
+    widths = sorted(_columns(line) for line in lines if line.strip())
+    if len(widths) < 3:
         return None
-    width = lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
-    if width < 16:
+    width = widths[min(len(widths) - 1, int(len(widths) * 0.9))]
+    if width < 30:
         return None
-    near = sum(1 for line in lines if len(line) >= 0.7 * width and not ends_sentence(line))
-    if near < 2 or near < 0.1 * len(lengths):
+    near = sum(1 for line in lines if is_wrapped_fragment(line, width))
+    if near < 2 or near < 0.1 * len(widths):
         return None
     return width
 
 
 def is_wrapped_fragment(line: str, width: int | None) -> bool:
-    """A line cut by a hard wrap: near the wrap width and not ending a sentence."""
-    return width is not None and len(line) >= 0.7 * width and not ends_sentence(line)
+    """A line cut by a hard wrap: at the wrap width and not ending a sentence.
+
+    Chinese wraps fill the line to within a character or two; English wraps at word boundaries are ragged.
+    """
+    if width is None or not line or ends_sentence(line):
+        return False
+    columns = _columns(line)
+    if _WIDE_CHAR.search(line):
+        return columns >= width - 4
+    return columns >= 0.7 * width
 
 
 def join_hard_wraps(text: str) -> str:
