@@ -82,7 +82,7 @@ def make_plan() -> Plan:
             paragraphs.append(
                 Paragraph(
                     tuple(
-                        Sentence(t, pauses[n], est_ms=(b - a) + 100, breath_groups=(t[:6], t[6:]) if len(t) > 12 else ())
+                        Sentence(t, pauses[n], est_ms=b - a + 100, breath_groups=(t[:6], t[6:]) if len(t) > 12 else ())
                         for n, (sec, par, t, a, b, _) in enumerate(S)
                         if sec == i and par == p
                     )
@@ -119,7 +119,9 @@ def flag_of(pace: float | None, language: Language) -> str | None:
     return "news-reader speed" if pace > 260 else "brisk" if pace > 240 else "slow" if pace < 150 else "ok"
 
 
-def reference(tl: Timeline, plan: Plan | None, pace: float | None = None, target_ms: int | None = None) -> dict[str, Any]:
+def reference(
+    tl: Timeline, plan: Plan | None, pace: float | None = None, target_ms: int | None = None
+) -> dict[str, Any]:
     lang = tl.language
     total = tl.duration_ms
     speaker_pace = pace or (140.0 if lang is Language.EN else 220.0)
@@ -366,7 +368,8 @@ def test_count_units(text: str, language: Language, n: int) -> None:
 
 def one_section(texts_and_spans: list[tuple[str, int, int]], total: int, language: Language = Language.ZH) -> Timeline:
     sentences = tuple(TimedSentence(t, a, b) for t, a, b in texts_and_spans)
-    return Timeline("a.mp3", total, "espeak", "v", (TimedSection(0, 0, None, "全文", 0, total, sentences),), language=language)
+    section = TimedSection(0, 0, None, "全文", 0, total, sentences)
+    return Timeline("a.mp3", total, "espeak", "v", (section,), language=language)
 
 
 @pytest.mark.parametrize(("chars", "flag"), [(140, "slow"), (200, "ok"), (250, "brisk"), (270, "news-reader speed")])
@@ -503,7 +506,8 @@ def test_markdown_report_has_summary_sections_flags_and_fit() -> None:
     assert len(rows) == 1
     assert "一是一\\|二 &lt;b&gt;重点&lt;/b&gt;" in rows[0]  # a title cannot break the table or open HTML
     assert rows[0].count(" | ") == 8
-    assert "1 unfilled placeholder(s) (the script has XX ×3)" in md and "[笑] ×2" in md and "2 applause wait(s), 0:06 allowed" in md
+    assert "1 unfilled placeholder(s) (the script has XX ×3)" in md
+    assert "[笑] ×2" in md and "2 applause wait(s), 0:06 allowed" in md
     assert "## Target 0:20" in md and "Over the 0:20 target" in md
     assert "breathe: " in md
 
@@ -525,7 +529,8 @@ def test_rich_table_shows_sections_and_keeps_markup_literal() -> None:
 @st.composite
 def timelines(draw: st.DrawFn) -> Timeline:
     language = draw(st.sampled_from([Language.ZH, Language.EN]))
-    word = st.sampled_from(["我们", "发展", "2024", "，", "。", "坚持"] if language is Language.ZH else ["we", "grow", "12", ",", "."])
+    words = ["我们", "发展", "2024", "，", "。", "坚持"] if language is Language.ZH else ["we", "grow", "12", ",", "."]
+    word = st.sampled_from(words)
     t = draw(st.integers(0, 3000))
     sections = []
     for i in range(draw(st.integers(1, 6))):
@@ -542,7 +547,11 @@ def timelines(draw: st.DrawFn) -> Timeline:
 
 
 @settings(max_examples=60, deadline=None)
-@given(tl=timelines(), target=st.one_of(st.none(), st.integers(1000, 600_000)), pace=st.one_of(st.none(), st.integers(60, 400)))
+@given(
+    tl=timelines(),
+    target=st.one_of(st.none(), st.integers(1000, 600_000)),
+    pace=st.one_of(st.none(), st.integers(60, 400)),
+)
 def test_random_timelines_agree_with_the_reference(tl: Timeline, target: int | None, pace: int | None) -> None:
     if tl.duration_ms == 0:
         return

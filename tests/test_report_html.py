@@ -63,8 +63,9 @@ def timeline(language: Language = Language.ZH) -> Timeline:
 
 
 def plan() -> Plan:
+    applause = Pause(PauseKind.APPLAUSE, 3000)
     sections = tuple(
-        Section(i, 1, marker, title, (Paragraph(tuple(Sentence(t, (Pause(PauseKind.APPLAUSE, 3000),)) for t, *_ in s)),))
+        Section(i, 1, marker, title, (Paragraph(tuple(Sentence(t, (applause,)) for t, *_ in s)),))
         for i, (title, marker, s, _) in enumerate(SECTIONS)
     )
     speech = Speech(HOSTILE, (), Language.ZH, sections, unknown_markers=(UnknownMarker(f"[{HOSTILE}]", 1),))

@@ -368,7 +368,9 @@ def render_md(report: Report) -> str:
         out.append("Nothing to flag.")
     if not report.has_plan:
         out.append("")
-        out.append("(Placeholders, unknown markers and applause need the script: run `lectern report SCRIPT --estimate`.)")
+        out.append(
+            "(Placeholders, unknown markers and applause need the script: run `lectern report SCRIPT --estimate`.)"
+        )
     out.append("")
 
     out.append("## Longest sentences")
@@ -448,7 +450,8 @@ _CSS = """
 body { margin: 0; padding: 1rem; font: 16px/1.55 system-ui, -apple-system, "PingFang SC", "Microsoft YaHei",
   "Noto Sans CJK SC", sans-serif; color: var(--fg); background: var(--bg); }
 main { max-width: 960px; margin: 0 auto; }
-h1 { font-size: 1.5rem; margin: .2rem 0; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid var(--line); }
+h1 { font-size: 1.5rem; margin: .2rem 0; }
+h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid var(--line); }
 .muted { color: var(--muted); }
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(7rem, 1fr)); gap: .6rem; margin: 1rem 0; }
 .card { background: var(--card); border-radius: .5rem; padding: .6rem .8rem; }
@@ -457,7 +460,8 @@ h1 { font-size: 1.5rem; margin: .2rem 0; } h2 { font-size: 1.2rem; margin-top: 2
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { padding: .3rem .5rem; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
-table.sections th:nth-child(2), table.sections td:nth-child(2) { text-align: left; white-space: normal; min-width: 8rem; }
+table.sections th:nth-child(2), table.sections td:nth-child(2) {
+  text-align: left; white-space: normal; min-width: 8rem; }
 .flag { font-weight: 600; } .flag-slow { color: #3b7dd8; } .flag-ok { color: #2e9e5b; } .flag-brisk { color: #e08a1e; }
 .flag-news-reader-speed { color: #d23c3c; }
 svg { width: 100%; height: auto; display: block; }
@@ -529,7 +533,9 @@ def pace_chart_svg(report: Report) -> str:
         )
     if len(report.minutes) > 1:
         points = " ".join(f"{x((m.start_ms + m.end_ms) / 2)},{y(m.pace)}" for m in report.minutes)
-        parts.append(f'<polyline points="{points}" fill="none" stroke="#888" stroke-width="1.2" stroke-dasharray="2 3"/>')
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="#888" stroke-width="1.2" stroke-dasharray="2 3"/>'
+        )
         for m in report.minutes:
             label = f"{_clock(m.start_ms)}–{_clock(m.end_ms)}: {m.pace:.0f} {pu}"
             parts.append(
@@ -653,7 +659,8 @@ def render_html(report: Report) -> str:
     h.append("</tbody></table></div>")
 
     h.append(f"<h2>{_e('Human delivery')}</h2>")
-    h.append(f'<p class="muted">{_e("The synthetic voice is not you: the same text and pauses at a speaker’s pace.")}</p>')
+    note = "The synthetic voice is not you: the same text and pauses at a speaker’s pace."
+    h.append(f'<p class="muted">{_e(note)}</p>')
     h.append('<div class="scroll"><table><thead><tr><th></th>')
     h.extend(f"<th>{_e(f'{d.label} ({d.pace:.0f} {pu})')}</th>" for d in report.delivery)
     h.append("</tr></thead><tbody><tr><td>speaking</td>")
@@ -684,7 +691,8 @@ def render_html(report: Report) -> str:
         h.append(f"<h2>{_e('Planned pauses')}</h2>")
         h.append('<div class="scroll"><table><thead><tr><th>Kind</th><th>Count</th><th>Total</th></tr></thead><tbody>')
         h.extend(
-            f"<tr><td>{_e(p.kind)}</td><td>{p.count}</td><td>{_e(_clock(p.ms))}</td></tr>" for p in report.planned_pauses
+            f"<tr><td>{_e(p.kind)}</td><td>{p.count}</td><td>{_e(_clock(p.ms))}</td></tr>"
+            for p in report.planned_pauses
         )
         h.append("</tbody></table></div>")
     h.append("</main></body></html>")
