@@ -36,6 +36,7 @@ from lectern.model import (
     Timeline,
     UnknownMarker,
 )
+from lectern.errors import ConfigError
 from lectern.report import PaceBand, PaceFlag, build_report, count_units, timeline_from_plan
 from lectern.writers.report import render_json, render_md, render_table
 
@@ -286,6 +287,8 @@ def assert_matches(actual: Any, expected: Any, where: str = "report") -> None:
     """Every key of the reference must be in report.json with the same value (floats to their JSON rounding)."""
     if isinstance(expected, dict):
         assert isinstance(actual, dict), where
+        # …and report.json has no figure the reference does not recompute (breath groups are tested on their own).
+        assert set(actual) - {"breath_groups"} == set(expected), f"{where}: keys {sorted(set(actual) ^ set(expected))}"
         for key, value in expected.items():
             assert key in actual, f"{where}.{key} missing"
             assert_matches(actual[key], value, f"{where}.{key}")
@@ -403,6 +406,15 @@ def test_a_configured_band_and_basis_change_the_flag() -> None:
         "news": None,
         "basis": "section",
     }
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"slow": 200, "brisk": 150}, {"slow": 0, "brisk": 150}, {"slow": 150, "brisk": 240, "news": 200},
+               {"slow": 150, "brisk": 240, "basis": "words"}]
+)  # fmt: skip
+def test_a_nonsense_band_is_a_config_error(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ConfigError):
+        PaceBand(**kwargs)
 
 
 def test_empty_and_silent_sections_have_no_pace() -> None:

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from lectern.errors import ConfigError
 from lectern.model import (
     Language,
     PauseKind,
@@ -75,6 +76,12 @@ class PaceBand:
     brisk: float
     news: float | None = None
     basis: str = "section"
+
+    def __post_init__(self) -> None:
+        if not 0 < self.slow < self.brisk or (self.news is not None and self.news < self.brisk):
+            raise ConfigError(f"pace band must rise: slow {self.slow} < brisk {self.brisk} ≤ news {self.news}")
+        if self.basis not in ("section", "speaking"):
+            raise ConfigError(f"pace band basis must be 'section' or 'speaking', not {self.basis!r}")
 
     @classmethod
     def for_language(cls, language: Language) -> PaceBand:
