@@ -41,7 +41,11 @@ _EN_NEVER_END = frozenset(
 )
 _EN_MAYBE_END = frozenset("etc a.m p.m".split())
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_ZH_UNIT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0-9０-９]")
+_BRACKET = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSING)) + '"]')
+_CLOSER_CLASS = re.escape("".join(sorted(_CLOSERS)))
+_ZH_END_RUN = re.compile(f"[。！？；!?;…][。！？；!?;…{_CLOSER_CLASS}]*")
+_EN_END_RUN = re.compile(f"[.!?…][.!?…{_CLOSER_CLASS}]*")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 
 
@@ -49,19 +53,20 @@ def count_units(text: str, language: Language) -> int:
     """字 (CJK characters and digits) for Chinese, words for English: the units of a delivery rate."""
     if language == Language.EN:
         return len(_WORD.findall(text))
-    return len(_CJK.findall(text)) + sum(ch.isdigit() for ch in text)
+    return len(_ZH_UNIT.findall(text))
 
 
 def protected_spans(text: str, *, straight_quotes: bool = True) -> list[tuple[int, int]]:
     """Matched quotes and brackets no longer than MAX_PROTECTED, as (open, close) offsets.
 
-    One pass with a stack; a closer that does not match the top of the stack is ignored rather than unwinding
-    it, so a stray ） cannot unprotect an open quotation.
+    One pass over the bracket characters only, with a stack; a closer that does not match the top of the stack is
+    ignored rather than unwinding it, so a stray ） cannot unprotect an open quotation.
     """
     spans = []
     stack: list[tuple[str, int]] = []
     straight_open: int | None = None
-    for i, ch in enumerate(text):
+    for m in _BRACKET.finditer(text):
+        ch, i = m.group(), m.start()
         if ch in _PAIRS:
             stack.append((ch, i))
             if len(stack) > 64:  # a runaway of openers: keep the stack bounded
@@ -71,7 +76,7 @@ def protected_spans(text: str, *, straight_quotes: bool = True) -> list[tuple[in
                 _, start = stack.pop()
                 if i - start <= MAX_PROTECTED:
                     spans.append((start, i))
-        elif ch == '"' and straight_quotes:
+        elif straight_quotes:
             if straight_open is None:
                 straight_open = i
             else:
@@ -81,19 +86,18 @@ def protected_spans(text: str, *, straight_quotes: bool = True) -> list[tuple[in
     return spans
 
 
-def _depth_map(text: str, spans: list[tuple[int, int]]) -> bytearray:
-    """1 where a character lies strictly inside a protected span, else 0 (linear: difference array)."""
-    diff = [0] * (len(text) + 1)
-    for a, b in spans:
-        diff[a + 1] += 1
-        diff[b] -= 1
-    inside = bytearray(len(text))
+def _inside(spans: list[tuple[int, int]], positions: list[int]) -> list[bool]:
+    """For each (sorted) position, whether it lies strictly inside a span: one sweep over span edges."""
+    edges = sorted([(a + 1, 1) for a, _ in spans] + [(b, -1) for _, b in spans])
+    out = []
     depth = 0
-    for i in range(len(text)):
-        depth += diff[i]
-        if depth > 0:
-            inside[i] = 1
-    return inside
+    k = 0
+    for pos in positions:
+        while k < len(edges) and edges[k][0] <= pos:
+            depth += edges[k][1]
+            k += 1
+        out.append(depth > 0)
+    return out
 
 
 def sentence_ends(text: str, language: Language) -> list[int]:
@@ -103,31 +107,21 @@ def sentence_ends(text: str, language: Language) -> list[int]:
     (3.5), an abbreviation (Mr., U.S.) or an initial (Franklin D. Roosevelt). End marks inside a short quotation or
     bracket do not end the sentence, except at the very end of the quotation: 他说：“要抓落实。”
     """
-    ends_set = _ZH_ENDS if language == Language.ZH else _EN_ENDS
-    spans = protected_spans(text, straight_quotes=True)
-    inside = _depth_map(text, spans)
+    runs = list((_ZH_END_RUN if language == Language.ZH else _EN_END_RUN).finditer(text))
     n = len(text)
     cuts: list[int] = []
-    i = 0
-    while i < n:
-        ch = text[i]
-        if ch in ends_set:
-            j = i + 1
-            while j < n and (text[j] in ends_set or text[j] in _CLOSERS):
-                j += 1
-            run_inside = inside[i]
-            if run_inside:
-                # Inside a quotation: only an end mark that closes the quotation ends the sentence.
-                if not (j < n + 1 and j - 1 >= 0 and text[j - 1] in _CLOSERS and not inside[j - 1] and j > i + 1):
-                    i = j
-                    continue
+    if runs:
+        spans = protected_spans(text)
+        inside_mark = _inside(spans, [m.start() for m in runs])
+        inside_last = _inside(spans, [m.end() - 1 for m in runs])
+        for m, in_mark, in_last in zip(runs, inside_mark, inside_last):
+            i, j = m.start(), m.end()
+            # Inside a quotation only an end mark that the quotation's own closer follows ends the sentence.
+            if in_mark and (in_last or text[j - 1] not in _CLOSERS):
+                continue
             if language == Language.EN and not _en_is_end(text, i, j):
-                i = j
                 continue
             cuts.append(j)
-            i = j
-        else:
-            i += 1
     if not cuts or cuts[-1] < n:
         if text[cuts[-1] if cuts else 0 :].strip():
             cuts.append(n)
@@ -165,7 +159,7 @@ def _en_is_end(text: str, mark: int, after: int) -> bool:
 
 def split_sentences(text: str, language: Language, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:
     """(start, end) of each sentence, also cut at ``cuts`` (pause markers, stage notes) and at MAX_SENTENCE."""
-    bounds = sorted(set(sentence_ends(text, language)) | {c for c in cuts if 0 < c < len(text)})
+    bounds = sorted(set(sentence_ends(text, language)) | {_past_clause_mark(text, c) for c in cuts if 0 < c < len(text)})
     pieces = []
     start = 0
     for end in bounds:
@@ -177,6 +171,14 @@ def split_sentences(text: str, language: Language, cuts: Iterable[int] = ()) -> 
     if start < len(text) and text[start:].strip():
         pieces.extend(_cut_overlong(text, start, len(text)))
     return pieces
+
+
+def _past_clause_mark(text: str, cut: int) -> int:
+    """A marker written just before a comma ("底线要求[停2秒]，任何…") pauses after the comma: a spoken piece never
+    starts with a comma, and the comma stays with the words it belongs to."""
+    while cut < len(text) and (text[cut] in _BREATH_PREFERRED or text[cut] in "。！？!?.…" or text[cut] in _CLOSERS):
+        cut += 1
+    return cut
 
 
 def _cut_overlong(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -217,7 +219,7 @@ def _words(text: str) -> list[str]:
         jieba.setLogLevel(logging.WARNING)
         _jieba_tokenizer = jieba.Tokenizer()
         _jieba_tokenizer.initialize()
-    return list(_jieba_tokenizer.cut(text, HMM=True))
+    return list(_jieba_tokenizer.cut(text, HMM=False))
 
 
 def breath_groups(text: str, language: Language) -> tuple[str, ...]:
@@ -243,7 +245,7 @@ def breath_groups(text: str, language: Language) -> tuple[str, ...]:
 def _units(text: str, language: Language) -> int:
     if language == Language.EN:
         return len(text.strip())
-    return sum(1 for ch in text if ch.isalnum())
+    return sum(map(str.isalnum, text))
 
 
 def _clauses(text: str) -> list[str]:

@@ -41,7 +41,7 @@ from lectern.segment import count_units, split_sentences
 # Real sections of a speech run to hundreds of characters; preview items are one short clause (≈ 6–30 字).
 MIN_SPAN = {Language.ZH: 60, Language.EN: 150}
 # A paragraph this long is treated as a one-line document (markers searched after sentence ends inside it).
-ONE_LINE_MIN = 1000
+ONE_LINE_MIN = 400
 ONE_LINE_ALWAYS = 3000  # ... even in a document that has other paragraphs
 # The closing is searched among this many final paragraphs (or sentences of a one-line document).
 CLOSING_WINDOW_PARAGRAPHS = 3
@@ -172,6 +172,7 @@ _ZH_NOT_NAME_END = re.compile(r"(讲话|发言|致辞|报告|会议|讲稿|主�
 _EN_NAME = re.compile(r"^(?:By\s+)?(?:[A-Z][A-Za-z'’-]*\.?\s+){0,3}[A-Z][A-Za-z'’-]+$")
 _DOC_NOTE = re.compile(r"^[（(][^（）()]{0,30}(?:整理|删节|节选|摘要|此件|审阅|内部)[^（）()]{0,10}[）)]$")
 _INITIAL = re.compile(r"\b[A-Z]\.\s")
+_EN_SUBTITLE = re.compile(r"(?:Remarks|Address|Speech|Keynote|Statement|Lecture|Commencement)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +258,7 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
         if not _title_like(line, language):
             body_start = i
             break
-        if line.startswith(("——", "—", "--", "─")):
+        if line.startswith(("——", "—", "--", "─")) or (title_parts and _EN_SUBTITLE.match(line)):
             meta.append(("subtitle", line))
             seen_subtitle = True
         elif (m := (_EN_DATE if language == Language.EN else _ZH_DATE).match(line)) and "date" not in dict(meta):
@@ -564,24 +565,22 @@ def _build_sections(
         ("opening", 0, None, OPENING_TITLE[language]),
         [],
     )
-    sentences_so_far: list[Sentence] = []  # every sentence built, to hand a leading pause to the one before
-    where: list[tuple[int, int]] = []  # (section list index or -1 for current, paragraph index) of each sentence
+    # The paragraph list and index that hold the last sentence built, so a pause written at the start of a later
+    # block (or a block with no words) can be handed to it.
+    last_home: list[tuple[list[Paragraph], int]] = []
 
     def attach(pauses: Sequence[Pause]) -> None:
-        if not pauses or not sentences_so_far:
+        if not pauses or not last_home:
             return
-        updated = replace(sentences_so_far[-1], pauses=sentences_so_far[-1].pauses + tuple(pauses))
-        sentences_so_far[-1] = updated
-        sec_i, para_i = where[-1]
-        paras = current[1] if sec_i == -1 else sections[sec_i][1]
-        para = paras[para_i]
-        paras[para_i] = Paragraph((*para.sentences[:-1], updated))
+        paras, i = last_home[0]
+        para = paras[i]
+        last = para.sentences[-1]
+        paras[i] = Paragraph((*para.sentences[:-1], replace(last, pauses=last.pauses + tuple(pauses))))
 
     for block in blocks:
         if block.opens is not None:
             if current[1]:
                 sections.append(current)
-                where[:] = [(len(sections) - 1 if s == -1 else s, p) for s, p in where]
             current = (block.opens, [])
         m = marked[block.paragraph]
         text = m.text[block.start : block.end]
@@ -622,9 +621,7 @@ def _build_sections(
                 attach(rest)
         if built:
             current[1].append(Paragraph(tuple(built)))
-            for s in built:
-                sentences_so_far.append(s)
-                where.append((-1, len(current[1]) - 1))
+            last_home[:] = [(current[1], len(current[1]) - 1)]
     if current[1]:
         sections.append(current)
     return [

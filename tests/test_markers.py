@@ -1,0 +1,101 @@
+"""Inline pacing markers and stage notes: parsed lengths, offsets into the spoken text, rate spans, reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from lectern.errors import ScriptError
+from lectern.markers import APPLAUSE_MS, BEAT_MS, FAST_RATE, LONG_MS, SLOW_RATE, pause_ms, scan_blocks
+from lectern.model import Pause, PauseKind
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("停", BEAT_MS),
+        ("停顿", BEAT_MS),
+        ("pause", BEAT_MS),
+        ("PAUSE", BEAT_MS),
+        ("停2秒", 2000),
+        ("停 2 秒", 2000),
+        ("停0.5秒", 500),
+        ("停两秒", 2000),
+        ("停半秒", 500),
+        ("停300毫秒", 300),
+        ("停2", 2000),  # a bare number after 停 is seconds
+        ("pause 2s", 2000),
+        ("pause 1.5s", 1500),
+        ("pause 750ms", 750),
+        ("p800", 800),  # a bare number after p is milliseconds
+        ("p 800", 800),
+        ("重点", None),
+        ("停下来想一想", None),
+        ("page 2", None),
+    ],
+)
+def test_pause_marker_lengths(body: str, expected: int | None) -> None:
+    assert pause_ms(body) == expected
+
+
+def test_markers_are_removed_and_located_in_the_spoken_text() -> None:
+    (m,) = scan_blocks(["今年汛期来得早。[停]各地要高度重视。//我们必须做到[p800]万无一失。"])
+    assert m.text == "今年汛期来得早。各地要高度重视。我们必须做到万无一失。"
+    assert m.pauses == (
+        (8, Pause(PauseKind.MARKER, BEAT_MS)),
+        (16, Pause(PauseKind.MARKER, LONG_MS)),
+        (22, Pause(PauseKind.MARKER, 800)),
+    )
+    assert m.text[:8].endswith("早。") and m.text[:22].endswith("做到")
+
+
+def test_full_width_brackets_work_like_ascii() -> None:
+    (m,) = scan_blocks(["这是底线［停2秒］，不能突破。"])
+    assert m.text == "这是底线，不能突破。"
+    assert m.pauses == ((4, Pause(PauseKind.MARKER, 2000)),)
+
+
+def test_a_url_is_not_a_long_pause() -> None:
+    (m,) = scan_blocks(["详见 http://example.gov.cn/a 的通知。"])
+    assert m.pauses == ()
+    assert "http://example.gov.cn/a" in m.text
+
+
+def test_stage_notes_applause_wait_document_notes_are_metadata_other_parentheses_are_speech() -> None:
+    (m,) = scan_blocks(["我们取得了巨大成就。（热烈掌声）县公安局（交警支队）要值班。（根据录音整理）(Applause.)"])
+    assert m.text == "我们取得了巨大成就。县公安局（交警支队）要值班。"
+    assert [p for _, p in m.pauses] == [Pause(PauseKind.APPLAUSE, APPLAUSE_MS)] * 2
+    assert m.pauses[0][0] == len("我们取得了巨大成就。")
+    assert m.notes == ("（根据录音整理）",)
+
+
+@pytest.mark.parametrize("note", ["（掌声）", "（热烈掌声）", "（长时间热烈掌声）", "（笑声）", "(applause)", "[Applause]"])
+def test_applause_spellings(note: str) -> None:
+    (m,) = scan_blocks([f"谢谢大家！{note}"])
+    assert m.text == "谢谢大家！"
+    assert m.pauses == ((5, Pause(PauseKind.APPLAUSE, APPLAUSE_MS)),)
+    assert m.unknown == ()
+
+
+def test_unknown_brackets_are_reported_and_not_spoken() -> None:
+    (m,) = scan_blocks(["[重点]这一点非常重要[注1]。"])
+    assert m.text == "这一点非常重要。"
+    assert m.unknown == ("[重点]", "[注1]")
+
+
+def test_rate_span_runs_across_blocks_until_closed() -> None:
+    a, b, c = scan_blocks(["前文[慢]宁可十防九空，", "不可失防万一。[/慢]后文", "正常"])
+    assert a.rates == ((2, SLOW_RATE),)
+    assert b.rates == ((0, SLOW_RATE), (7, 1.0))
+    assert c.rates == ()
+
+
+def test_an_unclosed_rate_ends_with_its_block() -> None:
+    a, b = scan_blocks(["[快]下面我简单说几点。", "第二段照常。"])
+    assert a.rates == ((0, FAST_RATE),)
+    assert b.rates == ()
+
+
+def test_absurd_pause_is_a_script_error_naming_the_file() -> None:
+    with pytest.raises(ScriptError) as err:
+        scan_blocks(["这里[停999秒]停很久。"], path="speech.txt")
+    assert "speech.txt" in str(err.value) and "[停999秒]" in str(err.value)
