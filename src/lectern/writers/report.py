@@ -499,12 +499,14 @@ def pace_chart_svg(report: Report) -> str:
     paces += [m.pace for m in report.minutes]
     step = 25.0 if report.language is Language.EN else 50.0
     ymax = _nice_ceiling(max([(band.news or band.brisk) * 1.15, *(p * 1.05 for p in paces)]), step)
+    # The axis starts below the slowest pace or the slow edge, not at 0, so the band and the line use the height.
+    ymin = max(0.0, math.floor(min([band.slow - step, *(p * 0.9 for p in paces)]) / step) * step)
 
     def x(ms: float) -> float:
         return round(left + pw * min(max(ms, 0), total) / total, 1)
 
     def y(p: float) -> float:
-        return round(top + ph - ph * min(max(p, 0), ymax) / ymax, 1)
+        return round(top + ph - ph * (min(max(p, ymin), ymax) - ymin) / (ymax - ymin), 1)
 
     pu = report.pace_unit
     parts = [
@@ -514,7 +516,7 @@ def pace_chart_svg(report: Report) -> str:
         f'<rect x="{left}" y="{y(band.brisk)}" width="{pw}" height="{round(y(band.slow) - y(band.brisk), 1)}" '
         f'fill="#2e9e5b" fill-opacity="0.14"><title>{_e(f"band {band.slow:.0f}–{band.brisk:.0f} {pu}")}</title></rect>',
     ]
-    ticks = sorted({0.0, band.slow, band.brisk, ymax} | ({band.news} if band.news is not None else set()))
+    ticks = sorted({ymin, band.slow, band.brisk, ymax} | ({band.news} if band.news is not None else set()))
     for t in ticks:
         parts.append(
             f'<line x1="{left}" y1="{y(t)}" x2="{left + pw}" y2="{y(t)}" stroke="#888" stroke-opacity="0.25"/>'
@@ -542,6 +544,12 @@ def pace_chart_svg(report: Report) -> str:
                 f'<circle cx="{x((m.start_ms + m.end_ms) / 2)}" cy="{y(m.pace)}" r="2.5" fill="#888">'
                 f"<title>{_e(label)}</title></circle>"
             )
+    for s in report.sections[1:]:  # where each section starts, numbered as in the table
+        parts.append(
+            f'<g><title>{_e(_section_name(s))}</title><line x1="{x(s.start_ms)}" y1="{top}" x2="{x(s.start_ms)}" '
+            f'y2="{top + ph}" stroke="#888" stroke-opacity="0.35"/>'
+            f'<text x="{x(s.start_ms) + 3}" y="{top + 11}" font-size="10">{s.index + 1}</text></g>'
+        )
     for s in report.sections:
         pace = s.pace_speaking if by_speaking else s.pace_overall
         if pace is None or s.duration_ms <= 0:
