@@ -28,7 +28,9 @@ import edge_tts.voices  # noqa: E402
 
 from lectern.cache import TakeCache, take_key  # noqa: E402
 from lectern.engines.edge import EdgeEngine  # noqa: E402
-from lectern.model import Voice  # noqa: E402
+from lectern.model import (  # noqa: E402
+    CleanScript, Estimate, Language, Paragraph, Plan, Section, Sentence, Speech, Voice,
+)
 from tests.fake_edge import LEAD_MS, TAIL_MS, FakeEdgeService, mp3_frames, speech_ms  # noqa: E402
 
 SPEECH = REPO / "examples" / "postholiday_meeting_raw.txt"
@@ -38,18 +40,24 @@ CONCURRENT_TARGET = 0.35
 CACHED_SPEEDUP_TARGET = 20.0
 
 
-def load_plan() -> tuple[object | None, tuple[str, ...], str]:
+def load_plan() -> tuple[Plan, str]:
     """The example speech's sentences through lectern's real text pipeline, or a crude split until it exists."""
     try:
         from lectern import clean, ingest, plan, structure
 
         script = clean.clean(ingest.read_script(str(SPEECH)))
-        planned = plan.plan(structure.parse(script), script)
-        return planned, tuple(s.text for s in planned.speech.sentences), "ingest → clean → structure → plan"
+        return plan.plan(structure.parse(script), script), "ingest → clean → structure → plan"
     except ImportError:
         text = SPEECH.read_text(encoding="utf-8")
         pieces = [p.strip() for p in re.findall(r"[^。！？；]*[。！？；]", text)]
-        return None, tuple(p for p in pieces if p), "fallback split on 。！？； (text pipeline not committed yet)"
+        return _plan_of([p for p in pieces if p]), "fallback split on 。！？； (text pipeline not committed yet)"
+
+
+def _plan_of(sentences: Sequence[str]) -> Plan:
+    section = Section(0, 0, None, "", (Paragraph(tuple(Sentence(s) for s in sentences)),))
+    speech = Speech(title=None, meta=(), language=Language.ZH, sections=(section,))
+    script = CleanScript(path=str(SPEECH), encoding="utf-8", text="".join(sentences))
+    return Plan(speech, script, rate=240.0, estimate=Estimate(0, 0, 0))
 
 
 async def _render_all(engine: EdgeEngine, sentences: Sequence[str], cache: TakeCache) -> None:
@@ -67,17 +75,15 @@ async def _render_all(engine: EdgeEngine, sentences: Sequence[str], cache: TakeC
     await asyncio.gather(*(one(t) for t in sentences))
 
 
-def run(plan: object | None, sentences: Sequence[str], engine: EdgeEngine, cache: TakeCache) -> int:
+def run(plan: Plan, engine: EdgeEngine, cache: TakeCache) -> int:
     """Synthesize every sentence; returns how many takes came back."""
-    if plan is not None:
-        try:
-            from lectern.synthesize import synthesize
-        except ImportError:
-            pass
-        else:
-            return len(synthesize(plan, engine, VOICE, cache))  # type: ignore[arg-type]
-    asyncio.run(_render_all(engine, sentences, cache))
-    return len(sentences)
+    try:
+        from lectern.synthesize import synthesize
+    except ImportError:
+        sentences = [s.text for s in plan.speech.sentences]
+        asyncio.run(_render_all(engine, sentences, cache))
+        return len(sentences)
+    return len(synthesize(plan, engine, VOICE, cache))
 
 
 def main() -> int:
@@ -89,15 +95,14 @@ def main() -> int:
     edge_tts.voices.VOICE_LIST = service.voice_list_url
     service.faults.latency_s = LATENCY_S
 
-    plan, sentences, source = load_plan()
+    plan, source = load_plan()
+    sentences = [s.text for s in plan.speech.sentences]
     try:
         import lectern.synthesize  # noqa: F401
 
         synth_path = "lectern.synthesize.synthesize"
     except ImportError:
         synth_path = "bench stand-in (lectern.synthesize not committed yet)"
-    if plan is None:
-        synth_path = "bench stand-in (no Plan without the text pipeline)"
 
     # The fake makes each length of MP3 once; make them all now so no run pays for the fake's own work (the real
     # service's synthesis time is what the 200 ms latency stands for).
@@ -115,7 +120,7 @@ def main() -> int:
             cache = TakeCache(Path(tmp) / cache_dir)
             before = service.record.requests
             started = time.perf_counter()
-            takes = run(plan, sentences, engine, cache)
+            takes = run(plan, engine, cache)
             wall = time.perf_counter() - started
             assert takes == len(sentences), f"{label}: {takes} takes for {len(sentences)} sentences"
             rows.append((label, service.record.requests - before, wall))

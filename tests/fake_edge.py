@@ -210,7 +210,7 @@ class FakeEdgeService:
         if status is not None:
             headers = {"Retry-After": faults.retry_after} if faults.retry_after is not None else None
             return web.Response(status=status, text="refused by the fake", headers=headers)
-        ws = web.WebSocketResponse()
+        ws = web.WebSocketResponse(compress=False)  # no deflate: the fake shares the CPU with the client measured
         await ws.prepare(request)
         in_flight = False
 
