@@ -357,6 +357,10 @@ def _runs(cands: Sequence[_Candidate]) -> list[list[_Candidate]]:
                 current = []
         elif current and current[-1].number != LAST and c.number == current[-1].number + 1:
             current.append(c)
+        elif current and c.number > current[-1].number + 1:
+            # A gap (一是 … 三是) means these are not one list: numbering must be consistent.
+            runs.append(current)
+            current = []
     if current:
         runs.append(current)
     return runs

@@ -1,0 +1,380 @@
+"""The script tree: title block, salutation, sections and their levels, closing, sentences, traps, English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lectern.errors import ScriptError
+from lectern.markers import APPLAUSE_MS
+from lectern.model import CleanScript, Language, PauseKind, Speech
+from lectern.segment import MAX_SENTENCE
+from lectern.structure import cn_number, detect_language, parse
+
+FIXTURES = Path(__file__).parent / "fixtures" / "speeches"
+_MARKUP = re.compile(r"[\[［][^\]］\n]{1,24}[\]］]|(?<![:/])//|[（(](?:热烈)?掌声[）)]|\(Applause\.\)|\s")
+
+
+def script_of(text: str, path: str = "speech.txt") -> CleanScript:
+    return CleanScript(path=path, encoding="utf-8", text=text)
+
+
+def fixture(name: str) -> tuple[str, Speech]:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    return text, parse(script_of(text, name))
+
+
+def outline(speech: Speech) -> list[tuple[int, str | None, str]]:
+    return [(s.level, s.marker, s.title) for s in speech.sections]
+
+
+def written(speech: Speech) -> list[str]:
+    return [s.written for s in speech.sentences]
+
+
+def assert_round_trip(text: str, speech: Speech) -> None:
+    """Every word from the first spoken sentence to the end is spoken once, in order (markup and spaces aside)."""
+    joined = "".join(written(speech))
+    body = _MARKUP.sub("", text)
+    start = body.find(_MARKUP.sub("", speech.sentences[0].written))
+    assert start >= 0
+    assert re.sub(r"\s", "", joined) == body[start:]
+
+
+# --- the example speech ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example_script(example_speech: Path) -> CleanScript:
+    clean = pytest.importorskip("lectern.clean")
+    ingest = pytest.importorskip("lectern.ingest")
+    return clean.clean(ingest.read_script(str(example_speech)))
+
+
+def test_example_speech_outline(example_script: CleanScript) -> None:
+    speech = parse(example_script)
+    assert speech.title == "在节后收心会上的讲话"
+    assert speech.salutation == "同志们："
+    assert speech.language == Language.ZH
+    assert outline(speech) == [
+        (0, None, "开场"),
+        (1, "一是", "所有工作都要负起责任来"),
+        (1, "二是", "所有工作都要干出成效来"),
+        (1, "三是", "所有积极因素都要充分调动起来"),
+        (0, None, "结束语"),
+    ]
+    assert [s.index for s in speech.sections] == [0, 1, 2, 3, 4]
+    opening, *_, closing = speech.sections
+    assert opening.sentences[0].written == "同志们："
+    assert closing.sentences[0].written.startswith("同志们，今年还有最后三个月")
+    assert closing.sentences[-1].written.endswith("散会。")
+    # The heading sentence is spoken, marker and all.
+    assert speech.sections[1].sentences[0].written == "一是所有工作都要负起责任来。"
+    # 首先 in the opening is an adverb: no 其次/最后 follows at a paragraph start.
+    assert any(s.written.startswith("首先，我和XX") for s in opening.sentences)
+
+
+def test_example_speech_is_kept_word_for_word(example_script: CleanScript) -> None:
+    speech = parse(example_script)
+    body = re.sub(r"\s", "", example_script.text)
+    start, end = body.index("同志们："), body.index("散会。") + len("散会。")
+    assert "".join(written(speech)) == body[start:end]
+
+
+def test_example_speech_as_one_scraped_line_has_the_same_outline(example_script: CleanScript) -> None:
+    lines = [ln.strip() for ln in example_script.text.split("\n") if ln.strip()]
+    one_line = lines[0] + " " + "".join(lines[1:])
+    speech = parse(script_of(one_line))
+    assert speech.title == "在节后收心会上的讲话"
+    assert [(s.level, s.title) for s in speech.sections] == [
+        (0, "开场"),
+        (1, "所有工作都要负起责任来"),
+        (1, "所有工作都要干出成效来"),
+        (1, "所有积极因素都要充分调动起来"),
+        (0, "结束语"),
+    ]
+    assert speech.sections[-1].sentences[0].written.startswith("同志们，今年还有最后三个月")
+    assert_round_trip(one_line, speech)
+
+
+# --- heading styles -------------------------------------------------------------------------------------------------
+
+
+def test_government_report_heading_levels_title_block_and_closing() -> None:
+    text, speech = fixture("gov_headings.txt")
+    assert speech.title == "坚定信心 真抓实干 奋力谱写高质量发展新篇章"
+    assert dict(speech.meta) == {
+        "subtitle": "——在全市经济工作会议上的讲话",
+        "speaker": "市长 王建国",
+        "date": "2024年12月20日",
+    }
+    assert speech.salutation == "各位代表："
+    assert outline(speech) == [
+        (0, None, "开场"),
+        (1, "一、", "2024年工作回顾"),
+        (2, "（一）", "产业结构持续优化"),
+        (2, "（二）", "民生保障不断加强"),
+        (1, "二、", "2025年主要任务"),
+        (2, "（一）", "扩大有效需求"),
+        (3, "1.", "积极扩大有效投资"),
+        (3, "2.", "大力提振消费"),
+        (2, "（二）", "深化改革开放"),
+        (1, "三、", "切实加强政府自身建设"),
+        (0, None, "结束语"),
+    ]
+    assert speech.sections[-1].sentences[0].written.startswith("各位代表，新的征程")
+    assert_round_trip(text, speech)
+
+
+def test_numbers_and_quotations_are_never_split() -> None:
+    _, speech = fixture("gov_headings.txt")
+    sentences = written(speech)
+    assert "过去一年，全市经济运行稳中有进，地区生产总值增长5.2%，居民消费价格上涨3.6%，城镇调查失业率控制在5.1%以内。" in sentences
+    assert "正如一位老同志所说：“发展是第一要务。稳定是第一责任。”" in sentences
+    assert "全年安排重点项目320个，总投资1.5万亿元，年度计划投资2600亿元。" in sentences
+
+
+def test_applause_is_a_pause_after_the_sentence_not_text() -> None:
+    _, speech = fixture("gov_headings.txt")
+    by_text = {s.written: s for s in speech.sentences}
+    progress = by_text["我们始终坚持稳中求进工作总基调，统筹发展和安全，各项事业取得新的进展。"]
+    assert Pause_kinds(progress) == [PauseKind.APPLAUSE]
+    assert progress.pauses[0].ms == APPLAUSE_MS
+    last = speech.sentences[-1]
+    assert last.written == "谢谢大家！" and Pause_kinds(last) == [PauseKind.APPLAUSE]
+    assert not any("掌声" in s for s in written(speech))
+
+
+def Pause_kinds(sentence) -> list[PauseKind]:  # noqa: N802 - reads as a noun phrase in the asserts
+    return [p.kind for p in sentence.pauses]
+
+
+def test_false_positive_traps_do_not_open_sections() -> None:
+    _, speech = fixture("gov_headings.txt")
+    markers = [s.marker for s in speech.sections]
+    for trap in ("统一是", "唯一是", "第一次", "第一书记", "首先要", "一是认清形势"):
+        assert not any(s.title.startswith(trap) or (s.marker or "") in trap for s in speech.sections[1:-1]), trap
+    assert "一是" not in markers  # the preview list 一是认清形势。二是…三是… in the opening
+
+
+def test_traps_at_paragraph_starts_leave_only_opening_and_closing() -> None:
+    text, speech = fixture("traps_no_sections.txt")
+    assert outline(speech) == [(0, None, "开场"), (0, None, "结束语")]
+    assert written(speech)[-1] == "谢谢大家！"
+    assert_round_trip(text, speech)
+
+
+def test_spoken_list_di_yi() -> None:
+    text, speech = fixture("spoken_di.txt")
+    assert dict(speech.meta) == {"date": "2024年3月5日"}
+    assert speech.salutation == "同志们、朋友们："
+    assert outline(speech) == [
+        (0, None, "开场"),
+        (1, "第一，", "要提高政治站位"),
+        (1, "第二，", "要压实工作责任"),
+        (1, "第三，", "要加强隐患排查"),
+        (0, None, "结束语"),
+    ]
+    assert speech.sections[-1].sentences[0].written == "同志们，安全生产工作只有起点，没有终点。"
+    assert_round_trip(text, speech)
+
+
+def test_spoken_list_shou_xian_qi_ci_zui_hou() -> None:
+    text, speech = fixture("spoken_shouxian.txt")
+    assert speech.salutation == "老师们、同学们："
+    assert outline(speech) == [
+        (0, None, "开场"),
+        (1, "首先，", "希望同学们树立远大理想"),
+        (1, "其次，", "希望同学们养成良好习惯"),
+        (1, "最后，", "希望同学们学会感恩"),
+        (0, None, "结束语"),
+    ]
+    assert any("首先要做的" in s.written for s in speech.sections[0].sentences)
+    assert_round_trip(text, speech)
+
+
+def test_a_preview_list_on_its_own_lines_is_not_sections() -> None:
+    text, speech = fixture("preview_lines.txt")
+    assert outline(speech) == [
+        (0, None, "开场"),
+        (1, "一是", "认清形势，增强作风建设的紧迫感"),
+        (1, "二是", "明确任务，把握作风建设的着力点"),
+        (1, "三是", "狠抓落实，确保作风建设取得实效"),
+        (0, None, "结束语"),
+    ]
+    assert written(speech)[3:6] == ["一是认清形势。", "二是明确任务。", "三是狠抓落实。"]
+    assert_round_trip(text, speech)
+
+
+def test_one_line_scrape_finds_title_salutation_inline_sections_and_closing() -> None:
+    text, speech = fixture("oneline_scrape.txt")
+    assert "\n" not in text.strip()
+    assert speech.title == "在全市优化营商环境大会上的讲话"
+    assert speech.salutation == "同志们："
+    assert outline(speech) == [
+        (0, None, "开场"),
+        (1, "一是", "认清形势，切实增强优化营商环境的责任感"),
+        (1, "二是", "明确任务，聚焦企业关切精准发力"),
+        (1, "三是", "狠抓落实，确保各项措施落地见效"),
+        (0, None, "结束语"),
+    ]
+    opening = written(speech)[: len(speech.sections[0].sentences)]
+    assert "二是明确任务。" in opening  # the preview list stays in the opening
+    assert speech.sections[-1].sentences[0].written == "同志们，优化营商环境没有最好、只有更好。"
+    assert "企业开办时间压缩到1.5个工作日" in speech.sections[1].sentences[1].written
+    assert_round_trip(text, speech)
+
+
+def test_numbering_must_be_consecutive() -> None:
+    filler = "各级各部门要高度重视，切实加强组织领导，认真研究解决工作中遇到的困难和问题，确保各项任务落到实处、取得实效。"
+    text = "\n".join(["同志们：", "今天开个短会。", f"一是抓学习。{filler}", f"三是抓落实。{filler}", f"二是抓作风。{filler}"])
+    speech = parse(script_of(text))
+    assert outline(speech) == [(0, None, "开场")]  # 一是 then 三是: no run of two
+
+
+def test_heading_levels_are_depths_when_a_style_is_missing() -> None:
+    filler = "要坚持问题导向，聚焦重点领域和关键环节，拿出务实管用的举措，确保各项工作有序推进、落地见效，让群众有实实在在的获得感。"
+    text = "\n".join(["（一）加强组织领导", filler, "1.明确责任分工。" + filler, "2.强化督查考核。" + filler,
+                      "（二）强化要素保障", filler])  # fmt: skip
+    speech = parse(script_of(text))
+    assert [(s.level, s.marker) for s in speech.sections] == [(1, "（一）"), (2, "1."), (2, "2."), (1, "（二）")]
+
+
+# --- English ----------------------------------------------------------------------------------------------------------
+
+
+def test_english_speech_structure_and_abbreviations() -> None:
+    text, speech = fixture("english.txt")
+    assert speech.language == Language.EN
+    assert speech.title == "Building Bridges"
+    assert dict(speech.meta) == {
+        "subtitle": "Remarks at the Riverside Community Forum",
+        "speaker": "Dr. Jane A. Smith",
+        "date": "March 4, 2024",
+    }
+    assert speech.salutation == "Ladies and gentlemen,"
+    assert outline(speech) == [
+        (0, None, "Opening"),
+        (1, "First,", "let me explain why the bridge matters"),
+        (1, "Second,", "we must talk about cost"),
+        (1, "Finally,", "we need your help"),
+        (0, None, "Closing"),
+    ]
+    sentences = written(speech)
+    for expected in (
+        "Mr. Brown, our mayor, asked me to speak about the new bridge, and I am glad to do so.",
+        "Every morning, about 3.5 thousand people cross the river by ferry.",
+        "The trip takes 40 minutes at 8 a.m. and longer in winter.",
+        "The U.S. Department of Transportation has offered a grant that covers 60 percent of the budget.",
+        "The rest will come from state funds, local bonds, etc.",
+        "No. 4 Bridge Street will house the project office.",
+        'A bridge is built with steel and concrete, but it is paid for with "trust. And patience."',
+    ):
+        assert expected in sentences
+    assert sentences[-2:] == ["Thank you.", "God bless you all."]
+    rest = next(s for s in speech.sentences if s.written.startswith("That is time returned"))
+    assert Pause_kinds(rest) == [PauseKind.APPLAUSE]
+    assert_round_trip(text, speech)
+
+
+def test_english_salutation_with_a_colon_also_inline() -> None:
+    text, speech = fixture("lincoln.txt")
+    assert speech.title == "Second Inaugural Address"
+    assert dict(speech.meta) == {"speaker": "Abraham Lincoln", "date": "March 4, 1865"}
+    assert speech.salutation == "Fellow-Countrymen:"
+    assert outline(speech) == [(0, None, "Opening")]
+    inline = parse(script_of("Fellow-Countrymen: At this second appearing we meet again. Then a word."))
+    assert inline.salutation == "Fellow-Countrymen:"
+    assert written(inline) == ["Fellow-Countrymen:", "At this second appearing we meet again.", "Then a word."]
+
+
+def test_language_detection_by_share_of_cjk() -> None:
+    assert detect_language("我们要推动GDP和CPI稳定增长，落实WTO规则。") == Language.ZH
+    assert detect_language("We met Mr. 王 in Beijing to talk about trade and investment.") == Language.EN
+
+
+# --- markers and stage notes in the tree ------------------------------------------------------------------------------
+
+
+def test_pacing_markers_cut_sentences_and_set_rates() -> None:
+    text, speech = fixture("markers.txt")
+    by_text = {s.written: s for s in speech.sentences}
+    assert by_text["今年汛期来得早、雨量大。"].pauses[0].kind == PauseKind.MARKER
+    assert by_text["这是底线要求，"].pauses[0].ms == 2000  # the marker cut the sentence; the comma stays
+    assert by_text["任何时候都不能突破。"].pauses == ()
+    assert by_text["宁可十防九空，不可失防万一。"].rate == pytest.approx(0.85)
+    assert by_text["我们必须做到"].rate == 1.0
+    assert by_text["下面我简单说几点具体要求。"].rate == pytest.approx(1.15)
+    assert by_text["这一点非常重要。"].pauses[0].ms == 1500
+    assert [(m.text, m.count) for m in speech.unknown_markers] == [("[重点]", 1)]
+    assert not any("[" in s or "［" in s or "//" in s for s in written(speech))
+    assert_round_trip(text, speech)
+
+
+def test_a_pause_marker_at_a_paragraph_start_belongs_to_the_sentence_before() -> None:
+    speech = parse(script_of("第一段说完了。\n[停3秒]第二段开始。"))
+    first, second = speech.sentences
+    assert first.pauses[0].ms == 3000 and second.pauses == ()
+
+
+def test_document_notes_are_metadata() -> None:
+    speech = parse(script_of("关于春耕生产的讲话\n同志们：\n今年春耕要抓早抓实。\n（根据录音整理）"))
+    assert dict(speech.meta)["note"] == "（根据录音整理）"
+    assert written(speech) == ["同志们：", "今年春耕要抓早抓实。"]
+
+
+# --- robustness ------------------------------------------------------------------------------------------------------
+
+
+def test_empty_or_markup_only_speech_is_a_script_error() -> None:
+    for text in ("", "  \n\n\u3000", "[停]\n（掌声）"):
+        with pytest.raises(ScriptError) as err:
+            parse(script_of(text, "empty.txt"))
+        assert "nothing to speak" in str(err.value) and err.value.path == "empty.txt"
+
+
+def test_a_50000_character_line_without_punctuation_is_cut_into_bounded_sentences() -> None:
+    text = ("我们要坚持稳中求进工作总基调推动高质量发展" * 2400)[:50_000]
+    speech = parse(script_of(text))
+    lengths = [len(s.written) for s in speech.sentences]
+    assert max(lengths) <= MAX_SENTENCE and len(lengths) >= 50_000 // MAX_SENTENCE
+    assert "".join(written(speech)) == text
+
+
+def test_unbalanced_quote_does_not_swallow_the_paragraph() -> None:
+    text = "他说：“我们要努力。" + "这是下一句话。" * 60
+    speech = parse(script_of(text))
+    assert len(speech.sentences) > 30
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"), [("一", 1), ("十", 10), ("十五", 15), ("二十", 20), ("二十一", 21), ("一十", None), ("两", None)]
+)
+def test_cn_numbers(numeral: str, value: int | None) -> None:
+    assert cn_number(numeral) == value
+
+
+_TOKENS = st.sampled_from(
+    ["同志们", "我们", "要", "坚持", "发展", "一是", "二是", "第一", "首先", "5.2%", "XX", "“", "”", "（", "）",
+     "，", "、", "。", "！", "？", "；", "……", "：", "\n", " ", "[停]", "[p500]", "[慢]", "[/慢]", "[未知]", "Mr.", "3.5"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_TOKENS, min_size=1, max_size=80))
+def test_any_text_parses_and_every_spoken_word_is_kept(tokens: list[str]) -> None:
+    text = "".join(tokens)
+    plain = _MARKUP.sub("", text)
+    try:
+        speech = parse(script_of(text))
+    except ScriptError:
+        assert not re.sub(r"[\W_]", "", plain) or len(text.split("\n")) <= 8
+        return
+    joined = re.sub(r"\s", "", "".join(written(speech)))
+    assert plain.endswith(joined)  # only a title block may be taken off the front
+    assert all(s.written and s.written == s.written.strip() for s in speech.sentences)
+    assert [s.index for s in speech.sections] == list(range(len(speech.sections)))
