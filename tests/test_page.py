@@ -86,7 +86,7 @@ def plan() -> Plan:
                     (
                         Sentence("一是所有工作都要负起责任来。", written="一是所有工作都要负起责任来。",
                                  pauses=(Pause(PauseKind.MARKER, 800),)),
-                        Sentence("责任心是第一位的。", written="责任心是第一位的。"),
+                        Sentence("责任心是第一位的。", written="责任心是第一位的。", rate=0.85),
                     )
                 ),
             ),
@@ -209,6 +209,8 @@ def test_plan_gives_written_text_marks_pauses_and_paragraphs() -> None:
     assert "pauses" not in opening[2]
     assert data["sections"][1]["sentences"][0]["pauses"] == [["marker", 800]]
     assert data["sections"][0]["breaks"] == [1]
+    assert data["sections"][1]["sentences"][1]["rate"] == 0.85
+    assert "rate" not in opening[1]
     assert "parts" not in opening[0] and "spoken" not in opening[0]
     assert data["placeholders"] == [["XX", 1]]
     assert data["unknown_markers"] == [["[咳]", 1]]

@@ -75,10 +75,17 @@
             span.appendChild(document.createTextNode(part[1]));
           }
         });
-        if (s.spoken) span.title = L.read_as + ": " + s.spoken;
+        var notes = [];
+        if (s.spoken) notes.push(L.read_as + L.colon + s.spoken);
+        if (s.rate && s.rate !== 1) {
+          span.classList.add(s.rate < 1 ? "slower" : "faster");
+          notes.push((s.rate < 1 ? L.slower : L.faster) + " " + s.rate.toFixed(2) + "×");
+        }
+        if (notes.length) span.title = notes.join(" · ");
         para.appendChild(span);
         (s.pauses || []).forEach(function (p) {
-          var sym = p[0] === "applause" ? "👏" : p[0] === "breath" ? "ˇ" : "‖";
+          // Applause is a stage note the speaker waits through: named, not just a symbol.
+          var sym = p[0] === "applause" ? L.applause : p[0] === "breath" ? "ˇ" : "‖";
           var chip = el("span", "pz pz-" + p[0], sym);
           chip.title = (L[p[0]] || p[0]) + " " + (p[1] / 1000).toFixed(1) + " " + L.seconds;
           chip.setAttribute("aria-label", chip.title);
@@ -159,7 +166,7 @@
     function list(label, items, kind) {
       if (!items || !items.length) return;
       var p = el("p", "notice");
-      p.appendChild(el("span", "notice-label", label + ": "));
+      p.appendChild(el("span", "notice-label", label + L.colon));
       items.forEach(function (item, k) {
         if (k) p.appendChild(document.createTextNode(" "));
         p.appendChild(el("mark", kind, item[0]));

@@ -61,6 +61,9 @@ _LABELS: dict[Language, dict[str, str]] = {
         "breath": "换气",
         "seconds": "秒",
         "chart": "各节时长",
+        "slower": "放慢",
+        "colon": "：",
+        "faster": "加快",
         "noscript": "此页面需要启用 JavaScript 才能播放和跟读。",
     },
     Language.EN: {
@@ -91,6 +94,9 @@ _LABELS: dict[Language, dict[str, str]] = {
         "breath": "breath",
         "seconds": "s",
         "chart": "Section lengths",
+        "slower": "slower",
+        "colon": ": ",
+        "faster": "faster",
         "noscript": "This page needs JavaScript to play and follow the speech.",
     },
 }
@@ -227,6 +233,8 @@ def _sentence(
         pauses = [[str(p.kind), p.ms] for p in planned.pauses if p.kind in _SHOWN_PAUSES]
         if pauses:
             entry["pauses"] = pauses
+        if planned.rate != 1.0:  # the speaker's [慢]/[快] passages: shown so they are rehearsed as written
+            entry["rate"] = planned.rate
     return entry
 
 
