@@ -13,6 +13,7 @@ import edge_tts
 import edge_tts.voices
 import pytest
 from edge_tts import exceptions as edge_exceptions
+from tests import fake_edge
 from tests.fake_edge import ALWAYS, LEAD_MS, TAIL_MS, FakeEdgeService, edge_service, speech_ms  # noqa: F401 (fixture)
 from hypothesis import given
 from hypothesis import strategies as st
@@ -298,7 +299,10 @@ def test_latency_per_request_longer_than_the_timeout_fails_each_attempt(edge_ser
     assert edge_service.record.requests == 2
 
 
-def test_text_longer_than_one_request_is_split_and_rejoined(edge_service: FakeEdgeService) -> None:
+def test_text_longer_than_one_request_is_split_and_rejoined(
+    edge_service: FakeEdgeService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fake_edge, "ZH_MS_PER_CHAR", 20)  # a fast talker: 1,400 bytes need not be 90 s of MP3
     sentence = "我们要以更加饱满的精神状态投入到各项工作中去，"
     text = sentence * 20 + "确保全年目标任务圆满完成。"  # ≈ 1,400 bytes, no full stop until the end
     rendering = asyncio.run(engine().render(text, YUNYANG))
