@@ -33,6 +33,7 @@ from lectern.engines.edge import (
     prosody,
     split_for_request,
     truncation_shortfall_ms,
+    why_unreachable,
 )
 from lectern.errors import EngineError
 from lectern.model import Boundary, Voice
@@ -327,11 +328,13 @@ def test_probe_says_whether_the_service_answers(edge_service: FakeEdgeService, m
     assert probe(timeout_s=2.0) is True
     edge_service.faults.voices_stall = True
     assert probe(timeout_s=0.3) is False
+    assert why_unreachable(timeout_s=0.3) == "no complete answer within 0.3 s"
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     monkeypatch.setattr(edge_tts.voices, "VOICE_LIST", f"http://127.0.0.1:{port}/voices/list?x=1")
     assert probe(timeout_s=1.0) is False
+    assert "cannot connect to the service" in (why_unreachable(timeout_s=1.0) or "")
 
 
 def test_probe_works_from_inside_an_event_loop(edge_service: FakeEdgeService) -> None:

@@ -422,11 +422,16 @@ def probe(timeout_s: float = 2.0, proxy: str | None = None) -> bool:
     The voice list is served by the same host as synthesis and needs the same token, so it answering is a fair sign
     a build will work; it is one small HTTPS GET, much cheaper than a synthesis round trip.
     """
+    return why_unreachable(timeout_s, proxy) is None
+
+
+def why_unreachable(timeout_s: float = 2.0, proxy: str | None = None) -> str | None:
+    """As :func:`probe`, but says why not (None when the service answered), so ``auto`` can tell the user."""
     try:
         voices = _run_sync(lambda: _fetch_voices(proxy, timeout_s))
-    except (aiohttp.ClientError, asyncio.TimeoutError, edge_exceptions.EdgeTTSException, OSError, ValueError):
-        return False
-    return bool(voices)
+    except (aiohttp.ClientError, asyncio.TimeoutError, edge_exceptions.EdgeTTSException, OSError, ValueError) as e:
+        return describe_failure(e, timeout_s)
+    return None if voices else "the service sent an empty voice list"
 
 
 VOICE_LIST_MAX_AGE_S = 24 * 3600  # Microsoft adds voices rarely; a day keeps `lectern voices` instant and offline-ish
