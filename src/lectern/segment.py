@@ -270,18 +270,19 @@ def _tokens(clause: str, language: Language) -> list[str]:
 
 
 def _pack(pieces: Sequence[str], limit: int, language: Language) -> list[str]:
-    """Greedy: join pieces while the group stays within the limit."""
+    """Greedy: join pieces while the group stays within the limit (English counts the spaces between words)."""
     groups: list[str] = []
     current = ""
     current_units = 0
     for piece in pieces:
         u = _units(piece, language)
-        if current and current_units + u > limit:
+        joined_units = len((current + piece).strip()) if language == Language.EN else current_units + u
+        if current and joined_units > limit:
             groups.append(current)
             current, current_units = piece, u
         else:
             current += piece
-            current_units += u
+            current_units = joined_units
     if current:
         groups.append(current)
     return groups
