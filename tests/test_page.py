@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lectern.model import (
     CleanScript,
@@ -119,6 +121,18 @@ def test_script_json_round_trips_and_never_closes_the_block(text: str) -> None:
     assert "<" not in encoded and ">" not in encoded
     assert "</script" not in encoded.lower() and "<!--" not in encoded
     assert json.loads(encoded) == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>/!-&\"'scriptSCRIPT \u2028=\\某X")), max_size=40))
+def test_any_sentence_text_survives_the_page_unchanged(text: str) -> None:
+    base = timeline()
+    section = replace(base.sections[0], title=text, sentences=(TimedSentence(text, 0, 800),))
+    page = render_page(replace(base, title=text, sections=(section,)))
+    assert page.lower().count("</script") == 2
+    data = page_data(page)
+    assert data["sections"][0]["sentences"][0]["text"] == text
+    assert data["sections"][0]["title"] == text
 
 
 def test_hostile_script_text_never_reaches_the_markup() -> None:
@@ -277,3 +291,8 @@ def test_the_timing_reports_own_report_fills_the_summary() -> None:
     assert summary["pace"] == pytest.approx(report.pace_overall)
     assert set(summary["sections"]) == {"0", "1"}
     assert summary["sections"]["1"]["pace"] == pytest.approx(report.sections[1].pace_overall)
+
+
+def test_empty_timeline_still_renders() -> None:
+    data = page_data(render_page(replace(timeline(), sections=(), duration_ms=0, title=None)))
+    assert data["sections"] == [] and data["summary"]["total_ms"] == 0

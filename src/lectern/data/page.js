@@ -439,6 +439,20 @@
     });
   }
 
+  // A phone's lock screen and headset buttons: previous/next go by section, as ↑/↓ do.
+  function wireMediaSession() {
+    if (!("mediaSession" in navigator)) return;
+    try {
+      if (typeof MediaMetadata === "function") {
+        navigator.mediaSession.metadata = new MediaMetadata({ title: data.title || "", artist: data.speaker || "" });
+      }
+      navigator.mediaSession.setActionHandler("previoustrack", function () { stepSection(-1); });
+      navigator.mediaSession.setActionHandler("nexttrack", function () { stepSection(1); });
+    } catch (e) {
+      // An action this browser does not know: the buttons on the page still work.
+    }
+  }
+
   document.documentElement.lang = data.lang;
   // On a phone the contents would push the script a screen down: fold it.
   if (window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
@@ -449,6 +463,7 @@
   buildNotices();
   buildScript();
   wire();
+  wireMediaSession();
   tick();
   // For tests and for anyone scripting the page: the sentence spans' times, read-only.
   window.lectern = {

@@ -101,18 +101,16 @@ _LABELS: dict[Language, dict[str, str]] = {
     },
 }
 
-Report = Mapping[str, Any] | str | None
-
-
-def render_page(timeline: Timeline, plan: Plan | None = None, report: Report | object = None) -> str:
+def render_page(timeline: Timeline, plan: Plan | None = None, report: object = None) -> str:
     """The whole ``index.html`` as a string.
 
     ``report`` keeps the coupling to the timing report small. It may be:
     - a pre-rendered HTML fragment (``str``) from lectern's own report writer, inlined as is; that writer escapes
       the script text it contains, since this page cannot tell its markup from text;
-    - a mapping (or a dataclass, turned into one) with any of ``total_ms``, ``speaking_ms``/``speech_ms``,
-      ``pause_ms``, ``target_ms``, ``pace``, ``pace_unit``, ``notes`` and ``sections`` (a list of mappings with
-      ``index`` and ``pace``/``flag``); unknown keys are ignored and missing ones are taken from the timeline;
+    - a mapping, or a dataclass such as :class:`lectern.report.Report` (read as one), with any of ``total_ms``, ``speaking_ms``/``speech_ms``,
+      ``pause_ms``, ``target_ms`` (or ``target.target_ms``), ``pace``/``pace_overall``/``pace_speaking``, ``flag``,
+      ``notes`` and ``sections`` (a list of mappings with ``index``, a pace and ``flag``); unknown keys are
+      ignored and missing ones are measured from the timeline;
     - None: the summary and chart are drawn from the timeline alone.
     """
     labels = _LABELS.get(timeline.language, _LABELS[Language.ZH])
@@ -157,11 +155,11 @@ def script_json(value: object) -> str:
 
 
 def _sections(timeline: Timeline, plan: Plan | None) -> list[dict[str, Any]]:
-    planned = plan.speech.sections if plan else ()
+    planned = {s.index: s for s in plan.speech.sections} if plan else {}
     marks = _mark_pattern(plan)
     out = []
-    for i, timed in enumerate(timeline.sections):
-        source = _planned_section(timed, planned[i] if i < len(planned) else None)
+    for timed in timeline.sections:
+        source = _planned_section(timed, planned.get(timed.index))
         sentences = []
         for j, ts in enumerate(timed.sentences):
             written = source.sentences[j] if source else None
@@ -382,7 +380,7 @@ _TEMPLATE = """<!DOCTYPE html>
     <button type="button" id="loop" aria-pressed="false"></button>
     <button type="button" id="echo" aria-pressed="false"></button>
     <button type="button" id="prompter" aria-pressed="false"></button>
-    <span id="echo-turn" hidden></span>
+    <span id="echo-turn" role="status" hidden></span>
   </div>
   <p id="keys"></p>
 </footer>
