@@ -34,6 +34,10 @@ def test_words_are_replaced_for_espeak(text: str, espeak: str) -> None:
     assert apply(text, LEXICON, engine="espeak") == espeak
 
 
+def test_latin_words_keep_their_own_rule_in_a_chinese_sentence() -> None:
+    assert apply("重庆的SQL和MySQL", LEXICON, engine="espeak") == "chong2 qing4 的sequel和MySQL"
+
+
 def test_a_match_never_cuts_across_two_words() -> None:
     # 银行长期贷款 is 银行 + 长期 + 贷款: 行长 straddles two words and must not be read hang2 zhang3.
     assert apply("银行长期贷款", LEXICON, engine="espeak") == "银行 chang2 qi1 贷款"

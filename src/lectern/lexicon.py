@@ -165,9 +165,10 @@ def apply(text: str, lexicon: Lexicon | None, *, engine: str) -> str:
     while i < len(text):
         match = None
         for m in _matches_at(pattern, says, text, i):
-            if segmentation is None and _has_cjk(m):
-                segmentation = _Segmentation(text)
-            if _is_word_at(text, i, i + len(m), segmentation):
+            chinese = _has_cjk(m)
+            if chinese and segmentation is None:
+                segmentation = _Segmentation(text)  # jieba only for sentences that hold a candidate
+            if _is_word_at(text, i, i + len(m), segmentation if chinese else None):
                 match = m
                 break
         if match is None:
