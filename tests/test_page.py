@@ -76,7 +76,9 @@ def plan() -> Plan:
                             written="我和XX同志一起代表县委致以敬意。",
                             pauses=(Pause(PauseKind.SENTENCE, 450), Pause(PauseKind.APPLAUSE, 3000)),
                         ),
-                        Sentence("今天是节后第一天。", written="今天是节后第一天。[咳]", pauses=(Pause(PauseKind.PARAGRAPH, 900),)),
+                        Sentence(
+                            "今天是节后第一天。", written="今天是节后第一天。[咳]", pauses=(Pause(PauseKind.PARAGRAPH, 900),)
+                        ),
                     )
                 ),
             ),
