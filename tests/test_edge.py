@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import socket
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ from lectern.engines.edge import (
     list_voices,
     probe,
     prosody,
+    proxy_from_env,
     split_for_request,
     truncation_shortfall_ms,
     why_unreachable,
@@ -186,6 +188,23 @@ def test_engine_implements_the_interface() -> None:
     edge = EdgeEngine(concurrency=3)
     assert isinstance(edge, Engine)
     assert (edge.name, edge.version, edge.concurrency) == ("edge", edge_tts.__version__, 3)
+
+
+def test_environment_proxy_is_the_https_one_whatever_the_url_scheme(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [n for n in os.environ if n.lower().endswith("_proxy")]:
+        monkeypatch.delenv(name)
+    wss = "wss://speech.platform.bing.com/edge/v1?TrustedClientToken=x"
+    assert proxy_from_env(wss) is None
+    monkeypatch.setenv("ALL_PROXY", "http://all.example:3128")
+    assert proxy_from_env(wss) == "http://all.example:3128"
+    monkeypatch.setenv("https_proxy", "http://corp.example:8080")
+    assert proxy_from_env(wss) == "http://corp.example:8080"  # aiohttp alone would look only at WSS_PROXY
+    monkeypatch.setenv("WSS_PROXY", "http://ws.example:8080")
+    assert proxy_from_env(wss) == "http://ws.example:8080"
+    monkeypatch.setenv("WSS_PROXY", "https://tls.example:8443")  # aiohttp cannot use it: the next one is taken
+    assert proxy_from_env(wss) == "http://corp.example:8080"
+    monkeypatch.setenv("NO_PROXY", ".bing.com")
+    assert proxy_from_env(wss) is None
 
 
 # --- against the fake service -------------------------------------------------------------------------------------
@@ -413,3 +432,42 @@ def test_a_sentence_that_always_fails_keeps_the_others_takes_in_the_cache(
     again = synthesize(_plan_of(SENTENCES[:6]), engine(), YUNYANG, cache)  # type: ignore[arg-type]
     assert [t.text for t in again] == list(SENTENCES[:6])
     assert sorted(edge_service.record.texts) == sorted([SENTENCES[4], SENTENCES[5]])
+
+
+def _through_a_capturing_proxy(edge: EdgeEngine) -> list[str]:
+    """Render one sentence with a 'proxy' that records the request line and hangs up; returns the lines it saw."""
+    seen: list[str] = []
+
+    async def scenario() -> None:
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            seen.append((await reader.readline()).decode().strip())
+            writer.close()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        if edge.proxy == "from-test":
+            edge.proxy = f"http://127.0.0.1:{port}"
+        else:
+            os.environ["HTTPS_PROXY"] = f"http://127.0.0.1:{port}"
+        try:
+            with pytest.raises(EngineError):
+                await edge.render(SENTENCES[1], YUNYANG)
+        finally:
+            server.close()
+
+    asyncio.run(scenario())
+    return seen
+
+
+def test_proxy_option_and_https_proxy_variable_carry_the_synthesis_request(
+    edge_service: FakeEdgeService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # aiohttp repeats a GET once when the peer hangs up: one or two lines, all for the synthesis URL.
+    target = f"GET ws://127.0.0.1:{edge_service.port}/edge/v1?"
+    seen = _through_a_capturing_proxy(engine(attempts=1, proxy="from-test"))  # --proxy
+    assert seen and all(line.startswith(target) for line in seen)
+
+    monkeypatch.setenv("HTTPS_PROXY", "placeholder")  # registered for undoing; set to the real port inside
+    seen = _through_a_capturing_proxy(engine(attempts=1))
+    assert seen and all(line.startswith(target) for line in seen)
+    assert edge_service.record.handshakes == 0  # nothing went around the proxy

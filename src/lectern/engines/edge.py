@@ -10,9 +10,12 @@ The module is split the way edge-tts itself is: pure helpers first (boundary eve
 classification, the truncation check), tested offline; then :class:`EdgeEngine`, whose ``_request`` is the one place
 that talks to the service.
 
-Proxies: ``EdgeEngine(proxy=...)`` (the CLI's ``--proxy``) is passed to aiohttp; without it aiohttp still honours the
-usual environment variables (``HTTPS_PROXY``, ``WSS_PROXY``, ``NO_PROXY``…) because edge-tts opens its sessions with
-``trust_env=True``. Only plain-HTTP proxies work: aiohttp ignores ``https://`` proxy URLs.
+Proxies: ``EdgeEngine(proxy=...)`` (the CLI's ``--proxy``) is passed to edge-tts. Without it, the proxy comes from
+the environment as users expect (``HTTPS_PROXY``, else ``ALL_PROXY``; ``NO_PROXY`` respected): edge-tts opens its
+sessions with ``trust_env=True``, but aiohttp matches environment proxies by URL scheme, so the synthesis WebSocket
+(``wss://``) would only see ``WSS_PROXY`` while the voice list (``https://``) sees ``HTTPS_PROXY``; behind a
+corporate proxy ``--engine auto`` would then find the service reachable and every sentence fail. So
+:func:`proxy_from_env` resolves it once, for both. Only ``http://`` proxies work (aiohttp ignores ``https://`` ones).
 """
 
 from __future__ import annotations
@@ -25,12 +28,16 @@ import re
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import aiohttp
 import edge_tts
+import edge_tts.communicate
+import edge_tts.voices
 from edge_tts import exceptions as edge_exceptions
 
 from lectern.engines.base import Rendering
@@ -252,6 +259,23 @@ def describe_failure(error: BaseException, timeout_s: float) -> str:
     return f"{type(error).__name__}: {detail}" if detail else type(error).__name__
 
 
+def proxy_from_env(url: str) -> str | None:
+    """The proxy the environment names for ``url`` (see the module docstring for why lectern resolves it itself).
+
+    ``WSS_PROXY``, then ``HTTPS_PROXY``, then ``ALL_PROXY`` (lower-case spellings too), unless ``NO_PROXY`` covers
+    the host; only ``http://`` proxies, the only kind aiohttp can use.
+    """
+    host = urlsplit(url).hostname
+    if host and urllib.request.proxy_bypass(host):
+        return None
+    proxies = urllib.request.getproxies()
+    for scheme in ("wss", "https", "all"):
+        proxy = proxies.get(scheme)
+        if proxy and urlsplit(proxy).scheme == "http":
+            return proxy
+    return None
+
+
 def prosody(voice: Voice) -> dict[str, str]:
     """A Voice's relative prosody in the forms edge-tts validates (``+0%``, ``-10%``, ``+5Hz``)."""
     return {"rate": f"{voice.rate:+d}%", "volume": f"{voice.volume:+d}%", "pitch": f"{voice.pitch:+d}Hz"}
@@ -372,7 +396,7 @@ class EdgeEngine:
             voice.name,
             **prosody(voice),
             boundary=self.boundary,  # type: ignore[arg-type]
-            proxy=self.proxy,
+            proxy=self.proxy or proxy_from_env(edge_tts.communicate.WSS_URL),
             connect_timeout=self.connect_timeout_s,
             receive_timeout=max(1, int(self.timeout_s)),
         )
@@ -412,6 +436,7 @@ def _run_sync(make: Callable[[], Coroutine[Any, Any, _T]]) -> _T:
 
 
 async def _fetch_voices(proxy: str | None, timeout_s: float) -> list[dict[str, Any]]:
+    proxy = proxy or proxy_from_env(edge_tts.voices.VOICE_LIST)  # the same proxy as synthesis, whatever the scheme
     voices = await asyncio.wait_for(edge_tts.list_voices(proxy=proxy), timeout_s)
     return [dict(v) for v in voices]
 
