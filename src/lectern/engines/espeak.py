@@ -259,9 +259,12 @@ def list_voices(language: str | None = None) -> list[dict[str, str]]:
         while table[i]:
             voice = table[i].contents
             languages = _languages(voice.languages)
+            identifier = (voice.identifier or b"").decode("utf-8", "replace")
             found.append(
                 {
-                    "name": languages[0] if languages else (voice.identifier or b"").decode(),
+                    # The identifier's last part ("cmn", "en-US", "yue-Latn-jyutping") is unique and is what
+                    # espeak_SetVoiceByName takes; languages[0] repeats for variants such as Jyutping.
+                    "name": identifier.rsplit("/", 1)[-1] or (languages[0] if languages else ""),
                     "language": ", ".join(languages),
                     "gender": {1: "male", 2: "female"}.get(voice.gender, ""),
                     "description": (voice.name or b"").decode("utf-8", "replace"),
