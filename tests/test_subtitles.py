@@ -1,0 +1,250 @@
+"""Subtitles: SRT/VTT/LRC round trips, line limits, no word cut, cue timing inside each sentence."""
+
+from __future__ import annotations
+
+import doctest
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from lectern.errors import InputError
+from lectern.model import Boundary, Language, TimedSection, TimedSentence, Timeline
+from lectern.writers import subtitles
+from lectern.writers.subtitles import (
+    CJK_LINE,
+    LATIN_LINE,
+    MAX_LINES,
+    SubtitleCue,
+    is_chinese,
+    parse_lrc,
+    parse_srt,
+    parse_vtt,
+    render_lrc,
+    render_srt,
+    render_vtt,
+    sentence_cues,
+    subtitle_cues,
+    words,
+)
+from tests.strategies import timelines
+
+# jieba loads its dictionary on first use (~1 s): no per-example deadline.
+PROPERTY = settings(deadline=None, max_examples=50, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _timeline(*sentences: TimedSentence, language: Language = Language.ZH, title: str | None = None) -> Timeline:
+    section = TimedSection(0, 1, "一是", "责任", sentences[0].start_ms, sentences[-1].end_ms, sentences)
+    return Timeline("rehearsal.mp3", sentences[-1].end_ms + 1000, "espeak", "cmn", (section,), title=title, language=language)
+
+
+def test_doctests_pass() -> None:
+    result = doctest.testmod(subtitles)
+    assert result.attempted >= 5
+    assert result.failed == 0
+
+
+# --- properties -----------------------------------------------------------------------------------------------
+
+
+@PROPERTY
+@given(timelines())
+def test_srt_vtt_and_lrc_round_trip_to_their_resolution(timeline: Timeline) -> None:
+    cues = subtitle_cues(timeline)
+    assert parse_srt(render_srt(timeline)) == cues
+    assert parse_vtt(render_vtt(timeline)) == cues
+    starts = [cue.start_ms for cue in cues]
+    assert starts == sorted(starts)
+    lyrics = parse_lrc(render_lrc(timeline))
+    assert len(lyrics.lines) == len(cues)
+    for (start_ms, text), cue in zip(lyrics.lines, cues):
+        assert start_ms <= cue.start_ms < start_ms + 10
+        assert text.replace(" ", "") == "".join(cue.lines).replace(" ", "").replace("[", "［").replace("]", "］")
+    assert dict(lyrics.tags)["ti"]
+
+
+def _line_offsets(text: str, lines: list[str]) -> list[tuple[int, int]]:
+    """Where each line sits in the sentence's text (lines are stripped slices of it, in order)."""
+    spans, cursor = [], 0
+    for line in lines:
+        at = text.find(line, cursor)
+        assert at >= 0, (line, text)
+        spans.append((at, at + len(line)))
+        cursor = at + len(line)
+    return spans
+
+
+@PROPERTY
+@given(timelines())
+def test_cues_fit_their_sentence_keep_every_character_and_never_cut_a_word(timeline: Timeline) -> None:
+    previous_end = 0
+    for section in timeline.sections:
+        for sentence in section.sentences:
+            text = " ".join(sentence.text.split()).replace("-->", "→")
+            limit = CJK_LINE if is_chinese(text) else LATIN_LINE
+            cues = sentence_cues(sentence)
+            for cue in cues:
+                assert sentence.start_ms <= cue.start_ms <= cue.end_ms <= sentence.end_ms
+                assert cue.start_ms >= previous_end  # never overlapping the cue before, in this sentence or the last
+                previous_end = cue.end_ms
+            lines = [line for cue in cues for line in cue.lines]
+            assert all(1 <= len(cue.lines) <= MAX_LINES for cue in cues)
+            assert all(0 < len(line) <= limit for line in lines)
+            assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+            # Every cut between lines is a word boundary, a breath-group boundary, or inside a word that is
+            # itself longer than a line (the one case where a cut is unavoidable).
+            allowed, offset = {0, len(text)}, 0
+            long_words = []
+            for word in words(text):
+                allowed.add(offset)
+                if len(word) > limit - 2:  # a word glued to punctuation can exceed the line by its marks
+                    long_words.append((offset, offset + len(word)))
+                offset += len(word)
+            allowed.add(offset)
+            cursor = 0
+            for group in sentence.breath_groups:
+                at = text.find(" ".join(group.split()).replace("-->", "→"), cursor)
+                if at >= 0:
+                    allowed.add(at)
+                    cursor = at
+            for start, end in _line_offsets(text, lines):
+                for cut in (start, end):
+                    inside_long = any(a < cut < b for a, b in long_words)
+                    assert cut in allowed or inside_long, (text, lines, cut)
+
+
+# --- examples -------------------------------------------------------------------------------------------------
+
+
+def test_short_chinese_sentence_is_one_line() -> None:
+    cues = sentence_cues(TimedSentence("同志们，今天是节后上班第一天。", 500, 2500))
+    assert cues == (SubtitleCue(500, 2500, ("同志们，今天是节后上班第一天。",)),)
+
+
+def test_long_sentence_is_cut_at_clause_punctuation_and_timed_by_characters() -> None:
+    text = "我们讲“我的岗位我负责、我的岗位请放心”，就是要求各级领导干部守土有责、爱岗敬业，勤勤恳恳工作，兢兢业业干事，切实把该担的担子担起来、该负的责任负起来。"
+    cues = sentence_cues(TimedSentence(text, 10_000, 20_000))
+    assert [cue.lines for cue in cues] == [
+        ("我们讲“我的岗位我负责、",),
+        ("我的岗位请放心”，就是要求各级", "领导干部守土有责、爱岗敬业，"),
+        ("勤勤恳恳工作，兢兢业业干事，切实把该", "担的担子担起来、该负的责任负起来。"),
+    ]
+    # 10 of 66 spoken characters (punctuation takes no time) before the second cue, 35 before the third.
+    assert [(c.start_ms, c.end_ms) for c in cues] == [(10_000, 11_515), (11_515, 15_303), (15_303, 20_000)]
+
+
+def test_breath_groups_start_cues_and_are_kept_whole() -> None:
+    groups = ("双节假期已经过去，", "我们召开这次全县领导干部会议的主要目的，", "就是动员全县上下收心收神，到岗到位。")
+    cues = sentence_cues(TimedSentence("".join(groups), 1000, 9000, breath_groups=groups))
+    assert [cue.lines for cue in cues] == [
+        ("双节假期已经过去，",),
+        ("我们召开这次全县领导", "干部会议的主要目的，"),
+        ("就是动员全县上下收心收神，到岗到位。",),
+    ]
+
+
+def test_engine_word_boundaries_time_the_cues() -> None:
+    groups = ("双节假期已经过去，", "我们召开这次全县领导干部会议的主要目的，", "就是动员全县上下收心收神，到岗到位。")
+    spoken = (Boundary("双节", 1000, 1300), Boundary("我们", 2600, 2800), Boundary("召开", 2800, 3000),
+              Boundary("就是", 6400, 6600), Boundary("到位", 8500, 8800))  # fmt: skip
+    cues = sentence_cues(TimedSentence("".join(groups), 1000, 9000, breath_groups=groups, words=spoken))
+    assert [(c.start_ms, c.end_ms) for c in cues] == [(1000, 2600), (2600, 6400), (6400, 9000)]
+
+
+def test_word_times_outside_the_sentence_are_clamped() -> None:
+    spoken = (Boundary("first", 0, 10), Boundary("second", 99_999, 100_000))
+    text = "first clause goes here, and a second clause that makes it far too long for one line of text."
+    cues = sentence_cues(TimedSentence(text, 5000, 9000, words=spoken))
+    assert cues[0].start_ms == 5000 and cues[-1].end_ms == 9000
+    assert all(5000 <= c.start_ms <= c.end_ms <= 9000 for c in cues)
+
+
+def test_english_breaks_at_spaces_within_42_columns() -> None:
+    text = ("This is a rather long English sentence, which has to be broken over several lines "
+            "because it is far too long for one line of subtitles.")  # fmt: skip
+    cues = sentence_cues(TimedSentence(text, 0, 8000))
+    assert [cue.lines for cue in cues] == [
+        ("This is a rather long English sentence,", "which has to be broken over several"),
+        ("lines because it is far too", "long for one line of subtitles."),
+    ]
+
+
+def test_exact_srt_vtt_and_lrc_output() -> None:
+    timeline = _timeline(
+        TimedSentence("Good morning, <everyone> & welcome -->", 1234, 2500),
+        TimedSentence("Thank you.", 3_600_000 + 5, 3_600_900),
+        language=Language.EN,
+        title="Talk [draft]",
+    )
+    assert render_srt(timeline) == (
+        "1\n00:00:01,234 --> 00:00:02,500\nGood morning, <everyone> & welcome →\n\n"
+        "2\n01:00:00,005 --> 01:00:00,900\nThank you.\n"
+    )
+    assert render_vtt(timeline) == (
+        "WEBVTT\n\n"
+        "1\n00:00:01.234 --> 00:00:02.500\nGood morning, &lt;everyone&gt; &amp; welcome →\n\n"
+        "2\n01:00:00.005 --> 01:00:00.900\nThank you.\n"
+    )
+    assert render_lrc(timeline) == (
+        "[ti:Talk ［draft］]\n[al:lectern rehearsal]\n[length:60:01]\n"
+        "[00:01.23]Good morning, <everyone> & welcome →\n[60:00.00]Thank you.\n"
+    )
+
+
+def test_lrc_joins_chinese_lines_without_a_space() -> None:
+    text = "双节假期已经过去，我们召开这次全县领导干部会议的主要目的，就是动员全县上下收心收神，到岗到位。"
+    lyrics = parse_lrc(render_lrc(_timeline(TimedSentence(text, 1000, 9000))))
+    assert lyrics.lines == (
+        (1000, "双节假期已经过去，我们召开这次全县领导干部会议的主要目的，"),
+        (6020, "就是动员全县上下收心收神，到岗到位。"),
+    )
+
+
+def test_blank_sentence_has_no_cue() -> None:
+    assert sentence_cues(TimedSentence("  ", 0, 100)) == ()
+
+
+# --- parsers ------------------------------------------------------------------------------------------------------
+
+
+def test_parsers_read_real_world_variants() -> None:
+    srt = "\ufeff1\r\n00:00:01.5 --> 00:00:02,000\r\n第一行\r\n第二行\r\n\r\n\r\n2\r\n00:00:03,000 --> 00:00:04,000\r\nx"
+    assert parse_srt(srt) == (SubtitleCue(1500, 2000, ("第一行", "第二行")), SubtitleCue(3000, 4000, ("x",)))
+    vtt = "WEBVTT - captions\n\nNOTE made by hand\n\n00:01.000 --> 00:02.000 align:start\n&lt;b&gt; &amp;\n"
+    assert parse_vtt(vtt) == (SubtitleCue(1000, 2000, ("<b> &",)),)
+    lyrics = parse_lrc("[ti:讲话]\n[00:01.00][00:05.50]重复\n\n[00:02.123]three digits\n")
+    assert lyrics.tags == (("ti", "讲话"),)
+    assert lyrics.lines == ((1000, "重复"), (5500, "重复"), (2123, "three digits"))
+
+
+@pytest.mark.parametrize(
+    ("parse", "text", "message"),
+    [
+        (parse_srt, "1\n00:00:01,000 -> 00:00:02,000\nx\n", "line 2: expected a SRT timing line"),
+        (parse_srt, "1\n00:00:01,000 --> 00:00:02,000\nx\n\n2\n00:61:00,000 --> 01:00:00,000\ny\n", "line 6: SRT time out"),
+        (parse_vtt, "1\n00:00:01.000 --> 00:00:02.000\nx\n", "not a WebVTT file"),
+        (parse_lrc, "[00:01.00]ok\njust text\n", "line 2: not an LRC line"),
+    ],
+)
+def test_parsers_report_the_bad_line(parse, text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        parse(text)
+
+
+def test_jieba_loads_only_for_chinese_and_silently() -> None:
+    code = (
+        "import sys\n"
+        "from lectern.model import *\n"
+        "from lectern.writers.subtitles import render_srt\n"
+        "s = TimedSentence('Good morning everyone.', 0, 1000)\n"
+        "t = Timeline('a.mp3', 1000, 'e', 'v', (TimedSection(0, 0, None, '', 0, 1000, (s,)),))\n"
+        "render_srt(t)\n"
+        "print('jieba' in sys.modules)\n"
+        "s = TimedSentence('同志们，今天是节后上班第一天。', 0, 1000)\n"
+        "render_srt(Timeline('a.mp3', 1000, 'e', 'v', (TimedSection(0, 0, None, '', 0, 1000, (s,)),)))\n"
+        "print('jieba' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["False", "True"]
+    assert run.stderr == ""
