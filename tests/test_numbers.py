@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lectern.numbers import digits, normalize_numbers, number
 
@@ -89,3 +91,18 @@ def test_helpers() -> None:
     assert number("3.14") == "三点一四"
     assert number("20000") == "两万"
     assert number("0") == "零"
+
+_PIECES = st.sampled_from(
+    ["2026", "年", "10", "月", "9", "日", "5.2", "%", "-", "～", "1,234", "，", "第", "3", "万", "亿", "元", ":", "30",
+     "0731", "13812345678", "/", "个", "后", ".", "℃", "同志们", "增长", " ", "G", "５"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_any_mix_reads_without_digits_and_is_stable(text: str) -> None:
+    spoken = normalize_numbers(text)
+    # Every digit is read, except those glued to a Latin letter (G20), which are kept on purpose.
+    leftover = [i for i, c in enumerate(spoken) if c.isascii() and c.isdigit()]
+    assert all(spoken[: i].rstrip("0123456789")[-1:].isalpha() for i in leftover), spoken
+    assert normalize_numbers(spoken) == spoken
