@@ -378,3 +378,33 @@ def test_any_text_parses_and_every_spoken_word_is_kept(tokens: list[str]) -> Non
     assert plain.endswith(joined)  # only a title block may be taken off the front
     assert all(s.written and s.written == s.written.strip() for s in speech.sentences)
     assert [s.index for s in speech.sections] == list(range(len(speech.sections)))
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "meta", "salutation", "first"),
+    [
+        ("在节后收心会上的讲话同志们：今天是节后上班第一天。", "在节后收心会上的讲话", {}, "同志们：", "同志们："),
+        ("尊敬的各位领导，各位来宾，女士们、先生们：\n大家好！", None, {}, "尊敬的各位领导，各位来宾，女士们、先生们：", None),
+        ("各位领导、同志们:大家好!今天我们欢聚一堂。", None, {}, "各位领导、同志们:", "各位领导、同志们:"),
+        ("在全县经济工作会议\n上的讲话\n张三\n同志们：\n好。", "在全县经济工作会议 上的讲话", {"speaker": "张三"}, "同志们：", None),
+        # Short lines without punctuation that are not a title block stay speech.
+        ("春天来了\n花开了\n鸟儿叫了", "春天来了", {}, None, "花开了"),
+        (
+            "First Inaugural Address\nFranklin D. Roosevelt\nMarch 4, 1933\n"
+            "President Hoover, Mr. Chief Justice, my friends:\nThis is a day of national consecration.",
+            "First Inaugural Address",
+            {"speaker": "Franklin D. Roosevelt", "date": "March 4, 1933"},
+            "President Hoover, Mr. Chief Justice, my friends:",
+            None,
+        ),
+        ("Thank you. Thank you very much.\nIt is great to be here.\nThank you.", None, {}, None, "Thank you."),
+    ],
+)
+def test_title_blocks_and_salutations(
+    text: str, title: str | None, meta: dict[str, str], salutation: str | None, first: str | None
+) -> None:
+    speech = parse(script_of(text))
+    assert speech.title == title
+    assert dict(speech.meta) == meta
+    assert speech.salutation == salutation
+    assert speech.sentences[0].written == (first or salutation)

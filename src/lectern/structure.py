@@ -172,6 +172,8 @@ _ZH_NOT_NAME_END = re.compile(r"(讲话|发言|致辞|报告|会议|讲稿|主�
 _EN_NAME = re.compile(r"^(?:By\s+)?(?:[A-Z][A-Za-z'’-]*\.?\s+){0,3}[A-Z][A-Za-z'’-]+$")
 _DOC_NOTE = re.compile(r"^[（(][^（）()]{0,30}(?:整理|删节|节选|摘要|此件|审阅|内部)[^（）()]{0,10}[）)]$")
 _INITIAL = re.compile(r"\b[A-Z]\.\s")
+_EN_TITLES = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|Hon|Rev|Gen|Sen|Rep|Gov|Pres|Lt|Col|Capt)\.")
+_TITLE_END = re.compile(r"(?:讲话|发言|致辞|报告|演讲|主持词|讲稿)$")
 _EN_SUBTITLE = re.compile(r"(?:Remarks|Address|Speech|Keynote|Statement|Lecture|Commencement)\b")
 
 
@@ -218,7 +220,7 @@ def _match_salutation_en(line: str) -> tuple[str, str, str] | None:
     colon = line.find(":")
     if 0 < colon <= 200:
         head = line[: colon + 1]
-        if _EN_ADDRESS.search(head) and not re.search(r"[.!?]\s+[A-Z]", _INITIAL.sub("", head)):
+        if _EN_ADDRESS.search(head) and not re.search(r"[.!?]\s+[A-Z]", _EN_TITLES.sub("", _INITIAL.sub("", head))):
             return "", head.strip(), line[colon + 1 :].strip()
     stripped = line.strip()
     if len(stripped) <= 60 and stripped[-1:] in ",!" and _EN_ADDRESS.search(stripped):
@@ -244,6 +246,7 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
     first_body: str | None = None
     has_subtitle_ahead = any(ln.startswith(("——", "—", "--", "─")) for ln in lines[:TITLE_BLOCK_MAX_LINES])
     seen_subtitle = False
+    salutation_ahead = any(_match_salutation(ln, language) for ln in lines[:TITLE_BLOCK_MAX_LINES])
     i = 0
     while i < min(len(lines), TITLE_BLOCK_MAX_LINES):
         line = lines[i]
@@ -267,12 +270,20 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
             meta.append(("note", line))
         elif title_parts and "speaker" not in dict(meta) and _name_like(line, language) and (
             seen_subtitle or not has_subtitle_ahead
-        ):
+        ) and (seen_subtitle or "date" in dict(meta) or salutation_ahead or _TITLE_END.search(title_parts[-1])
+               or language == Language.EN or re.search(r"\s|同志$", line)):
+            # A short name-like line is the speaker only in what is surely a speech's title block: after a
+            # subtitle or date, before a salutation, under a 讲话 title, or with a position (市长 王建国).
             meta.append(("speaker", line))
-        elif not meta or (has_subtitle_ahead and not seen_subtitle):
-            title_parts.append(line)
+        elif not title_parts or (has_subtitle_ahead and not seen_subtitle) or (
+            _TITLE_END.search(line) and not _TITLE_END.search(title_parts[-1]) and not meta
+        ):
+            title_parts.append(line)  # a title set on two lines: 坚定信心 真抓实干 / 奋力谱写…新篇章 / ——在…
         else:
-            meta.append(("note", line))
+            # Not a part of a title block we know: the speech starts here (a short first line without
+            # punctuation must not be lost as metadata).
+            body_start = i
+            break
         i += 1
         body_start = i
     body = list(lines[body_start:])
