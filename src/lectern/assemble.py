@@ -133,20 +133,28 @@ def _quantize_db(db: float, step: float = 0.5) -> float:
 def _plan_gains(levels: Sequence[_Level], target_db: float) -> tuple[float, tuple[float, ...]]:
     """(global gain applied by the encoder, per-take extra gain applied here), in dB.
 
-    The global gain is quantised to 1 dB so that editing one sentence rarely moves it (a move re-encodes every
-    section). Per-take gains only fix outliers, so most takes are copied byte for byte.
+    The global gain brings the median take to the target, but never so far that more than a tenth of the takes
+    would peak above PEAK_DBFS (TTS speech has a high crest factor: espeak's takes sit at ≈ −18 dBFS RMS with
+    peaks near full scale, so −16 would clip them all). It is quantised to 0.5 dB (down) so that editing one
+    sentence rarely moves it, since a move re-encodes every section. Per-take gains only fix outliers (a take more
+    than TAKE_GAIN_TOLERANCE_DB off, or one that would clip), so most takes are copied byte for byte.
     """
     audible = sorted(lv.loudness_db for lv in levels if lv.loudness_db > float("-inf"))
     if not audible:
         return 0.0, tuple(0.0 for _ in levels)
     median = audible[len(audible) // 2]
-    global_db = _quantize_db(target_db - median, 1.0)
     limit = 32767 * 10 ** (PEAK_DBFS / 20)
+    headroom = sorted(20 * math.log10(limit / lv.peak) for lv in levels if lv.peak)
+    global_db = target_db - median
+    if headroom:
+        global_db = min(global_db, headroom[len(headroom) // 10])
+    global_db = math.floor(global_db * 2) / 2
+    common_db = median + global_db  # the level every take should reach: the target, unless peaks forbid it
     extras = []
     for lv in levels:
         extra = 0.0
         if lv.loudness_db > float("-inf"):
-            deviation = target_db - lv.loudness_db - global_db
+            deviation = common_db - lv.loudness_db - global_db
             if abs(deviation) > TAKE_GAIN_TOLERANCE_DB:
                 extra = _quantize_db(deviation)
         if lv.peak and lv.peak * 10 ** ((global_db + extra) / 20) > limit:
@@ -239,12 +247,17 @@ def _timeline_rate(takes: Sequence[Take]) -> int:
     return TIMELINE_RATE
 
 
-class _LevelCache:
-    """Take levels by take key: measuring every take of a 2-hour speech costs seconds a rebuild should not pay."""
+class _TakeFacts:
+    """What assembly measures on each take (level, peak, audible span), kept by the take's identity.
+
+    Measuring and trimming every take of a 2-hour speech means reading ≈ 330 MB of PCM: seconds that a rebuild
+    after a one-sentence edit cannot afford. The identity includes the PCM file's size and modification time, so a
+    re-rendered take is measured again.
+    """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self.entries: dict[str, list[float]] = {}
+        self.entries: dict[str, dict] = {}
         self.dirty = False
         if path and path.is_file():
             try:
@@ -252,16 +265,38 @@ class _LevelCache:
             except (OSError, ValueError):
                 self.entries = {}
 
-    def get(self, take: Take, rate: int) -> _Level:
-        key = f"{take.key}:{take.samples}:{take.sample_rate}:{rate}"
-        hit = self.entries.get(key)
-        if hit is not None:
-            return _Level(float(hit[0]) if hit[0] is not None else float("-inf"), int(hit[1]))
-        level = _measure_level(_load(take, rate), rate)
-        loud = None if level.loudness_db == float("-inf") else level.loudness_db
-        self.entries[key] = [loud, level.peak]
-        self.dirty = True
-        return level
+    @staticmethod
+    def identity(take: Take, rate: int) -> str:
+        try:
+            st = os.stat(take.pcm_path)
+            stamp = f"{st.st_size}:{st.st_mtime_ns}"
+        except OSError:
+            stamp = "missing"
+        return f"{take.key}:{take.samples}:{take.sample_rate}:{rate}:{stamp}"
+
+    def _entry(self, take: Take, rate: int) -> dict:
+        return self.entries.setdefault(self.identity(take, rate), {})
+
+    def level(self, take: Take, rate: int) -> _Level:
+        entry = self._entry(take, rate)
+        if "peak" not in entry:
+            level = _measure_level(_load(take, rate), rate)
+            entry["loud"] = None if level.loudness_db == float("-inf") else level.loudness_db
+            entry["peak"] = level.peak
+            self.dirty = True
+        loud = entry["loud"]
+        return _Level(float(loud) if loud is not None else float("-inf"), int(entry["peak"]))
+
+    def span(self, take: Take, rate: int, threshold: int, window: int) -> tuple[int, int, int]:
+        """(first audible sample, last + 1, take length) at ``threshold``."""
+        spans = self._entry(take, rate).setdefault("spans", {})
+        key = f"{threshold}:{window}"
+        if key not in spans:
+            samples = _load(take, rate)
+            spans[key] = [*_audible_span(samples, threshold, window), len(samples)]
+            self.dirty = True
+        on, off, n = spans[key]
+        return int(on), int(off), int(n)
 
     def save(self) -> None:
         if not (self.path and self.dirty):
@@ -270,7 +305,7 @@ class _LevelCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomic(self.path, json.dumps(self.entries).encode())
         except OSError:
-            pass  # a lost level cache only costs the next build time
+            pass  # a lost cache only costs the next build time
 
 
 # --- chime ---------------------------------------------------------------------------------------------------------
@@ -479,17 +514,15 @@ class _PlacedSection:
 
 
 class _PcmWriter:
-    """Streams one part's PCM to a file and hashes it on the way, so no section is ever held whole in memory."""
+    """Streams one part's PCM to a file, take by take, so no section is ever held whole in memory."""
 
-    def __init__(self, path: Path, salt: str) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
         self.file = open(path, "wb")
-        self.hash = hashlib.blake2b(salt.encode(), digest_size=20)
         self.samples = 0
 
     def write(self, data: bytes) -> None:
         self.file.write(data)
-        self.hash.update(data)
         self.samples += len(data) // 2
 
     def silence(self, n: int) -> None:
@@ -498,14 +531,40 @@ class _PcmWriter:
             self.write(bytes(2 * step))
             n -= step
 
-    def close(self) -> str:
+    def close(self) -> None:
         self.file.close()
-        return self.hash.hexdigest()
 
 
 def _frames_for(samples: int) -> int:
     """Audio frames LAME writes for ``samples`` input samples at 576 per frame (measured: ⌈L/576⌉ + 2)."""
     return -(-samples // SPF) + 2
+
+
+def _write_part(path: Path, takes: Sequence[Take], extras: Sequence[float], spans: Sequence[tuple[int, int, int]],
+                layout: Sequence[tuple[int, int, int]], rate: int, chime_pcm: array, lead: int, adjust: int,
+                length: int) -> None:
+    """Stream one part's PCM: lead (chime) and adjustment, each trimmed take with its margins and pause, tail."""
+    writer = _PcmWriter(path)
+    try:
+        if lead:
+            writer.write(chime_pcm.tobytes())
+            writer.silence(lead - len(chime_pcm))
+        writer.silence(adjust)
+        for take, extra_db, (on, off, n), (pre, post, gap) in zip(takes, extras, spans, layout):
+            samples = _load(take, rate)
+            if len(samples) != n:
+                raise EngineError("the take changed while the rehearsal was assembled", path=str(take.pcm_path),
+                                  sentence=take.text)
+            lo, hi = max(0, on - pre), min(len(samples), off + post)
+            writer.silence(pre - (on - lo))
+            writer.write(_apply_gain(samples[lo:hi], extra_db).tobytes())
+            writer.silence(post - (hi - off))
+            writer.silence(gap)
+        writer.silence(length - writer.samples)
+    finally:
+        writer.close()
+    if writer.samples != length:
+        raise AssertionError(f"part length {writer.samples} != planned {length}")
 
 
 def assemble(
@@ -553,9 +612,8 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
     except OSError as e:
         raise OutputError(f"cannot write the section cache: {e.strerror or e}", path=str(parts_dir)) from e
 
-    levels_cache = _LevelCache(reuse_dir / "levels.json" if reuse_dir else None)
-    levels = [levels_cache.get(t, rate) for t in takes]
-    levels_cache.save()
+    facts = _TakeFacts(reuse_dir / "takes.json" if reuse_dir else None)
+    levels = [facts.level(t, rate) for t in takes]
     global_db, extras = _plan_gains(levels, target_lufs)
     total_gain = 10 ** (global_db / 20)
 
@@ -564,7 +622,6 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
     silence_amp = 32768 * 10 ** (SILENCE_DBFS / 20)
     chime_pcm = _chime(rate, 32768 * 10 ** (-12 / 20) / total_gain) if chime else array("h")
     chime_lead = len(chime_pcm) + rate * CHIME_CLEAR_MS // 1000 if chime else 0
-    salt = f"{_ENCODER_ID}|{rate}|{global_db}"
 
     sections = [s for s in plan.speech.sections if s.sentences]
     placed: list[_PlacedSection] = []
@@ -583,22 +640,24 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
             section_extras = extras[first_take : first_take + len(spoken)]
             first_take += len(spoken)
             is_last_section = si == len(sections) - 1
+            lead = lead_of(section)
 
-            # Pass 1: where each take's audio is, then the layout in part-local samples (lead = 0 for now).
-            spans = []
-            for take, extra_db in zip(section_takes, section_extras):
-                samples = _load(take, rate)
-                threshold = int(silence_amp / (total_gain * 10 ** (extra_db / 20)))
-                spans.append(_audible_span(samples, threshold, window))
+            # Where each take's audio is, then the layout in part-local samples (before the lead adjustment).
+            spans = [
+                facts.span(take, rate, int(silence_amp / (total_gain * 10 ** (extra_db / 20))), window)
+                for take, extra_db in zip(section_takes, section_extras)
+            ]
             layout = []  # (pre, post, gap after) per sentence
-            pos = lead_of(section)
-            for k, (sentence, (on, off)) in enumerate(zip(spoken, spans)):
+            pos = lead
+            starts0 = []
+            for k, (sentence, (on, off, _n)) in enumerate(zip(spoken, spans)):
                 pause = sentence.pause_after_ms * rate // 1000
                 last = k == len(spoken) - 1
                 post = margin if last and is_last_section else min(margin, pause // 2)
                 next_pre = min(margin, pause - post)
                 gap = 0 if last else pause - post - next_pre
                 layout.append((pre, post, gap))
+                starts0.append(pos + pre)
                 pos += pre + (off - on) + post + gap
                 pre = next_pre
             end0 = pos - post  # the last sentence's end, before the lead adjustment
@@ -613,31 +672,28 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
                 adjust = -(end0 + tail) % SPF
                 frames = max((end0 + adjust + tail) // SPF, _frames_for(end0 + adjust + post))
                 length = (frames - 2) * SPF
+            placed_sentences = tuple(
+                _PlacedSentence(start + adjust, start + adjust + off - on, start + adjust - on)
+                for start, (on, off, _n) in zip(starts0, spans)
+            )
 
-            # Pass 2: write the part's PCM.
-            writer = _PcmWriter(scratch / f"part{si:04d}.pcm", salt)
-            if lead_of(section):
-                writer.write(chime_pcm.tobytes())
-                writer.silence(lead_of(section) - len(chime_pcm))
-            writer.silence(adjust)
-            placed_sentences = []
-            for take, extra_db, (on, off), (pre_k, post_k, gap) in zip(section_takes, section_extras, spans, layout):
-                samples = _load(take, rate)
-                lo, hi = max(0, on - pre_k), min(len(samples), off + post_k)
-                writer.silence(pre_k - (on - lo))
-                origin = writer.samples - lo
-                writer.write(_apply_gain(samples[lo:hi], extra_db).tobytes())
-                writer.silence(post_k - (hi - off))
-                placed_sentences.append(_PlacedSentence(origin + on, origin + off, origin))
-                writer.silence(gap)
-            assert placed_sentences[-1].end == end0 + adjust, "pass 1 and pass 2 disagree"
-            writer.silence(length - writer.samples)
-            digest = writer.close()
-            mp3 = parts_dir / f"{digest}.mp3"
+            # The part's identity: everything that determines its PCM (hashing the PCM itself would mean reading
+            # every take again on each rebuild). Takes are named by content address plus file size and mtime.
+            recipe = hashlib.blake2b(digest_size=20)
+            recipe.update(json.dumps([_ENCODER_ID, rate, global_db, lead, len(chime_pcm), adjust, length]).encode())
+            if lead:
+                recipe.update(chime_pcm.tobytes())
+            for take, extra_db, span, lay in zip(section_takes, section_extras, spans, layout):
+                recipe.update(json.dumps([_TakeFacts.identity(take, rate), extra_db, span, lay]).encode())
+            mp3 = parts_dir / f"{recipe.hexdigest()}.mp3"
             if not mp3.is_file():
+                pcm = scratch / f"part{si:04d}.pcm"
+                _write_part(pcm, section_takes, section_extras, spans, layout, rate, chime_pcm, lead, adjust,
+                            length)
                 encoded.append(si)
-                jobs.append((si, pool.submit(_encode, writer.path, rate, global_db, mp3)))
-            placed.append(_PlacedSection(section, tuple(placed_sentences), writer.samples, mp3))
+                jobs.append((si, pool.submit(_encode, pcm, rate, global_db, mp3)))
+            placed.append(_PlacedSection(section, placed_sentences, length, mp3))
+        facts.save()
         for _si, job in jobs:
             job.result()
 
