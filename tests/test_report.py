@@ -606,3 +606,13 @@ def test_filled_placeholders_are_not_flagged() -> None:
     assert report.placeholders_unfilled == 0
     assert "unfilled" not in render_md(report)
     assert report.placeholders == (Placeholder("XX", 3),)  # still listed as the script wrote them
+
+
+def test_english_section_names_keep_a_space_after_the_marker() -> None:
+    sentences = (TimedSentence("We grew twelve percent.", 0, 2000),)
+    tl = Timeline(
+        "a.mp3", 3000, "edge", "v", (TimedSection(0, 1, "1.", "The economy", 0, 3000, sentences),),
+        language=Language.EN,
+    )  # fmt: skip
+    md = render_md(build_report(tl))
+    assert "| 1 | 1. The economy | 0:00 | 0:03 | 100.0% | 4 |" in md

@@ -86,7 +86,8 @@ def _round(x: float | None, digits: int = 1) -> float | None:
 def _section_name(s: SectionTiming) -> str:
     title = s.title.strip()
     if s.marker and not title.startswith(s.marker):
-        title = f"{s.marker}{title}"
+        # "一、坚持" reads as written; "1. The economy" needs the space a Latin title had after its marker.
+        title = f"{s.marker} {title}" if title[:1].isascii() and title[:1].isalnum() else f"{s.marker}{title}"
     return title or f"section {s.index + 1}"
 
 
