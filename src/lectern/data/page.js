@@ -269,10 +269,20 @@
         echoPause(i);
       }
     }
-    document.getElementById("clock").textContent = clock(t) + " / " + clock(data.duration_ms);
-    var bar = document.getElementById("seek");
-    if (!seekDragging) bar.value = String(t);
+    // Written only when they change: this runs on every animation frame, and a phone's battery notices.
+    var shownClock = clock(t) + " / " + clock(data.duration_ms);
+    if (shownClock !== lastClock) {
+      lastClock = shownClock;
+      document.getElementById("clock").textContent = shownClock;
+    }
+    var step = Math.floor(t / 100);
+    if (!seekDragging && step !== lastStep) {
+      lastStep = step;
+      document.getElementById("seek").value = String(t);
+    }
   }
+  var lastClock = "";
+  var lastStep = -1;
 
   var frame = 0;
   function loop() {
