@@ -286,8 +286,9 @@ def test_highlight_follows_playback(rehearsal: Rehearsal, open_page: object) -> 
     )
     seen = set()
     for t, shown in samples:
-        # The highlight is set on the last animation frame, up to a frame before currentTime was read.
-        assert shown in {rehearsal.index_at(t), rehearsal.index_at(t - 100)}, (t, shown)
+        # The highlight is set on the last animation frame (or timeupdate, at least every 250 ms, when frames are
+        # starved on a busy machine), a little before currentTime was read.
+        assert shown in {rehearsal.index_at(t), rehearsal.index_at(t - 250)}, (t, shown)
         seen.add(shown)
     assert len(seen) >= 3, f"the highlight did not move along: {sorted(seen)}"
     session.js("audio.pause()")
@@ -412,3 +413,4 @@ def test_page_reads_on_desktop_phone_and_as_prompter(rehearsal: Rehearsal, open_
     phone.page.wait_for_timeout(400)  # the smooth scroll to the current sentence
     phone.page.screenshot(path=str(ARTIFACTS / "page-prompter.png"))
     assert desktop.errors == [] and phone.errors == []
+
