@@ -38,6 +38,7 @@ LATENCY_S = 0.2
 VOICE = Voice("edge", "zh-CN-YunyangNeural")
 CONCURRENT_TARGET = 0.35
 CACHED_SPEEDUP_TARGET = 20.0
+ROUNDS = 2
 
 
 def load_plan() -> tuple[Plan, str]:
@@ -109,25 +110,31 @@ def main() -> int:
     for text in sentences:
         mp3_frames(LEAD_MS + speech_ms(text) + TAIL_MS)
 
-    rows: list[tuple[str, int, float]] = []
+    # Each configuration runs ROUNDS times, interleaved, each time on an empty cache (the cached rerun on the cache
+    # its concurrent run just filled); the best wall time of each is kept, the usual defence against other load on
+    # the machine, which can only make a run slower.
+    runs: dict[str, list[tuple[int, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for label, concurrency, cache_dir in (
-            ("sequential", 1, "seq"),
-            ("concurrent x4", 4, "conc"),
-            ("cached rerun", 4, "conc"),
-        ):
-            engine = EdgeEngine(concurrency=concurrency, timeout_s=10.0)
-            cache = TakeCache(Path(tmp) / cache_dir)
-            before = service.record.requests
-            started = time.perf_counter()
-            takes = run(plan, engine, cache)
-            wall = time.perf_counter() - started
-            assert takes == len(sentences), f"{label}: {takes} takes for {len(sentences)} sentences"
-            rows.append((label, service.record.requests - before, wall))
+        for round_ in range(ROUNDS):
+            for label, concurrency, cache_dir in (
+                ("sequential", 1, f"seq{round_}"),
+                ("concurrent x4", 4, f"conc{round_}"),
+                ("cached rerun", 4, f"conc{round_}"),
+            ):
+                engine = EdgeEngine(concurrency=concurrency, timeout_s=10.0)
+                cache = TakeCache(Path(tmp) / cache_dir)
+                before = service.record.requests
+                started = time.perf_counter()
+                takes = run(plan, engine, cache)
+                wall = time.perf_counter() - started
+                assert takes == len(sentences), f"{label}: {takes} takes for {len(sentences)} sentences"
+                runs.setdefault(label, []).append((service.record.requests - before, wall))
+    # Requests: the most any round made (the cached rerun must make none in every round); wall: the best.
+    rows = [(label, max(r for r, _ in done), min(w for _, w in done)) for label, done in runs.items()]
 
     sequential = rows[0][2]
     print(f"edge synthesis over the fake service: {len(sentences)} sentences ({len(set(sentences))} distinct), "
-          f"{LATENCY_S * 1000:.0f} ms latency per request")
+          f"{LATENCY_S * 1000:.0f} ms latency per request, best of {ROUNDS} rounds")
     print(f"sentences from: {source}; synthesis: {synth_path}")
     print()
     print(f"| {'run':<14} | {'requests':>8} | {'wall s':>7} | {'ratio':>6} |")
