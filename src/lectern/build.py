@@ -20,7 +20,7 @@ from typing import BinaryIO
 from lectern import clean as clean_step
 from lectern import ingest, plan as plan_step, structure
 from lectern.errors import OutputError, ScriptError
-from lectern.model import Plan, Take, Timeline
+from lectern.model import Language, Plan, Take, Timeline
 from lectern.presets import Preset, load_preset
 
 
@@ -32,7 +32,7 @@ class TextOptions:
     keep: tuple[str, ...] = ()
     fills: tuple[str, ...] = ()
     rate: float | None = None  # delivery rate for estimates: 字/分 or words/min
-    preset: str = "zh-formal"
+    preset: str | None = None  # None: zh-formal for Chinese scripts, en-us for English ones
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,18 +66,23 @@ TakeProgress = Callable[[int, int, str, bool], None]  # (done, total, sentence t
 
 def prepare(path: str, options: TextOptions = TextOptions(), *, stdin: BinaryIO | None = None) -> Plan:
     """Read, clean, structure and plan a script. Raises a LecternError naming the file on bad input."""
-    preset = load_preset(options.preset)
     source = ingest.read_script(path, stdin=stdin)
     rules = clean_step.load_rules(options.rules) if options.rules else ()
     script = clean_step.clean(source, rules=rules, keep=options.keep)
     speech = structure.parse(script)
-    return plan_step.plan(
-        speech,
-        script,
-        rate=options.rate,
-        pauses=preset.pauses,
-        fills=options.fills,
-    )
+    preset = choose_preset(options.preset, speech.language)
+    rate = options.rate
+    if rate is None and preset.language == speech.language:
+        rate = preset.rate
+    return plan_step.plan(speech, script, rate=rate, pauses=preset.pauses, fills=options.fills)
+
+
+def choose_preset(name: str | None, language: Language) -> Preset:
+    """The preset the user named, or the default voice for the script's language."""
+    return load_preset(name or DEFAULT_PRESETS[language])
+
+
+DEFAULT_PRESETS = {Language.ZH: "zh-formal", Language.EN: "en-us"}
 
 
 def default_out_dir(script_path: str, root: Path = Path("output")) -> Path:
@@ -106,7 +111,7 @@ def build(
     from lectern import assemble as assemble_step
     from lectern import report as report_step
     from lectern import synthesize as synth_step
-    from lectern.cache import TakeCache, default_cache_dir
+    from lectern.cache import SECTIONS_DIR, TakeCache, default_cache_dir
     from lectern.engines.select import select_engine
     from lectern.lexicon import Lexicon
 
@@ -114,7 +119,7 @@ def build(
     plan = prepare(path, options.text, stdin=stdin)
     if not plan.speech.sentences:
         raise ScriptError("nothing to speak after cleaning", path=path)
-    preset = load_preset(options.text.preset)
+    preset = choose_preset(options.text.preset, plan.speech.language)
     staging = _staging_dir(out_dir)
     try:
         stage("engine")
@@ -151,7 +156,7 @@ def build(
             takes,
             staging,
             chime=options.chime,
-            reuse_dir=Path(cache_root).parent / "sections" if options.cache_dir is None else Path(cache_root) / "sections",
+            reuse_dir=Path(cache_root) / SECTIONS_DIR,
             engine=engine.name,
             voice=voice.name,
         )

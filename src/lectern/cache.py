@@ -37,6 +37,9 @@ def take_key(*, engine: str, version: str, voice: Voice, text: str) -> str:
     return hashlib.sha256(json.dumps(fields, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+SECTIONS_DIR = "sections"  # assembly's encoded sections, reused by rebuilds
+
+
 def default_cache_dir() -> Path:
     """``$LECTERN_CACHE_DIR``, else the user cache directory (XDG on Linux) / lectern / takes."""
     configured = os.environ.get("LECTERN_CACHE_DIR")
@@ -140,6 +143,8 @@ class TakeCache:
             for folder in self.root.iterdir():
                 if folder.is_dir() and len(folder.name) == 2 and all(c in "0123456789abcdef" for c in folder.name):
                     shutil.rmtree(folder, ignore_errors=True)
+            # Encoded sections kept by assembly for fast rebuilds are derived from takes: they go with them.
+            shutil.rmtree(self.root / SECTIONS_DIR, ignore_errors=True)
         return before
 
 

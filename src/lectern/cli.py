@@ -26,6 +26,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     help="Turn a speech script into a timed rehearsal: audio with pauses, cue sheet, subtitles, timing report.",
 )
 cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the take cache.")
@@ -44,7 +45,10 @@ FillOpt = Annotated[
 RateOpt = Annotated[
     Optional[float], typer.Option("--rate", help="Delivery rate for estimates: 字/分 (default 220) or words/min (140).")
 ]
-VoiceOpt = Annotated[str, typer.Option("--voice", help="Voice preset name (see voices/) or a preset TOML file.")]
+VoiceOpt = Annotated[
+    Optional[str],
+    typer.Option("--voice", help="Voice preset name or TOML file (default: zh-formal, or en-us for English)."),
+]
 
 
 @contextmanager
@@ -63,7 +67,9 @@ def _stdin_for(script: str):  # noqa: ANN202 - BinaryIO | None
     return sys.stdin.buffer if script == "-" else None
 
 
-def _text_options(rules: Path | None, keep: list[str], fill: list[str], rate: float | None, voice: str) -> TextOptions:
+def _text_options(
+    rules: Path | None, keep: list[str], fill: list[str], rate: float | None, voice: str | None
+) -> TextOptions:
     return TextOptions(rules=rules, keep=tuple(keep), fills=tuple(fill), rate=rate, preset=voice)
 
 
@@ -108,7 +114,7 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON (the documented contract).")] = False,
     rate: RateOpt = None,
     fill: FillOpt = [],  # noqa: B006
-    voice: VoiceOpt = "zh-formal",
+    voice: VoiceOpt = None,
     rules: RulesOpt = None,
     keep: KeepOpt = [],  # noqa: B006
 ) -> None:
@@ -129,11 +135,11 @@ def plan(
 def _print_outline(result: Plan) -> None:
     speech = result.speech
     est = result.estimate
-    unit = "字" if speech.language == "zh" else "words"
+    unit, per_minute = ("字", "字/分") if speech.language == "zh" else ("words", "wpm")
     out.print(f"{speech.title or '(untitled)'}", style="bold", markup=False)
     out.print(
         f"{result.script.encoding}, {speech.language}; {len(speech.sections)} sections, {len(speech.sentences)} sentences, "
-        f"{est.chars} {unit}; estimated {_clock(est.total_ms)} at {result.rate:g} {unit}/min "
+        f"{est.chars} {unit}; estimated {_clock(est.total_ms)} at {result.rate:g} {per_minute} "
         f"({_clock(est.speech_ms)} speaking + {_clock(est.pause_ms)} pauses)",
         markup=False,
     )
@@ -162,7 +168,7 @@ def build_command(
     output: Annotated[
         Optional[Path], typer.Option("-o", "--output", help="Output folder (default: output/<script name>/).")
     ] = None,
-    voice: VoiceOpt = "zh-formal",
+    voice: VoiceOpt = None,
     engine: Annotated[
         str, typer.Option("--engine", help="auto (edge when reachable, else espeak), edge or espeak.")
     ] = "auto",
@@ -257,7 +263,7 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="Print report.json instead of the table.")] = False,
     rate: RateOpt = None,
     fill: FillOpt = [],  # noqa: B006
-    voice: VoiceOpt = "zh-formal",
+    voice: VoiceOpt = None,
 ) -> None:
     """Timing report: total and per-section duration, speaking vs pauses, pace against norms, fit to a target.
 
