@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lectern.model import (
     CleanScript,
@@ -200,6 +202,25 @@ def test_charts_survive_an_empty_or_silent_timeline() -> None:
     assert len(svgs(html_text)) == 2
     silent = Timeline("a.mp3", 5000, "espeak", "v", (TimedSection(0, 0, None, "开场", 0, 5000, ()),))
     assert len(svgs(render_html(build_report(silent, target_ms=1000)))) == 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(titles=st.lists(st.text(max_size=30), min_size=1, max_size=6), speaker=st.text(max_size=20))
+def test_any_titles_give_well_formed_escaped_charts(titles: list[str], speaker: str) -> None:
+    sections = tuple(
+        TimedSection(i, 1, None, title, t, t + 10_000, (TimedSentence(title + "发展", t, t + 5000),))
+        for i, title in enumerate(titles)
+        for t in [i * 10_000]
+    )
+    tl = Timeline("a.mp3", len(titles) * 10_000, "espeak", "v", sections, title=titles[0], speaker=speaker)
+    html_text = render_html(build_report(tl))
+    charts = svgs(html_text)
+    assert len(charts) == 2
+    bars = list(charts[1].iter(f"{SVG_NS}rect"))
+    assert len(bars) == len(titles)
+    p = parsed(html_text)
+    assert not {"script", "img", "iframe"} & set(p.tags)
+    assert not [name for name, _ in p.attrs if name.startswith("on")]
 
 
 # --- in a real browser -------------------------------------------------------------------------------------------

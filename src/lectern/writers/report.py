@@ -474,8 +474,12 @@ ol li { margin-bottom: .5rem; } .breath { color: var(--muted); font-size: .9rem;
 """
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Escaped for HTML and for XML: control characters a pasted script may carry would break the inline SVG."""
+    return html.escape(_NOT_XML.sub("", str(text)), quote=True)
 
 
 def _nice_ceiling(value: float, step: float) -> float:
