@@ -451,6 +451,12 @@ def test_speaker_pace_columns_and_target_cut() -> None:
     assert "Cut about 110 字" in md and "0:30 too long" in md
 
 
+@pytest.mark.parametrize("pace", [0, -220, 4, 2000])
+def test_an_implausible_speaker_pace_is_a_config_error(pace: float) -> None:
+    with pytest.raises(ConfigError, match="per minute"):
+        build_report(make_timeline(), pace=pace)
+
+
 def test_target_fits_with_room_to_spare() -> None:
     tl = one_section([("字" * 220, 0, 50_000)], 60_000)
     r = build_report(tl, pace=220, target_ms=120_000)

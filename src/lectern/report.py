@@ -45,6 +45,8 @@ ESTIMATE_ENGINE = "estimate"  # Timeline.engine of a timeline made from the plan
 # Speaker's default pace: a formal speech is delivered at ≈ 180–240 字/分 (formats-and-norms.md), read-aloud studies
 # find ≈ 210–220; 140 wpm is the middle of the 100–165 wpm presentation band.
 DEFAULT_PACE = {Language.ZH: 220.0, Language.EN: 140.0}
+# A pace outside these is a slip (字 per second, a typo), not a speaker: refuse it rather than report nonsense.
+PLAUSIBLE_PACE = {Language.ZH: (60.0, 600.0), Language.EN: (40.0, 400.0)}
 # Slow/brisk columns of the human estimate are the speaker's pace ∓ this (180/220/260 字/分 at the default).
 DELIVERY_SPREAD = {Language.ZH: 40.0, Language.EN: 25.0}
 LONGEST_COUNT = 5
@@ -277,7 +279,14 @@ def build_report(
     """Compute every figure of the report. ``pace`` is the speaker's own (字/分 or wpm); ``target_ms`` the slot."""
     language = timeline.language
     band = band or PaceBand.for_language(language)
-    speaker_pace = float(pace) if pace and pace > 0 else DEFAULT_PACE[language]
+    speaker_pace = DEFAULT_PACE[language] if pace is None else float(pace)
+    low, high = PLAUSIBLE_PACE[language]
+    if not low <= speaker_pace <= high:
+        unit = "words/min" if language is Language.EN else "字/分"
+        raise ConfigError(
+            f"speaker's pace {speaker_pace:g} is outside {low:g}–{high:g} {unit} "
+            f"(it is per minute: e.g. {DEFAULT_PACE[language]:g})"
+        )
     total_ms = max(0, timeline.duration_ms)
 
     spans = _section_spans(timeline.sections, total_ms)
