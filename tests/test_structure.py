@@ -408,3 +408,27 @@ def test_title_blocks_and_salutations(
     assert dict(speech.meta) == meta
     assert speech.salutation == salutation
     assert speech.sentences[0].written == (first or salutation)
+
+
+def test_short_headings_and_one_sentence_list_items_at_paragraph_starts_open_sections() -> None:
+    text = "\n".join(
+        ["同志们：", "今天我们召开会议。", "一、提高认识，统一思想", "统一是前提。", "二、突出重点，狠抓落实",
+         "要抓好项目建设。", "一是抓学习。", "二是抓作风。"]
+    )  # fmt: skip
+    speech = parse(script_of(text))
+    assert outline(speech) == [
+        (0, None, "开场"),
+        (1, "一、", "提高认识，统一思想"),
+        (1, "二、", "突出重点，狠抓落实"),
+        (2, "一是", "抓学习"),
+        (2, "二是", "抓作风"),
+    ]
+
+
+def test_an_outline_of_heading_lines_before_the_sections_is_not_sections() -> None:
+    filler = "要坚持问题导向，聚焦重点领域和关键环节，拿出务实管用的举措，确保各项工作有序推进、落地见效。"
+    text = "\n".join(["同志们：", "今天讲两个问题：", "一、关于形势", "二、关于任务", "一、关于形势", filler,
+                      "二、关于任务", filler])  # fmt: skip
+    speech = parse(script_of(text))
+    assert [(s.level, s.marker) for s in speech.sections] == [(0, None), (1, "一、"), (1, "二、")]
+    assert written(speech)[2:4] == ["一、关于形势", "二、关于任务"]  # the outline, spoken in the opening

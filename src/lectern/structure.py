@@ -11,9 +11,10 @@ How sections are found, and what each rule risks:
   ``统一是``, ``唯一是``, ``第一次``, ``第一书记`` and a ``首先要`` in mid-sentence never qualify: the character before the
   numeral is not a boundary, or the marker lacks its comma.
 * Candidates of one style form a *run* only when numbered 1, 2, 3… without a gap (二是 continues only after 一是;
-  a new 一是 restarts), a run needs two members (a lone 首先， is an adverb, not a list), and the members must
-  be followed by substantial text (median span ≥ MIN_SPAN). The last rule rejects a preview list such as
-  ``一是认清形势。二是明确任务。三是狠抓落实。`` whose items are one short sentence each, wherever it stands.
+  a new 一是 restarts), and a run needs two members (a lone 首先， is an adverb, not a list). A preview list
+  ``一是认清形势。二是明确任务。三是狠抓落实。`` is rejected: inside a paragraph the items must be followed by
+  substantial text (median span ≥ MIN_SPAN), and on lines of their own a run of one-sentence items that a second
+  run of the same style follows is the outline, not the sections.
 * Structural styles rank 一、 > （一） > 1. > （1）; a run of a lower style must lie between two accepted headings of
   higher styles (（一） restarts under each 一、). Levels are depths: a （一） under a 一、 is level 2, a 1. with no
   heading above it is level 1. Spoken lists (一是, 第一，, 首先，…其次，) nest one level below the heading they
@@ -377,35 +378,58 @@ def _runs(cands: Sequence[_Candidate]) -> list[list[_Candidate]]:
     return runs
 
 
-def _accept(cands: Sequence[_Candidate], bounds: Sequence[int], min_span: int) -> list[_Candidate]:
-    """The candidates that belong to a valid run, each run lying between two of ``bounds``."""
+def _accept(
+    cands: Sequence[_Candidate], bounds: Sequence[int], min_span: int, paragraphs: Sequence[str], language: Language
+) -> list[_Candidate]:
+    """The candidates that belong to a valid run, each run lying between two of ``bounds``.
+
+    Inside a paragraph (a one-line document) each member must be followed by substantial text: a preview list
+    ``一是认清形势。二是明确任务。`` has one short sentence per item. At paragraph starts a marker counts, unless
+    the whole run is a list of one-sentence lines followed by a second run of the same style: the outline said
+    first, then the sections themselves.
+    """
     by_region: dict[int, list[_Candidate]] = {}
     for c in cands:
         by_region.setdefault(bisect.bisect_right(bounds, c.offset), []).append(c)
     accepted = []
     for group in by_region.values():
-        for run in _runs(group):
-            if len(run) < 2:
+        runs = [run for run in _runs(group) if len(run) >= 2]
+        for k, run in enumerate(runs):
+            if any(c.local > 0 for c in run):
+                spans = sorted(b.offset - a.offset for a, b in zip(run, run[1:]))
+                if spans[len(spans) // 2] < min_span:
+                    continue
+            elif k + 1 < len(runs) and all(
+                b.paragraph == a.paragraph + 1 and _one_sentence(paragraphs[a.paragraph], language)
+                for a, b in zip(run, run[1:])
+            ):
                 continue
-            spans = sorted(b.offset - a.offset for a, b in zip(run, run[1:]))
-            if spans[len(spans) // 2] >= min_span:
-                accepted.extend(run)
+            accepted.extend(run)
     return accepted
 
 
-def _resolve(cands: Sequence[_Candidate], language: Language) -> list[tuple[_Candidate, int]]:
+def _one_sentence(text: str, language: Language) -> bool:
+    ends = _ZH_END if language == Language.ZH else ".!?"
+    body = text.rstrip().rstrip("”’」』）)\"'").rstrip(ends + "…")
+    return not any(c in ends for c in body)
+
+
+def _resolve(
+    cands: Sequence[_Candidate], language: Language, paragraphs: Sequence[str]
+) -> list[tuple[_Candidate, int]]:
     """Accepted heading candidates with their levels, in order."""
     min_span = MIN_SPAN[language]
     bounds: list[int] = []
     accepted: list[_Candidate] = []
     for rank in (1, 2, 3, 4):
         for style in (s for s in _STYLES if s.rank == rank):
-            chosen = _accept([c for c in cands if c.style is style], bounds, min_span)
+            chosen = _accept([c for c in cands if c.style is style], bounds, min_span, paragraphs, language)
             accepted.extend(chosen)
             bounds = sorted([*bounds, *(c.offset for c in chosen)])
     taken = {c.offset for c in accepted}
     for style in (s for s in _STYLES if s.rank == 0):
-        chosen = [c for c in _accept([c for c in cands if c.style is style], bounds, min_span) if c.offset not in taken]
+        chosen = _accept([c for c in cands if c.style is style], bounds, min_span, paragraphs, language)
+        chosen = [c for c in chosen if c.offset not in taken]
         accepted.extend(chosen)
         taken.update(c.offset for c in chosen)
     accepted.sort(key=lambda c: c.offset)
@@ -525,7 +549,7 @@ def parse(script: CleanScript) -> Speech:
         len(p) >= ONE_LINE_ALWAYS or (len(p) >= ONE_LINE_MIN and len(paragraphs) <= 3) for p in paragraphs
     ]
 
-    levelled = _resolve(_candidates(paragraphs, offsets, one_line, language), language)
+    levelled = _resolve(_candidates(paragraphs, offsets, one_line, language), language, paragraphs)
     last_marker = levelled[-1][0].offset if levelled else offsets[0]
     closing = _find_closing(paragraphs, offsets, one_line, last_marker, _closing_pattern(head.salutation, language))
 
