@@ -217,12 +217,65 @@ def test_rebuild_after_one_edit_reencodes_only_that_section(built, tmp_path: Pat
     edited[4] = tone_take(tmp_path, "b3-edited", speech_ms=900, freq=500.0)  # b3: second section
     plan2 = replace(plan)
     rebuilt = assemble(plan2, edited, tmp_path / "edited", reuse_dir=root / "reuse")
-    assert rebuilt.encoded == (1,)
+    assert rebuilt.encoded == (1,) and rebuilt.encoded_parts == 1
     # The re-used sections still land where the decoder hears them.
     runs = audible_runs(decode(rebuilt.mp3))
     timed = [s for sec in rebuilt.timeline.sections for s in sec.sentences]
     assert [abs(r[0] - s.start_ms) <= 20 for r, s in zip(runs, timed)] == [True] * len(timed)
     assert abs(len(decode(rebuilt.mp3)) * 1000 / RATE - rebuilt.timeline.duration_ms) <= 2
+
+
+def test_sections_cut_into_several_parts_stay_exact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every sentence with room for a join ends a part: the joins inside sections must be as exact as between.
+
+    One-sentence parts absorb their join with leading silence, laid out from the last part back.
+    """
+    monkeypatch.setattr(assemble_mod, "PART_EVERY", 1)
+    monkeypatch.setattr(assemble_mod, "PART_MIN_SENTENCES", 1)
+    plan = make_plan()
+    result = assemble(plan, make_takes(tmp_path), tmp_path / "out", reuse_dir=tmp_path / "reuse")
+    assert result.parts == 7  # 8 sentences; b3's 40 ms pause is too short for a join
+    audio = decode(result.mp3)
+    assert abs(len(audio) * 1000 / RATE - result.timeline.duration_ms) <= 2
+    runs = audible_runs(audio)
+    timed = [s for sec in result.timeline.sections for s in sec.sentences]
+    assert len(runs) == len(timed)
+    for (start, end), sent in zip(runs, timed):
+        assert abs(start - sent.start_ms) <= 20 and abs(end - sent.end_ms) <= 20
+    planned = [s.pause_after_ms for s in plan.speech.sentences][:-1]
+    heard = [b[0] - a[1] for a, b in zip(runs, runs[1:])]
+    assert all(abs(got - want) <= 10 for got, want in zip(heard, planned)), (heard, planned)
+    parts = [len(decode(p)) * 1000 / RATE for p in result.sections]
+    assert len(parts) == 3 and abs(sum(parts) - len(audio) * 1000 / RATE) <= 100 * 3
+    # A section file glued from parts decodes as one stream: its speech is where the timeline says, shifted.
+    second = audible_runs(decode(result.sections[1]))
+    b_sentences = result.timeline.sections[1].sentences
+    offset = b_sentences[0].start_ms - second[0][0]
+    assert [abs(r[0] + offset - s.start_ms) <= 20 for r, s in zip(second, b_sentences)] == [True] * 4
+
+
+def test_long_section_parts_absorb_joins_in_their_inner_pauses(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(assemble_mod, "PART_EVERY", 1)
+    lengths = [500 + 37 * i for i in range(12)]
+    pauses = [450, 900, 450, 450, 700, 450, 900, 450, 450, 300, 450, 450]
+    sentences = tuple(sentence(f"s{i}", (S, p)) for i, p in enumerate(pauses))
+    speech = Speech(title=None, meta=(), language=Language.ZH,
+                    sections=(Section(0, 0, None, "全文", (Paragraph(sentences),)),))
+    plan = Plan(speech, CleanScript("x.txt", "utf-8", ""), 220.0, Estimate(0, 0, 0))
+    takes = [tone_take(tmp_path, f"s{i}", speech_ms=ms, freq=200.0 + 30 * i) for i, ms in enumerate(lengths)]
+    result = assemble(plan, takes, tmp_path / "out")
+    assert result.parts == 3
+    audio = decode(result.mp3)
+    assert abs(len(audio) * 1000 / RATE - result.timeline.duration_ms) <= 2
+    runs = audible_runs(audio)
+    timed = result.timeline.sections[0].sentences
+    assert len(runs) == 12
+    assert all(abs(r[0] - t.start_ms) <= 20 and abs(r[1] - t.end_ms) <= 20 for r, t in zip(runs, timed))
+    heard = [b[0] - a[1] for a, b in zip(runs, runs[1:])]
+    assert all(abs(got - want) <= 10 for got, want in zip(heard, pauses)), (heard, pauses)
+    timeline_gaps = [b.start_ms - a.end_ms for a, b in zip(timed, timed[1:])]
+    assert all(abs(got - want) <= 10 for got, want in zip(timeline_gaps, pauses)), timeline_gaps
 
 
 def test_loudness_is_levelled_across_takes(tmp_path: Path) -> None:

@@ -79,6 +79,9 @@ PEAK_DBFS = -1.0
 TAKE_GAIN_TOLERANCE_DB = 1.5
 MP3_BITRATE = "64k"
 MP3_QUALITY = 7  # LAME -q 7: speech at 64 kb/s sounds the same as -q 2 and encodes ≈ 2× faster
+PART_EVERY = 8  # sentences per encoded part, on average (≈ 1 min of speech)
+PART_MIN_PAUSE_MS = 200
+PART_MIN_SENTENCES = 4  # a part cut inside a section has ≥ 3 inner pauses to absorb its join (see _layout_part)
 CHIME_CLEAR_MS = 500  # silence between the chime and the section's first word (the CUE check wants ≥ 300 ms)
 _ENCODER_ID = f"lame-q{MP3_QUALITY}-{MP3_BITRATE}-v1"
 _WINDOW_MS = 5
@@ -88,12 +91,14 @@ _DECIMATE = 4
 
 @dataclass(frozen=True, slots=True)
 class Assembly:
-    """What assembly produced. ``encoded`` lists the sections whose MP3 was encoded now (the rest were reused)."""
+    """What assembly produced, and how much of it was encoded now rather than reused from ``reuse_dir``."""
 
     timeline: Timeline
     mp3: Path
     sections: tuple[Path, ...]
-    encoded: tuple[int, ...] = ()
+    encoded: tuple[int, ...] = ()  # indices of the sections with a part encoded in this build
+    encoded_parts: int = 0
+    parts: int = 0
     sample_rate: int = TIMELINE_RATE
 
 
@@ -506,11 +511,42 @@ class _PlacedSentence:
 
 
 @dataclass(frozen=True, slots=True)
-class _PlacedSection:
+class _PlacedPart:
+    """A run of sentences of one section, encoded as one MP3: the unit of caching and of parallel encoding."""
+
     section: Section
-    sentences: tuple[_PlacedSentence, ...]
+    first_of_section: bool
+    sentences: tuple[tuple[str, _PlacedSentence], ...]  # (spoken text, where) per sentence
     pcm_samples: int
-    mp3: Path | None
+    mp3: Path
+
+
+def _split_parts(sections: Sequence[Section]) -> list[tuple[int, int, int]]:
+    """(section position, first sentence, end sentence) per part; sentence numbers are global.
+
+    A long section is cut into parts after sentences chosen by a hash of their text (content-defined chunking, as
+    rsync does), about one in PART_EVERY: where the cuts fall never depends on the audio, so an edit re-encodes
+    only the part it falls in, and a 2-hour speech with no headings still encodes on every core. A cut needs a
+    pause long enough to hold the join (PART_MIN_PAUSE_MS) and at least PART_MIN_SENTENCES on each side.
+    """
+    parts = []
+    first = 0
+    for si, section in enumerate(sections):
+        spoken = section.sentences
+        begin = first
+        for k, sentence in enumerate(spoken):
+            end = first + k + 1
+            is_cut = k == len(spoken) - 1 or (
+                sentence.pause_after_ms >= PART_MIN_PAUSE_MS
+                and end - begin >= PART_MIN_SENTENCES
+                and len(spoken) - (k + 1) >= PART_MIN_SENTENCES
+                and hashlib.blake2b(sentence.text.encode(), digest_size=2).digest()[0] % PART_EVERY == 0
+            )
+            if is_cut:
+                parts.append((si, begin, end))
+                begin = end
+        first += len(spoken)
+    return parts
 
 
 class _PcmWriter:
@@ -540,17 +576,66 @@ def _frames_for(samples: int) -> int:
     return -(-samples // SPF) + 2
 
 
+@dataclass(frozen=True, slots=True)
+class _PartLayout:
+    """Where everything goes in one part, in part-local samples."""
+
+    shift: int  # silence after the lead (chime), before the first margin
+    margins: tuple[tuple[int, int], ...]  # (pre, post) margin per sentence
+    gaps: tuple[int, ...]  # silence after each sentence's post margin (the last is 0)
+    length: int  # samples in the part: a whole number of frames
+    placed: tuple[_PlacedSentence, ...]
+
+
+def _layout_part(spans: Sequence[tuple[int, int, int]], pres: Sequence[int], posts: Sequence[int],
+                 pauses: Sequence[int], lead: int, next_onset: int | None) -> _PartLayout:
+    """Place one part's sentences, and size it so the next part's first word lands exactly a pause later.
+
+    The next part starts N·576 samples after this one in the decoded whole, so this part's last word must end at
+    a fixed position modulo 576. The difference (< 576 samples, 26 ms at 22.05 kHz) is absorbed by stretching the
+    part's inner pauses evenly when it has at least three (≤ 9 ms each, within the ±10 ms a pause may be off),
+    otherwise by leading silence, which moves this part's first word; the part before it is laid out after this
+    one and takes that into account (``next_onset``). So a part's audio depends on its own takes and, at most,
+    on the parts after it that have fewer than three inner pauses.
+    """
+    n = len(spans)
+    gaps = [0 if k == n - 1 else pauses[k] - posts[k] - pres[k + 1] for k in range(n)]
+    speech_end = lead + sum(pres[k] + (off - on) + posts[k] + gaps[k] for k, (on, off, _n) in enumerate(spans))
+    speech_end -= posts[-1]
+    shift = 0
+    if next_onset is None:
+        length = -(-(speech_end + posts[-1]) // SPF) * SPF
+    else:
+        tail = pauses[-1] - next_onset  # what of the pause must lie in this part's frames
+        short = -(speech_end + tail) % SPF
+        if n - 1 >= 3:
+            inner = n - 1
+            for k in range(inner):
+                gaps[k] += short // inner + (1 if k < short % inner else 0)
+        else:
+            shift = short
+        speech_end += short
+        frames = max((speech_end + tail) // SPF, _frames_for(speech_end + posts[-1]))
+        length = (frames - 2) * SPF
+    placed = []
+    pos = lead + shift
+    for k, (on, off, _n) in enumerate(spans):
+        start = pos + pres[k]
+        placed.append(_PlacedSentence(start, start + off - on, start - on))
+        pos = start + (off - on) + posts[k] + gaps[k]
+    return _PartLayout(shift, tuple(zip(pres, posts)), tuple(gaps), length, tuple(placed))
+
+
 def _write_part(path: Path, takes: Sequence[Take], extras: Sequence[float], spans: Sequence[tuple[int, int, int]],
-                layout: Sequence[tuple[int, int, int]], rate: int, chime_pcm: array, lead: int, adjust: int,
-                length: int) -> None:
-    """Stream one part's PCM: lead (chime) and adjustment, each trimmed take with its margins and pause, tail."""
+                layout: _PartLayout, rate: int, chime_pcm: array, lead: int) -> None:
+    """Stream one part's PCM: lead (chime) and shift, each trimmed take with its margins and pause, tail."""
     writer = _PcmWriter(path)
     try:
         if lead:
             writer.write(chime_pcm.tobytes())
             writer.silence(lead - len(chime_pcm))
-        writer.silence(adjust)
-        for take, extra_db, (on, off, n), (pre, post, gap) in zip(takes, extras, spans, layout):
+        writer.silence(layout.shift)
+        for take, extra_db, (on, off, n), (pre, post), gap in zip(takes, extras, spans, layout.margins, layout.gaps):
             samples = _load(take, rate)
             if len(samples) != n:
                 raise EngineError("the take changed while the rehearsal was assembled", path=str(take.pcm_path),
@@ -560,11 +645,11 @@ def _write_part(path: Path, takes: Sequence[Take], extras: Sequence[float], span
             writer.write(_apply_gain(samples[lo:hi], extra_db).tobytes())
             writer.silence(post - (hi - off))
             writer.silence(gap)
-        writer.silence(length - writer.samples)
+        writer.silence(layout.length - writer.samples)
     finally:
         writer.close()
-    if writer.samples != length:
-        raise AssertionError(f"part length {writer.samples} != planned {length}")
+    if writer.samples != layout.length:
+        raise AssertionError(f"part length {writer.samples} != planned {layout.length}")
 
 
 def assemble(
@@ -624,80 +709,65 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
     chime_lead = len(chime_pcm) + rate * CHIME_CLEAR_MS // 1000 if chime else 0
 
     sections = [s for s in plan.speech.sections if s.sentences]
-    placed: list[_PlacedSection] = []
-    jobs: list[tuple[int, Future[None]]] = []
+    spoken = [sentence for section in sections for sentence in section.sentences]
+    part_plan = _split_parts(sections)
+
+    # Margins around each sentence: the pause after sentence k holds k's trailing and k+1's leading margin.
+    pauses = [s.pause_after_ms * rate // 1000 for s in spoken]
+    posts = [min(margin, p // 2) for p in pauses]
+    posts[-1] = margin
+    pres = [margin] + [min(margin, p - q) for p, q in zip(pauses, posts)][:-1]
+    spans = [
+        facts.span(take, rate, int(silence_amp / (total_gain * 10 ** (extra_db / 20))), window)
+        for take, extra_db in zip(takes, extras)
+    ]
+    facts.save()
+
+    def lead_of(pi: int) -> int:
+        si = part_plan[pi][0]
+        starts_section = pi == 0 or part_plan[pi - 1][0] != si
+        return chime_lead if chime and starts_section and sections[si].level == 1 else 0
+
+    # Lay the parts out from the last to the first: a part's join depends on where the next part's first word is.
+    layouts: list[_PartLayout] = [None] * len(part_plan)  # type: ignore[list-item]
+    next_onset = 0
+    for pi in reversed(range(len(part_plan))):
+        _si, first, end = part_plan[pi]
+        layouts[pi] = _layout_part(
+            spans[first:end], pres[first:end], posts[first:end], pauses[first:end], lead_of(pi),
+            None if pi == len(part_plan) - 1 else next_onset,
+        )
+        next_onset = layouts[pi].placed[0].start
+
+    placed: list[_PlacedPart] = []
+    jobs: list[Future[None]] = []
     encoded: list[int] = []
-    first_take = 0
-    pre = margin  # the first sentence's leading margin; later ones get what their predecessor's pause leaves
-
-    def lead_of(section: Section) -> int:
-        return chime_lead if chime and section.level == 1 else 0
-
     with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
-        for si, section in enumerate(sections):
-            spoken = section.sentences
-            section_takes = takes[first_take : first_take + len(spoken)]
-            section_extras = extras[first_take : first_take + len(spoken)]
-            first_take += len(spoken)
-            is_last_section = si == len(sections) - 1
-            lead = lead_of(section)
-
-            # Where each take's audio is, then the layout in part-local samples (before the lead adjustment).
-            spans = [
-                facts.span(take, rate, int(silence_amp / (total_gain * 10 ** (extra_db / 20))), window)
-                for take, extra_db in zip(section_takes, section_extras)
-            ]
-            layout = []  # (pre, post, gap after) per sentence
-            pos = lead
-            starts0 = []
-            for k, (sentence, (on, off, _n)) in enumerate(zip(spoken, spans)):
-                pause = sentence.pause_after_ms * rate // 1000
-                last = k == len(spoken) - 1
-                post = margin if last and is_last_section else min(margin, pause // 2)
-                next_pre = min(margin, pause - post)
-                gap = 0 if last else pause - post - next_pre
-                layout.append((pre, post, gap))
-                starts0.append(pos + pre)
-                pos += pre + (off - on) + post + gap
-                pre = next_pre
-            end0 = pos - post  # the last sentence's end, before the lead adjustment
-            if is_last_section:
-                adjust = 0
-                length = -(-(end0 + post) // SPF) * SPF
-            else:
-                # The next part starts at N·576 in the decoded whole. Shift this section inside its part (extra
-                # leading silence, < 576 samples) so that the join lands the next section's first word exactly
-                # `pause` after this section's last one; the next section's layout never depends on this one's.
-                tail = pause - (lead_of(sections[si + 1]) + pre)
-                adjust = -(end0 + tail) % SPF
-                frames = max((end0 + adjust + tail) // SPF, _frames_for(end0 + adjust + post))
-                length = (frames - 2) * SPF
-            placed_sentences = tuple(
-                _PlacedSentence(start + adjust, start + adjust + off - on, start + adjust - on)
-                for start, (on, off, _n) in zip(starts0, spans)
-            )
-
+        for pi, (si, first, end) in enumerate(part_plan):
+            lay = layouts[pi]
+            lead = lead_of(pi)
             # The part's identity: everything that determines its PCM (hashing the PCM itself would mean reading
             # every take again on each rebuild). Takes are named by content address plus file size and mtime.
             recipe = hashlib.blake2b(digest_size=20)
-            recipe.update(json.dumps([_ENCODER_ID, rate, global_db, lead, len(chime_pcm), adjust, length]).encode())
+            recipe.update(json.dumps([_ENCODER_ID, rate, global_db, lead, len(chime_pcm), lay.shift, lay.length,
+                                      lay.gaps, lay.margins]).encode())
             if lead:
                 recipe.update(chime_pcm.tobytes())
-            for take, extra_db, span, lay in zip(section_takes, section_extras, spans, layout):
-                recipe.update(json.dumps([_TakeFacts.identity(take, rate), extra_db, span, lay]).encode())
+            for take, extra_db, span in zip(takes[first:end], extras[first:end], spans[first:end]):
+                recipe.update(json.dumps([_TakeFacts.identity(take, rate), extra_db, span]).encode())
             mp3 = parts_dir / f"{recipe.hexdigest()}.mp3"
             if not mp3.is_file():
-                pcm = scratch / f"part{si:04d}.pcm"
-                _write_part(pcm, section_takes, section_extras, spans, layout, rate, chime_pcm, lead, adjust,
-                            length)
-                encoded.append(si)
-                jobs.append((si, pool.submit(_encode, pcm, rate, global_db, mp3)))
-            placed.append(_PlacedSection(section, placed_sentences, length, mp3))
-        facts.save()
-        for _si, job in jobs:
+                pcm = scratch / f"part{pi:05d}.pcm"
+                _write_part(pcm, takes[first:end], extras[first:end], spans[first:end], lay, rate, chime_pcm, lead)
+                encoded.append(pi)
+                jobs.append(pool.submit(_encode, pcm, rate, global_db, mp3))
+            starts_section = pi == 0 or part_plan[pi - 1][0] != si
+            texts = [s.text for s in spoken[first:end]]
+            placed.append(_PlacedPart(sections[si], starts_section, tuple(zip(texts, lay.placed)), lay.length, mp3))
+        for job in jobs:
             job.result()
 
-    parts = [_read_part(p.mp3) for p in placed if p.mp3]
+    parts = [_read_part(p.mp3) for p in placed]
     for part, p in zip(parts, placed):
         if part.delay != 576 or part.frames * SPF - part.delay - part.padding != p.pcm_samples:
             raise OutputError("the encoder's frame layout is not what assembly expects", path=str(part.path))
@@ -709,18 +779,19 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
         _glue(parts, tmp)
         mp3tags.tag_rehearsal(tmp, timeline)
         os.replace(tmp, mp3_path)
-        section_paths = _write_sections(workdir / "sections", timeline, placed, plan)
+        section_paths = _write_sections(workdir / "sections", timeline, placed, parts)
     except OSError as e:
         tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write the rehearsal audio: {e.strerror or e}", path=str(workdir)) from e
-    return Assembly(timeline, mp3_path, section_paths, tuple(encoded), rate)
+    encoded_sections = tuple(sorted({placed[pi].section.index for pi in encoded}))
+    return Assembly(timeline, mp3_path, section_paths, encoded_sections, len(encoded), len(placed), rate)
 
 
 def _to_ms(samples: int, rate: int) -> int:
     return round(samples * 1000 / rate)
 
 
-def _timeline(plan: Plan, takes: Sequence[Take], placed: Sequence[_PlacedSection], parts: Sequence[_Part], rate: int,
+def _timeline(plan: Plan, takes: Sequence[Take], placed: Sequence[_PlacedPart], parts: Sequence[_Part], rate: int,
               *, engine: str | None, voice: str | None) -> Timeline:
     starts = []
     at = 0
@@ -731,11 +802,13 @@ def _timeline(plan: Plan, takes: Sequence[Take], placed: Sequence[_PlacedSection
     duration_ms = _to_ms(total, rate)
 
     take_iter = iter(takes)
-    timed_by_section: dict[int, tuple[int, tuple[TimedSentence, ...]]] = {}
+    spoken = iter(s for sec in plan.speech.sections for s in sec.sentences)
+    timed_in: dict[int, list[TimedSentence]] = {}
     for p, base in zip(placed, starts):
-        timed = []
-        for sentence, where in zip(p.section.sentences, p.sentences):
+        timed = timed_in.setdefault(p.section.index, [])
+        for _text, where in p.sentences:
             take = next(take_iter)
+            sentence = next(spoken)
             start_ms = _to_ms(base + where.start, rate)
             end_ms = _to_ms(base + where.end, rate)
             origin_ms = _to_ms(base + where.take_origin, rate)
@@ -745,7 +818,7 @@ def _timeline(plan: Plan, takes: Sequence[Take], placed: Sequence[_PlacedSection
                 for b in take.boundaries
             )
             timed.append(TimedSentence(sentence.text, start_ms, end_ms, sentence.breath_groups, words))
-        timed_by_section[p.section.index] = (timed[0].start_ms, tuple(timed))
+    timed_by_section = {index: (ts[0].start_ms, tuple(ts)) for index, ts in timed_in.items()}
 
     # A section without sentences (a bare heading) sits at the next spoken section's start, with no length.
     all_sections = plan.speech.sections
@@ -778,19 +851,27 @@ def _timeline(plan: Plan, takes: Sequence[Take], placed: Sequence[_PlacedSection
     )
 
 
-def _write_sections(folder: Path, timeline: Timeline, placed: Sequence[_PlacedSection], plan: Plan) -> tuple[Path, ...]:
+def _write_sections(folder: Path, timeline: Timeline, placed: Sequence[_PlacedPart],
+                    parts: Sequence[_Part]) -> tuple[Path, ...]:
+    """One MP3 per spoken section: its parts glued the same way as the whole (a single part is copied)."""
     by_index = {s.index: s for s in timeline.sections}
-    width = max(2, len(str(len(placed))))
+    groups: list[tuple[Section, list[_Part]]] = []
+    for p, part in zip(placed, parts):
+        if p.first_of_section:
+            groups.append((p.section, []))
+        groups[-1][1].append(part)
+    width = max(2, len(str(len(groups))))
     for stale in folder.glob("*.mp3"):
         stale.unlink()
     paths = []
-    for n, p in enumerate(placed, start=1):
-        timed = by_index[p.section.index]
-        title = p.section.title or p.section.marker or ""
-        path = folder / section_file_name(n, title, width=width)
+    for n, (section, section_parts) in enumerate(groups, start=1):
+        path = folder / section_file_name(n, section.title or section.marker or "", width=width)
         tmp = folder / f".{path.name}.tmp"
-        shutil.copyfile(p.mp3, tmp)
-        mp3tags.tag_section(tmp, timeline, timed, number=n, total=len(placed))
+        if len(section_parts) == 1:
+            shutil.copyfile(section_parts[0].path, tmp)
+        else:
+            _glue(section_parts, tmp)
+        mp3tags.tag_section(tmp, timeline, by_index[section.index], number=n, total=len(groups))
         os.replace(tmp, path)
         paths.append(path)
     return tuple(paths)
