@@ -99,3 +99,14 @@ def test_absurd_pause_is_a_script_error_naming_the_file() -> None:
     with pytest.raises(ScriptError) as err:
         scan_blocks(["这里[停999秒]停很久。"], path="speech.txt")
     assert "speech.txt" in str(err.value) and "[停999秒]" in str(err.value)
+
+
+@pytest.mark.parametrize("note", ["（众笑）", "（笑）", "（鼓掌）"])
+def test_more_audience_reactions(note: str) -> None:
+    (m,) = scan_blocks([f"这个问题很有意思。{note}"])
+    assert m.text == "这个问题很有意思。" and m.pauses[0][1].kind == PauseKind.APPLAUSE
+
+
+def test_end_of_document_note_is_not_spoken() -> None:
+    (m,) = scan_blocks(["努力奋斗！（全文完）"])
+    assert m.text == "努力奋斗！" and m.notes == ("（全文完）",) and m.pauses == ()

@@ -432,3 +432,21 @@ def test_an_outline_of_heading_lines_before_the_sections_is_not_sections() -> No
     speech = parse(script_of(text))
     assert [(s.level, s.marker) for s in speech.sections] == [(0, None), (1, "一、"), (1, "二、")]
     assert written(speech)[2:4] == ["一、关于形势", "二、关于任务"]  # the outline, spoken in the opening
+
+
+def test_english_roman_and_numbered_headings() -> None:
+    body = (
+        "We have made progress on jobs, on schools and on safety, and I want to thank everyone who worked so hard "
+        "to make it happen over the last twelve months."
+    )
+    text = "\n".join(["State of the City", "Friends:", "Good evening.", "I. The Economy", body, "1. Jobs", body,
+                      "2. Housing", body, "II. Our Schools", body, "Thank you."])  # fmt: skip
+    speech = parse(script_of(text))
+    assert outline(speech) == [
+        (0, None, "Opening"),
+        (1, "I.", "The Economy"),
+        (2, "1.", "Jobs"),
+        (2, "2.", "Housing"),
+        (1, "II.", "Our Schools"),
+        (0, None, "Closing"),
+    ]

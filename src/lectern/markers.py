@@ -51,10 +51,13 @@ _PAUSE = re.compile(
 )
 _RATE = re.compile(r"^(?P<close>/)?\s*(?P<kind>慢|慢速|快|快速|slow|fast)\s*$", re.IGNORECASE)
 _APPLAUSE_NOTE = re.compile(
-    r"^[^（）()]{0,8}(?:掌声|鼓掌|笑声|欢呼)[^（）()]{0,6}$|^\s*(?:applause|laughter|cheers|laughs|cheering)\b[^()]{0,16}$",
+    r"^[^（）()]{0,8}(?:掌声|鼓掌|笑声|欢呼)[^（）()]{0,6}$|^(?:众|大|全场|会场)?笑$"
+    r"|^\s*(?:applause|laughter|cheers|laughs|cheering)\b[^()]{0,16}$",
     re.IGNORECASE,
 )
-_DOCUMENT_NOTE = re.compile(r"录音整理|根据.{0,8}整理|有删节|删节|节选|摘要|此件|未经本人审阅|本人审阅|内部资料|记录整理")
+_DOCUMENT_NOTE = re.compile(
+    r"录音整理|根据.{0,8}整理|有删节|删节|节选|摘要|此件|未经本人审阅|本人审阅|内部资料|记录整理|^(?:全文)?完$"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from lectern.errors import ScriptError
 from lectern.markers import Marked, scan_blocks
 from lectern.model import CleanScript, Language, Paragraph, Pause, Section, Sentence, Speech, UnknownMarker
-from lectern.segment import count_units, split_sentences
+from lectern.segment import split_sentences
 
 # A list item or heading must be followed by at least this much text (median over the run) to open a section.
 # Real sections of a speech run to hundreds of characters; preview items are one short clause (≈ 6–30 字).
@@ -678,7 +678,3 @@ def _rate_at(rates: Sequence[tuple[int, float]], at: int) -> float:
             break
     return rate
 
-
-def spoken_units(speech: Speech) -> int:
-    """字 or words in the whole speech, for a quick size check."""
-    return sum(count_units(s.text, speech.language) for s in speech.sentences)
