@@ -69,6 +69,8 @@ def test_exact_json_and_vtt() -> None:
         ("一、", "一、坚持稳中求进", "一、坚持稳中求进"),  # structure kept the marker in the title
         (None, "  Looking  ahead ", "Looking ahead"),
         ("第一，", "", "第一，"),
+        ("1.", "The economy", "1. The economy"),
+        ("(1)", "2024年", "(1) 2024年"),
     ],
 )
 def test_chapter_title(marker: str | None, title: str, expected: str) -> None:

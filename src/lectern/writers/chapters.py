@@ -47,13 +47,18 @@ def chapter_title(section: _Titled) -> str:
     >>> from lectern.model import TimedSection, TimedSentence
     >>> chapter_title(TimedSection(1, 1, "一、", "所有工作都要负起责任来", 0, 1, ()))
     '一、所有工作都要负起责任来'
+    >>> chapter_title(TimedSection(2, 1, "First,", "responsibility", 0, 1, ()))
+    'First, responsibility'
     >>> chapter_title(TimedSection(0, 0, None, "", 0, 1, (TimedSentence("今天是10月9日，节后上班第一天。", 0, 1),)))
     '今天是10月9日，节后上班第一天…'
     """
     title = " ".join(section.title.split())
     marker = (section.marker or "").strip()
     if marker and not title.startswith(marker):
-        title = marker + title
+        # "一、坚持" and "一、GDP" read as written; "1. The economy" keeps the space a Latin title had after its
+        # Latin marker.
+        latin = marker[-1:].isascii() and title[:1].isascii() and title[:1].isalnum()
+        title = f"{marker} {title}" if latin else marker + title
     if title:
         return title
     for sentence in section.sentences:
