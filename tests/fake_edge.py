@@ -248,6 +248,8 @@ class FakeEdgeService:
                 await asyncio.sleep(faults.first_byte_delay_s)
             await self._answer(ws, text, no_audio=no_audio, close_mid=close_mid, leave=leave)
             return ws
+        except ConnectionResetError:  # the client gave up (its timeout, or a cancelled run): nothing to answer
+            return ws
         finally:
             leave()
 

@@ -471,3 +471,29 @@ def test_proxy_option_and_https_proxy_variable_carry_the_synthesis_request(
     seen = _through_a_capturing_proxy(engine(attempts=1))
     assert seen and all(line.startswith(target) for line in seen)
     assert edge_service.record.handshakes == 0  # nothing went around the proxy
+
+
+def test_build_with_edge_exits_1_with_one_line_naming_the_sentence_and_keeps_finished_takes(
+    edge_service: FakeEdgeService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user's view of a sentence the service never renders: exit 1, one line naming it, finished takes kept."""
+    pytest.importorskip("lectern.synthesize")
+    from typer.testing import CliRunner
+
+    import lectern.engines.edge as edge_module
+    from lectern.cache import TakeCache
+    from lectern.cli import app
+
+    monkeypatch.setattr(edge_module, "backoff_s", lambda *args: 0.0001)  # the CLI's engine has real backoff
+    script = tmp_path / "speech.txt"
+    script.write_text("同志们：\n" + "\n".join(SENTENCES[1:7]) + "\n会议到此结束，散会。\n", encoding="utf-8")
+    edge_service.faults.no_audio_for = "散会"  # the last sentence: the first ones finish before it fails
+    cache = tmp_path / "takes"
+    args = ["build", str(script), "--engine", "edge", "--quiet", "--cache-dir", str(cache), "-o", str(tmp_path / "o")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith(f"error: {script}: ")
+    assert "sent no audio" in lines[0] and "会议到此结束" in lines[0]
+    assert edge_service.record.texts.count("会议到此结束，散会。") == 4  # the engine's default attempts
+    assert TakeCache(cache).info().entries >= 1  # takes finished before the failure stay
