@@ -80,7 +80,7 @@ RULES: tuple[Rule, ...] = (
           "contact line (add on WeChat)"),
     _rule("mobile", r"(?<!\d)1[3-9]\d{9}(?!\d)", "contact line (mobile number)"),
     _rule("phone", r"(?:电话|热线|手机|联系方式|Tel|TEL|tel)\s*[:：]\s*[\d(（][\d\s()（）-]{6,}", "contact line (phone)"),
-    _rule("email", r"[\w.+-]+@[\w-]+\.[A-Za-z]{2,}|邮箱\s*[:：]", "contact line (e-mail)"),
+    _rule("email", r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+\.[A-Za-z]{2,}|邮箱\s*[:：]", "contact line (e-mail)"),
     _rule("service", r"(?:联系|咨询|添加)客服|客服\s*(?:QQ|微信|电话)", "contact line (customer service)"),
     # --- brand and watermark lines -------------------------------------------------------------------------------
     _rule("url", r"(?i)https?://\S+|www\.[\w-]+\.\S+|(?<![\w.@])[a-z0-9-]{2,}\.(?:com|cn|net|org|cc|top|vip)(?:\.cn)?\b",
@@ -91,7 +91,7 @@ RULES: tuple[Rule, ...] = (
     _rule("copyright", r"版权所有|版权归|侵权必究|如有侵权|侵删|转载请注明|未经(?:授权|许可)[，,]?(?:禁止|不得|严禁)转载",
           "watermark (copyright notice)"),
     # --- membership, subscription and anti-resale ads ------------------------------------------------------------
-    _rule("resale", r"举报倒卖|打击倒卖|倒卖(?:资料|会员|文档|材料|行为)|(?:禁止|严禁|不得)(?:倒卖|转售|二次销售|商用)",
+    _rule("resale", r"举报倒卖(?:会员|资料|文档|材料)|打击倒卖(?:活动|资料|会员|文档)|【[^】]{0,10}倒卖[^】]{0,10}】|倒卖(?:资料|会员|文档|材料)|(?:禁止|严禁|不得)(?:倒卖|转售|二次销售|商用)",
           "anti-resale notice"),
     _rule("member-ad", r"会员(?:群|资料|材料|专享|专区|免费|可(?:阅读|下载|查看|免费)|登录|充值|特权|下载)"
           r"|(?:开通|升级|购买|充值|正式|VIP|vip|年费|终身|超级|钻石)会员", "membership ad"),
@@ -106,11 +106,13 @@ RULES: tuple[Rule, ...] = (
           r"|点击(?:下载|查看全文|阅读全文|获取)|下载(?:全文|完整|本文|文档|word)|(?i:word版|docx?版)|^未完[…\.。]*$",
           "paywall/truncation note"),
     # --- scraped datelines and photo captions ---------------------------------------------------------------------
-    _rule("dateline", rf"^(?:据)?(?:新华社|中新社|中新网|新华网|人民网|央视网|中国新闻网|本报)[{_H}]{{0,10}}"
-          rf"(?:\d{{1,2}}月\d{{1,2}}日)?(?:电|讯)(?:\s*[（(]记者[^）)]{{1,40}}[)）])?", "news dateline", "inline"),
+    _rule("dateline", rf"^(?:据)?(?:新华社|中新社|中新网|新华网|人民网|央视网|中国新闻网|本报)"
+          rf"(?:[{_H}]{{0,8}}\d{{1,2}}月\d{{1,2}}日(?:电|讯)|[{_H}]{{2,8}}电(?=[\s（(])|讯(?=[\s（(]))"
+          rf"(?:\s*[（(]记者[^）)]{{1,40}}[)）])?", "news dateline", "inline"),
     _rule("reporter", r"[（(](?:记者|通讯员)[^）)]{1,40}[)）]", "reporter credit", "inline"),
     _rule("photo", rf"(?:新华社|人民日报|本报|中新社)?(?:记者|通讯员|摄影)\s*[{_H}·]{{2,4}}(?:\s*[、\s]\s*[{_H}·]{{2,4}})*\s*摄\s*[)）]?$",
-          "photo caption"),
+          "photo caption", "inline"),
+    _rule("caption", r"^图为", "photo caption"),
     # --- source notes --------------------------------------------------------------------------------------------
     _rule("source-inline", r"[（(【\[]\s*(?:来源|来\s+源|稿源|信息来源|文章来源|转自|责任编辑|责编|编辑)\s*[:：][^）)】\]]{1,60}[)）】\]]",
           "source note", "inline"),

@@ -1,0 +1,389 @@
+"""clean: each noise family removed with its reason, each near-miss speech sentence kept, context rules, user rules.
+
+Every family has a pair: a noise line that must go and a speech sentence sharing its words that must stay.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lectern.clean import RULES, clean, load_rules, reads_as_speech
+from lectern.errors import ConfigError, ScriptError
+from lectern.ingest import decode, read_script
+from lectern.model import SourceText
+
+FIXTURES = Path(__file__).parent / "fixtures" / "noise"
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "postholiday_meeting_raw.txt"
+
+TITLE = "在全县安全生产工作会议上的讲话"
+OPENING = "同志们：\n今天我们召开全县安全生产工作会议，主要任务是部署下一阶段工作。"
+CLOSING = "一、压实责任\n各级各部门要把安全生产责任落实到岗位、落实到人。\n谢谢大家！"
+
+
+def _clean(text: str, **kwargs: object):
+    return clean(decode(text.encode("utf-8"), "t.txt"), **kwargs)  # type: ignore[arg-type]
+
+
+def _speech_with(line: str, where: str = "body") -> str:
+    """A small real speech with ``line`` in the body, in the header (before the title) or in the footer."""
+    if not line:
+        return f"{TITLE}\n\n{OPENING}\n{CLOSING}\n"
+    if where == "header":
+        return f"{line}\n\n{TITLE}\n\n{OPENING}\n{CLOSING}\n"
+    if where == "footer":
+        return f"{TITLE}\n\n{OPENING}\n{CLOSING}\n\n{line}\n"
+    return f"{TITLE}\n\n{OPENING}\n{line}\n{CLOSING}\n"
+
+
+def _spoken(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+# --- each family: the noise goes, the near miss stays ------------------------------------------------------------
+
+NOISE = [
+    # (noise line, where, reason fragment)
+    ("第1页共21页", "body", "第N页共M页"),
+    ("第 3 页 / 共 9 页", "footer", "第N页共M页"),
+    ("- 3 -", "body", "- N -"),
+    ("Page 3 of 9", "body", "Page N of M"),
+    ("12", "body", "page number"),
+    ("酷乐文行整理，咨询QQ206157060", "body", "QQ"),
+    ("会员群：                      免费QQ群：", "header", "membership"),
+    ("微信：kulewx2023", "body", "WeChat"),
+    ("加微信领取全套资料", "footer", "WeChat"),
+    ("联系电话：13812345678", "body", "mobile"),
+    ("客服电话：010-12345678", "footer", "phone"),
+    ("投稿邮箱：speech@163.com", "footer", "e-mail"),
+    ("联系客服获取完整版", "footer", "customer service"),
+    ("www.kulewenxing.com", "body", "web address"),
+    ("更多范文请访问 https://www.fanwen123.cn/a/1.html", "footer", "web address"),
+    ("百度文库", "header", "document-site"),
+    ("本文由公文范文网整理发布", "body", "document-site"),
+    ("版权所有 侵权必究", "footer", "copyright"),
+    ("【打击倒卖活动】", "header", "anti-resale"),
+    ("举报倒卖会员资料的人，举报成功免费赠送一年会员材料！", "header", "anti-resale"),
+    ("开通VIP会员，海量资料免费下载", "body", "membership"),
+    ("现在订阅立享前3年的所有权益和资料", "header", "subscription"),
+    ("关注公众号，回复“讲话”获取", "footer", "subscription"),
+    ("预览结束，全文请下载", "body", "paywall"),
+    ("（此处省略3000字）", "body", "truncation"),
+    ("正式会员可阅读全文", "body", "membership"),
+    ("未完……", "footer", "paywall"),
+    ("新华社记者 李学仁 摄", "body", "photo caption"),
+    ("责任编辑：王五", "footer", "source note"),
+    ("来源：人民网", "footer", "source note"),
+    ("仅供学习 禁止外传", "header", "outside the speech"),
+    ("免费QQ群：", "header", "QQ group"),
+]
+
+
+@pytest.mark.parametrize(("noise", "where", "reason"), NOISE, ids=[n for n, _, _ in NOISE])
+def test_noise_line_is_removed_with_its_reason(noise: str, where: str, reason: str) -> None:
+    speech = _speech_with(noise, where)
+    result = _clean(speech)
+    assert result.text == _clean(_speech_with("")).text, result.removals
+    assert len(result.removals) == 1
+    removal = result.removals[0]
+    assert reason in removal.reason
+    assert removal.text == re.sub(r"[ \t]+$", "", noise)
+    assert speech.splitlines()[removal.line - 1] == noise
+
+
+NEAR_MISSES = [
+    "要发挥党员会员的作用。",
+    "我们要订阅《人民日报》",
+    "举报制度要落实。",
+    "要吸引更多企业成为会员，维护会员权益。",
+    "为困难群众免费赠送慰问品。",
+    "请大家翻到第3页，共有五条措施。",
+    "Turn to page 3 of the report, which shows our progress this year.",
+    "2024 - 2025年规划要抓紧制定。",
+    "12个部门要协同推进。",
+    "要用好QQ、微信等网络平台联系群众。",
+    "各单位要建好工作QQ群，及时传达会议精神。",
+    "我们开通了政务微信，方便群众办事。",
+    "全市常住人口达到1380万人。",
+    "24小时服务热线12345要做到有求必应。",
+    "邮政服务要覆盖每一个村。",
+    "要提升政务服务水平，做好客服工作。",
+    "国内生产总值增长5.2%，居民收入增长6.1%。",
+    "要建好用好党史文献资料库。",
+    "要把群众意见收集整理好，及时反馈。",
+    "要加强知识产权保护，严厉打击侵权行为。",
+    "要严厉打击倒买倒卖行为。",
+    "严禁传播谣言，严禁泄露秘密。",
+    "会议精神禁止外传。",
+    "以上意见仅供大家参考。",
+    "全文共分三个部分。",
+    "要下载安装学习强国，坚持每天学习。",
+    "未完成的任务要抓紧推进。",
+    "新华社是国家通讯社，要讲好中国故事。",
+    "要把摄影作品展办好。",
+    "编辑部的同志们辛苦了。",
+    "资金来源要合法合规。",
+    "（掌声）",
+    "（根据录音整理）",
+    "三、加强会员服务",
+    "同志们、朋友们：",
+    "要用好扫码办事，让群众少跑腿。",
+    "现在，我讲三点意见。",
+]
+
+
+@pytest.mark.parametrize("sentence", NEAR_MISSES)
+@pytest.mark.parametrize("where", ["body", "header", "footer"])
+def test_near_miss_speech_is_kept(sentence: str, where: str) -> None:
+    result = _clean(_speech_with(sentence, where))
+    assert result.removals == ()
+    assert sentence in result.text.splitlines()
+
+
+def test_every_builtin_rule_has_a_reason_and_a_family() -> None:
+    names = [r.name for r in RULES]
+    assert len(names) == len(set(names))
+    assert all(r.reason and r.scope in ("line", "segment", "inline") for r in RULES)
+    assert [r.strong for r in RULES].count(False) >= 1
+
+
+# --- inline noise: the speech part of the line stays ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "kept", "cut"),
+    [
+        ("同志们要抓好落实。 酷乐文行整理，咨询QQ206157060", "同志们要抓好落实。", "酷乐文行整理，咨询QQ206157060"),
+        ("同志们要抓好落实。www.kulewx.com", "同志们要抓好落实。", "www.kulewx.com"),
+        ("今年增长5.2%。请拨打电话：13812345678咨询。下面讲第二点。", "今年增长5.2%。下面讲第二点。",
+         "请拨打电话：13812345678咨询。"),
+        ("要坚持人民至上。（来源：人民网）", "要坚持人民至上。", "（来源：人民网）"),
+        ("新华社北京10月9日电　全国安全生产会议今天召开。", "全国安全生产会议今天召开。", "新华社北京10月9日电"),
+        ("我们要抓好落实。第2页共9页", "我们要抓好落实。", "第2页共9页"),
+        ("工作要落到实处。（未完待续）", "工作要落到实处。", "（未完待续）"),
+    ],
+)
+def test_inline_noise_is_cut_and_speech_kept(line: str, kept: str, cut: str) -> None:
+    result = _clean(_speech_with(line))
+    assert kept in result.text.splitlines()
+    assert [r.text for r in result.removals] == [cut]
+    assert result.removals[0].line == 5
+
+
+# --- context rules ---------------------------------------------------------------------------------------------------
+
+
+def test_ad_block_before_the_title_goes_and_the_title_stays() -> None:
+    text = ("仅供学习 禁止外传\n自建平台、实时分享\n根据实际需求不断迭代\n现在订阅立享全部资料\n\n"
+            f"{TITLE}\n\n{OPENING}\n{CLOSING}\n")
+    result = _clean(text)
+    assert result.text.splitlines()[0] == TITLE
+    removed = {r.text: r.reason for r in result.removals}
+    assert "ad block" in removed["自建平台、实时分享"] and "ad block" in removed["根据实际需求不断迭代"]
+
+
+def test_unmarked_title_between_noise_lines_is_kept_when_set_apart_by_blank_lines() -> None:
+    text = f"现在订阅立享全部资料\n\n关于做好秋冬季防火工作\n\n酷乐文行整理，咨询QQ206157060\n{OPENING}\n{CLOSING}\n"
+    assert _clean(text).text.splitlines()[0] == "关于做好秋冬季防火工作"
+
+
+def test_title_shaped_line_directly_between_noise_lines_is_kept() -> None:
+    text = f"现在订阅立享全部资料\n{TITLE}\n酷乐文行整理，咨询QQ206157060\n{OPENING}\n{CLOSING}\n"
+    assert _clean(text).text.splitlines()[0] == TITLE
+
+
+def test_brand_learned_from_a_credit_line() -> None:
+    text = f"酷乐文行\n\n{TITLE}\n\n{OPENING}\n{CLOSING}\n\n酷乐文行整理，咨询QQ206157060\n"
+    result = _clean(text)
+    assert "酷乐文行" not in result.text
+    assert any("brand" in r.reason and r.text == "酷乐文行" for r in result.removals)
+
+
+def test_weak_words_inside_the_body_need_a_strong_neighbour() -> None:
+    body = f"{TITLE}\n\n{OPENING}\n会员之家\n{CLOSING}\n"
+    assert "会员之家" in _clean(body).text  # an unmarked line in the speech: kept
+    beside = f"{TITLE}\n\n{OPENING}\n会员之家\n酷乐文行整理，咨询QQ206157060\n{CLOSING}\n"
+    assert "会员之家" not in _clean(beside).text
+
+
+def test_running_header_repeated_lines() -> None:
+    result = clean(read_script(str(FIXTURES / "running_header.txt")))
+    lines = result.text.splitlines()
+    assert "XX县人民政府办公室" not in lines
+    assert lines[0] == "在全县教育工作会议上的讲话" and lines.count("在全县教育工作会议上的讲话") == 1
+    assert lines.count("同志们！") == 2 and result.text.count("（掌声）") == 2
+    reasons = {r.reason for r in result.removals}
+    assert reasons == {"repeated page header/footer"}
+    assert sorted(r.line for r in result.removals) == [4, 8, 9, 14]
+
+
+# --- whole documents ----------------------------------------------------------------------------------------------------
+
+
+def test_example_speech() -> None:
+    raw = EXAMPLE.read_text(encoding="utf-8")
+    result = clean(read_script(str(EXAMPLE)))
+    for noise in ("仅供学习", "酷乐文行", "QQ", "订阅", "举报", "会员", "自建平台", "根据实际需求"):
+        assert noise not in result.text, noise
+    lines = result.text.splitlines()
+    assert lines[0] == "在节后收心会上的讲话"
+    # Everything from 同志们： through 散会。 word for word (the raw lines are only indented with NBSP).
+    start, end = raw.index("同志们："), raw.index("散会。") + len("散会。")
+    speech = [line.strip("\u00a0 ") for line in raw[start:end].splitlines()]
+    body = lines[lines.index("同志们："):]
+    assert body == speech
+    assert {r.line for r in result.removals} == {1, 2, 3, 4, 5, 7, 8, 9, 18, 29}
+    assert result.placeholders[0].text == "XX" and result.placeholders[0].count == 6
+    assert result.encoding == "utf-8"
+
+
+def test_one_line_scrape() -> None:
+    result = clean(read_script(str(FIXTURES / "one_line_scrape.txt")))
+    assert result.text.splitlines() == [
+        "在全市经济工作会议上的讲话",
+        "同志们：",
+        "今天我们召开全市经济工作会议，主要任务是总结今年工作，部署明年任务。",
+        "一、统一思想，提高认识",
+        "今年以来，全市经济运行稳中有进，地区生产总值增长5.2%，居民收入增长6.1%。",
+        "二、狠抓落实，务求实效",
+        "各级各部门要把责任扛在肩上，把工作抓在手上。",
+    ]
+    assert {r.text for r in result.removals} == {
+        "新华社北京10月9日电", "www.wenku123.com", "（来源：人民网）", "第3页共21页",
+        "更多范文请访问 www.fanwen.com 下载全文"}
+
+
+def test_hard_wrapped_document_with_page_footers_between_halves() -> None:
+    result = clean(read_script(str(FIXTURES / "hard_wrapped.txt")))
+    lines = result.text.splitlines()
+    assert lines[3].endswith("刚才，几位同志作了很好的发言，我完全同意。下面，我讲三点意见。")
+    assert [line[:6] for line in lines[4:6]] == ["一、提高认识", "二、强化措施"]
+    assert lines[-1] == "谢谢大家！"
+    assert [r.text for r in result.removals] == ["第1页共3页", "- 2 -"]
+
+
+def test_english_document() -> None:
+    result = clean(read_script(str(FIXTURES / "english.txt")))
+    lines = result.text.splitlines()
+    assert lines[:2] == ["Second Inaugural Address", "Fellow-Countrymen:"]
+    assert lines[2].endswith("a course to be pursued seemed fitting and proper.")
+    assert lines[3].startswith("Now, at the expiration") and lines[3].endswith("could be presented.")
+    assert [r.text for r in result.removals] == ["Visit www.speeches-archive.com for more", "Page 1 of 2",
+                                                "Page 2 of 2"]
+
+
+def test_newswire() -> None:
+    result = clean(read_script(str(FIXTURES / "newswire.txt")))
+    assert result.text.splitlines() == ["全国安全生产电视电话会议9日在京召开。",
+                                        "会议强调，要坚持人民至上、生命至上，全力防范化解重大安全风险。"]
+    assert len(result.removals) == 4
+
+
+def test_only_noise_is_a_script_error() -> None:
+    with pytest.raises(ScriptError, match="nothing left to speak") as info:
+        clean(read_script(str(FIXTURES / "only_noise.txt")))
+    assert "\n" not in str(info.value)
+
+
+def test_long_line_without_punctuation_is_handled() -> None:
+    line = "我们要坚持稳中求进工作总基调完整准确全面贯彻新发展理念" * 2000  # 50,000+ characters, no mark
+    result = _clean(f"{TITLE}\n{line}\n")
+    assert result.removals == () and line in result.text
+
+
+# --- keep and user rules --------------------------------------------------------------------------------------------
+
+
+def test_keep_protects_a_line() -> None:
+    speech = _speech_with("请拨打热线电话：0571-12345678，反映问题。")
+    assert _clean(speech).removals
+    result = _clean(speech, keep=[r"热线电话"])
+    assert result.removals == () and "请拨打热线电话：0571-12345678，反映问题。" in result.text
+
+
+def test_keep_bad_pattern_is_config_error() -> None:
+    with pytest.raises(ConfigError, match="--keep"):
+        _clean(_speech_with(""), keep=["(unclosed"])
+
+
+def test_load_rules_adds_line_and_inline_rules(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text('[[rule]]\npattern = "阳光公文"\nreason = "my site"\n\n'
+                    '[[rule]]\nname = "tag"\npattern = "【[^】]*推荐[^】]*】"\nreason = "site tag"\nscope = "inline"\n',
+                    encoding="utf-8")
+    rules = load_rules(str(path))
+    assert [(r.name, r.scope) for r in rules] == [("rule 1", "line"), ("tag", "inline")]
+    speech = _speech_with("阳光公文为您服务。") + "要抓好落实。【编辑推荐】\n"
+    result = _clean(speech, rules=rules)
+    assert {(r.text, r.reason) for r in result.removals} == {("阳光公文为您服务。", "my site"),
+                                                             ("【编辑推荐】", "site tag")}
+    assert "要抓好落实。" in result.text.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[[rule]\npattern = 'x'", "not valid TOML"),
+        ("[[rule]]\npattern = '(unclosed'\nreason = 'x'\nname = 'bad-one'", "bad-one.*not a valid regular"),
+        ("[[rule]]\nreason = 'x'", "no pattern"),
+        ("[[rule]]\npattern = 'x'\nscope = 'page'", "scope"),
+        ("[[rule]]\npattern = 'x*'", "matches empty"),
+        ("[[rule]]\npattern = 'x'\nreasn = 'typo'", "unknown key 'reasn'"),
+    ],
+)
+def test_bad_rules_file_is_config_error_naming_file_and_rule(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as info:
+        load_rules(str(path))
+    assert str(info.value).startswith(str(path)) and "\n" not in str(info.value)
+
+
+def test_missing_rules_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        load_rules(str(tmp_path / "none.toml"))
+
+
+# --- property: noise-free speech loses nothing ---------------------------------------------------------------------
+
+SENTENCES = [
+    "今天是10月9日，节后上班第一天。", "双节假期已经过去，我们召开这次全县领导干部会议。",
+    "要发挥党员会员的作用。", "我们要订阅《人民日报》，加强理论学习。", "举报制度要落实。",
+    "责任既是义务，又是使命，更是推动发展的原动力。", "没有成效，劳而无功，等于白干。",
+    "为困难群众免费赠送慰问品。", "全县上下要迅速进入角色，集中精力，紧扣中心，突出重点！",
+    "为什么有的地方和部门工作干的好，有的地方和部门干的不好？", "地区生产总值增长5.2%，居民收入增长6.1%。",
+    "我们讲“我的岗位我负责、我的岗位请放心”，就是要求各级领导干部守土有责。", "XX同志就抓好当前各项工作作了全面部署。",
+    "要用好QQ、微信等网络平台联系群众。", "会议精神禁止外传。", "以上意见仅供大家参考。",
+    "各单位要建好工作QQ群，及时传达会议精神。", "要吸引更多企业成为会员，维护会员权益。",
+    "新华社是国家通讯社，要讲好中国故事。", "资金来源要合法合规。", "要把群众意见收集整理好，及时反馈。",
+]
+HEADINGS = ["一、所有工作都要负起责任来", "二、所有工作都要干出成效来", "（一）加强会员服务", "1.抓好订阅发行工作",
+            "三是所有积极因素都要充分调动起来。", "第一，统一思想。", "首先，要提高认识。"]
+TITLES = ["在节后收心会上的讲话", "在全县安全生产工作会议上的讲话", "在市工商联第五次会员代表大会上的讲话"]
+
+paragraphs = st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=4).map("".join)
+blocks = st.lists(st.one_of(paragraphs, st.sampled_from(HEADINGS), st.just("（掌声）")), min_size=1, max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=st.sampled_from(TITLES), salutation=st.sampled_from(["同志们：", "各位代表：", "同志们、朋友们："]),
+       body=blocks, closing=st.sampled_from(["散会。", "谢谢大家！", "同志们，让我们团结一心，共创美好未来！"]),
+       blank=st.booleans())
+def test_noise_free_speech_removes_nothing(title: str, salutation: str, body: list[str], closing: str,
+                                          blank: bool) -> None:
+    gap = "\n\n" if blank else "\n"
+    text = title + gap + salutation + "\n" + gap.join(body) + "\n" + closing + "\n"
+    result = clean(SourceText(path="t.txt", text=text, encoding="utf-8"))
+    assert result.removals == ()
+    assert _spoken(result.text) == _spoken(text)
+
+
+def test_reads_as_speech() -> None:
+    assert reads_as_speech("要发挥党员会员的作用。")
+    assert reads_as_speech("We shall fight on the beaches, we shall fight on the landing grounds.")
+    assert not reads_as_speech("会员群：")
+    assert not reads_as_speech("自建平台、实时分享")
