@@ -497,3 +497,13 @@ def test_build_with_edge_exits_1_with_one_line_naming_the_sentence_and_keeps_fin
     assert "sent no audio" in lines[0] and "会议到此结束" in lines[0]
     assert edge_service.record.texts.count("会议到此结束，散会。") == 4  # the engine's default attempts
     assert TakeCache(cache).info().entries >= 1  # takes finished before the failure stay
+
+
+@pytest.mark.net
+@pytest.mark.skipif(os.environ.get("LECTERN_NET_TESTS") != "1", reason="live service: set LECTERN_NET_TESTS=1")
+def test_live_service_renders_a_sentence_with_its_boundary() -> None:
+    """The one check against the real service (deselected unless asked for): the fake's protocol is still true."""
+    text = "今天是10月9日，节后上班第一天。"
+    rendering = asyncio.run(EdgeEngine(attempts=2).render(text, YUNYANG))
+    assert 1500 < rendering.duration_ms < 8000
+    assert rendering.boundaries and rendering.boundaries[-1].end_ms <= rendering.duration_ms
