@@ -131,14 +131,14 @@ def test_breath_groups_join_back_and_stay_short() -> None:
 
 
 def test_breath_groups_cut_between_words_never_inside_one() -> None:
-    import jieba
+    from lectern.segment import _words  # the same jieba tokenizer, loaded once
 
     sentence = "我们要坚持以人民为中心的发展思想持续推进乡村全面振兴不断提高人民群众的获得感幸福感安全感"
     groups = breath_groups(sentence, Language.ZH)
     assert "".join(groups) == sentence and len(groups) >= 2
     boundaries = set()
     at = 0
-    for word in jieba.Tokenizer().cut(sentence, HMM=False):
+    for word in _words(sentence):
         at += len(word)
         boundaries.add(at)
     cuts = [sum(len(g) for g in groups[: i + 1]) for i in range(len(groups) - 1)]
@@ -146,7 +146,9 @@ def test_breath_groups_cut_between_words_never_inside_one() -> None:
 
 
 def test_english_breath_groups_cut_at_commas_and_words() -> None:
-    sentence = "With malice toward none, with charity for all, with firmness in the right as God gives us to see the right"
+    sentence = (
+        "With malice toward none, with charity for all, with firmness in the right as God gives us to see the right"
+    )
     groups = breath_groups(sentence, Language.EN)
     assert "".join(groups) == sentence
     assert groups[0] == "With malice toward none, "
@@ -195,7 +197,8 @@ def test_plan_to_json_contract_keys_order_and_types() -> None:
     assert data["unknown_markers"] == [{"text": "[未知]", "count": 1}]
     section = data["sections"][0]
     assert list(section) == ["index", "level", "marker", "title", "paragraphs"]
-    assert _types(section["paragraphs"]) == [[("sentences", [[("text", "str"), ("pause_after_ms", "int"), ("est_ms", "int")]])]]
+    sentence_shape = [("text", "str"), ("pause_after_ms", "int"), ("est_ms", "int")]
+    assert _types(section["paragraphs"]) == [[("sentences", [sentence_shape])]]
     assert section["paragraphs"][1]["sentences"][0]["text"] == "某某同志讲得很好。"
     assert list(data["estimate"]) == ["speech_ms", "pause_ms", "total_ms", "chars"]
     assert all(isinstance(v, int) for v in data["estimate"].values())

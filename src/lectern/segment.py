@@ -159,7 +159,8 @@ def _en_is_end(text: str, mark: int, after: int) -> bool:
 
 def split_sentences(text: str, language: Language, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:
     """(start, end) of each sentence, also cut at ``cuts`` (pause markers, stage notes) and at MAX_SENTENCE."""
-    bounds = sorted(set(sentence_ends(text, language)) | {_past_clause_mark(text, c) for c in cuts if 0 < c < len(text)})
+    forced = {_past_clause_mark(text, c) for c in cuts if 0 < c < len(text)}
+    bounds = sorted(set(sentence_ends(text, language)) | forced)
     pieces = []
     start = 0
     for end in bounds:

@@ -96,7 +96,7 @@ _ORDINALS_EN = {
     "fourth": 4, "fourthly": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
     "finally": LAST, "lastly": LAST,
 }  # fmt: skip
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10, "XI": 11, "XII": 12}
+_ROMAN = {r: i + 1 for i, r in enumerate("I II III IV V VI VII VIII IX X XI XII".split())}
 _SHOUXIAN = {"首先": 1, "其次": 2, "再次": 3, "最后": LAST}
 
 _STYLES = (
@@ -501,8 +501,10 @@ def _find_closing(
 # --- sentences -----------------------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Block:
+    """A paragraph, or the part of one between two section starts (one-line documents are cut at their markers)."""
+
     paragraph: int
     start: int
     end: int
@@ -630,8 +632,8 @@ def _build_sections(
         pieces = split_sentences(text, language, cuts)
         # A pause at a block's start follows the previous block's text, so it belongs there.
         pauses = sorted(
-            ((at - block.start, p) for at, p in m.pauses if (block.start < at or at == block.start == 0) and at <= block.end),
-            key=lambda x: x[0],
+            ((at - block.start, p) for at, p in m.pauses if _owns(block, at)),
+            key=lambda item: item[0],
         )
         built: list[Sentence] = []
         pi = 0
@@ -667,6 +669,11 @@ def _build_sections(
         Section(index=i, level=opens[1], marker=opens[2], title=opens[3], paragraphs=tuple(paras))
         for i, (opens, paras) in enumerate(sections)
     ]
+
+
+def _owns(block: _Block, at: int) -> bool:
+    """Whether a pause at paragraph offset ``at`` follows text of this block (not the block before it)."""
+    return (block.start < at or at == block.start == 0) and at <= block.end
 
 
 def _rate_at(rates: Sequence[tuple[int, float]], at: int) -> float:
