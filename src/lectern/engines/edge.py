@@ -56,8 +56,9 @@ SAMPLE_RATE = 24_000
 MAX_REQUEST_BYTES = 1000
 
 # How much shorter than the announced sentence end the decoded audio may be before it counts as truncated. The
-# boundary durations are rounded by the service and the last MP3 frame (24 ms) may be cut; a real truncation loses
-# whole seconds. The decoder also *adds* ≈ 50 ms (encoder delay, no Xing header in a stream), which only helps.
+# boundary durations are rounded by the service and the last MP3 frame (24 ms) may be cut; a cut that loses a
+# syllable (≥ 150 ms at any speaking rate) is well above this. The decoder also *adds* ≈ 50 ms (encoder delay: a
+# stream has no Xing header), which only makes a false alarm less likely.
 TRUNCATION_TOLERANCE_MS = 80
 
 # Handshake statuses worth retrying: 403 is the token/clock-skew refusal (edge-tts retries it once itself after
@@ -90,10 +91,10 @@ def truncation_shortfall_ms(
 ) -> int:
     """How many ms of announced speech the audio is missing (0 when complete or when nothing was announced).
 
-    The service announces each sentence boundary (offset *and* duration) before streaming that sentence's audio, so
-    a stream that ends early still tells us where the speech should have ended. Without boundaries there is nothing
-    to compare with and the audio is accepted: that is why lectern asks for SentenceBoundary, not WordBoundary, whose
-    events arrive word by word and stop where the stream stops.
+    The service sends a sentence's boundary (offset *and* duration) as that sentence's audio starts, so a stream
+    that ends early still tells us where the speech should have ended. Without boundaries there is nothing to
+    compare with and the audio is accepted. That is why lectern asks for SentenceBoundary, not WordBoundary: word
+    events arrive word by word, so a stream cut after word k announces only up to word k and looks complete.
     """
     if not boundaries:
         return 0
@@ -125,7 +126,7 @@ def _hard_cut(text: str, limit_bytes: int) -> list[str]:
     """Last resort for a run of text without punctuation: at spaces, else between characters (never inside one)."""
     out: list[str] = []
     current = ""
-    for token in re.findall(r"\S+\s*|\s+", text) if " " in text else list(text):
+    for token in re.findall(r"\S+\s*|\s+", text) if re.search(r"\s", text) else list(text):
         if current and not _fits(current + token, limit_bytes):
             out.append(current)
             current = ""
@@ -346,8 +347,10 @@ class EdgeEngine:
             raise EngineError("edge: nothing to speak (no letters or digits)", sentence=text)
         # The slot is held through the backoff waits too: when the service is refusing us, fewer requests in flight
         # is the point of backing off.
+        # A split part that is only punctuation would be refused (NoAudioReceived); it has nothing to say anyway.
+        requests = [part for part in split_for_request(text) if is_speakable(part)]
         async with self._slot():
-            parts = [await self._render_with_retries(part, voice, sentence=text) for part in split_for_request(text)]
+            parts = [await self._render_with_retries(part, voice, sentence=text) for part in requests]
         return join_renderings(parts)
 
     async def _render_with_retries(self, text: str, voice: Voice, *, sentence: str) -> Rendering:
