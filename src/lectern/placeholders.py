@@ -27,7 +27,8 @@ from .model import Placeholder
 DEFAULT_FILL = "某某"
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
-_CJK_CONTEXT = re.compile(f"[{_HAN}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014]")
+# Chinese around an "XX" (or another blank glued to it, ``XX××``) makes it a blank rather than a numeral.
+_CJK_CONTEXT = re.compile(f"[{_HAN}\u3000-\u303f\uff00-\uffef\u2018-\u201f\u2026\u2014×*]")
 
 _BLANK = re.compile(
     r"(?<![A-Za-z./@_-])(?:X{2,}|x{2,})(?![A-Za-z/@_]|\.[A-Za-z])"  # ASCII X runs not inside a word or URL

@@ -1,0 +1,85 @@
+"""placeholders: which blanks are found (and which look-alikes are not), and filling by spelling or in order."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lectern.model import Placeholder
+from lectern.placeholders import Filler, Fills, fill, find
+
+SCRIPT = "首先，我和XX、XX、xx同志一起，向ＸＸ县××镇＊＊村的同志们致敬。某某同志作了报告。20XX年，**同志到会。"
+
+
+def test_find_counts_each_spelling_in_order_of_appearance() -> None:
+    assert find(SCRIPT) == (
+        Placeholder("XX", 3), Placeholder("xx", 1), Placeholder("ＸＸ", 1), Placeholder("××", 1),
+        Placeholder("＊＊", 1), Placeholder("某某", 1), Placeholder("**", 1),
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "XXL号的衣服",  # part of a Latin word
+        "请登录www.xxx.com查询",  # inside a web address
+        "The XX century saw two world wars.",  # Roman numeral in English
+        "Super Bowl XX was played in 1986.",
+        "这是**重点**内容",  # markdown emphasis pair
+        "某些同志，某县，某一天",  # a single 某 is ordinary language
+        "二○○八年，二〇〇八年",  # ○ and 〇 write zero in years
+        "2**3 = 8",
+    ],
+)
+def test_look_alikes_are_not_blanks(text: str) -> None:
+    assert find(text) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "spelling"),
+    [("我和 XX 同志", "XX"), ("XX：", "XX"), ("Dear XXX,", "XXX"), ("on xx date", "xx"), ("XXXX年", "XXXX")],
+)
+def test_blanks_with_spaces_or_in_english(text: str, spelling: str) -> None:
+    assert find(text) == (Placeholder(spelling, 1),)
+
+
+def test_default_fill_is_moumou() -> None:
+    assert fill("我和XX、xx同志，ＸＸ县") == "我和某某、某某同志，某某县"
+
+
+def test_named_fill_fills_that_spelling_everywhere() -> None:
+    assert fill("我和XX、XX、xx同志", ["XX=王明"]) == "我和王明、王明、某某同志"
+
+
+def test_positional_fills_in_order_and_the_rest_stay_moumou() -> None:
+    assert fill("我和XX、XX、XX同志一起", ["王明", "李华"]) == "我和王明、李华、某某同志一起"
+
+
+def test_named_and_positional_together() -> None:
+    assert fill("XX县XX镇××村", ["××=张庄", "城关", "李村"]) == "城关县李村镇张庄村"
+
+
+def test_fill_value_with_equals_that_is_not_a_blank_is_positional() -> None:
+    assert Fills.parse(["王=明", "XX=王明", "ＸＸ = 李华"]) == Fills(
+        named=(("XX", "王明"), ("ＸＸ", "李华")), positional=("王=明",))
+
+
+def test_filler_carries_order_across_sentences() -> None:
+    filler = Filler(["王明", "李华"])
+    sentences = ["首先，我和XX同志代表县委致敬。", "没有空白。", "刚才，XX同志作了部署。", "XX同志也讲了话。"]
+    assert [filler.fill(s) for s in sentences] == [
+        "首先，我和王明同志代表县委致敬。", "没有空白。", "刚才，李华同志作了部署。", "某某同志也讲了话。"]
+    assert filler.used == 2
+
+
+@given(st.lists(st.sampled_from(["XX", "同志", "，", "××", "县委", "某某", "。"]), max_size=30),
+       st.lists(st.sampled_from(["王明", "李华", "张三"]), max_size=5))
+def test_fill_replaces_every_blank_and_nothing_else(parts: list[str], fills: list[str]) -> None:
+    text = "讲话：" + "".join(parts)  # Chinese context: a lone "XX" in English is a Roman numeral
+    filled = fill(text, fills)
+    blanks = sum(p.count for p in find(text))
+    assert all(set(p.text) == {"某"} for p in find(filled))  # only the default fills are left as blanks
+    assert filled.replace("某某", "").replace("王明", "").replace("李华", "").replace("张三", "") == (
+        text.replace("XX", "").replace("××", "").replace("某某", ""))
+    assert sum(filled.count(name) for name in ("王明", "李华", "张三")) == min(blanks, len(fills))
