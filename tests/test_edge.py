@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import random
 import socket
@@ -268,10 +269,12 @@ def test_500_on_every_attempt_fails_naming_the_sentence(edge_service: FakeEdgeSe
 
 def test_a_stream_closed_mid_way_is_detected_and_retried(edge_service: FakeEdgeService) -> None:
     edge_service.faults.close_mid_stream = 1
-    edge = engine()
+    ticks = itertools.count()  # a clock that advances one "second" per reading: each attempt lasts exactly 1
+    edge = engine(clock=lambda: float(next(ticks)))
     rendering = asyncio.run(edge.render(SENTENCES[4], YUNYANG))
     assert_full_length(rendering, SENTENCES[4])
-    assert edge_service.record.requests == 2 and edge.stats["retries"] == 1
+    assert edge_service.record.requests == 2
+    assert edge.stats == {"requests": 2, "retries": 1, "request_s": 2.0}
 
 
 def test_a_stream_always_closed_mid_way_is_an_error_not_short_audio(edge_service: FakeEdgeService) -> None:
