@@ -6,6 +6,7 @@ import doctest
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lectern.errors import InputError
 from lectern.model import TimedSection, Timeline
@@ -46,9 +47,11 @@ def test_index_is_the_section_start_within_one_frame_never_after(timeline: Timel
     assert starts == sorted(starts)
 
 
-@settings(deadline=None, max_examples=10, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(timelines(min_sections=100, max_sections=140, max_sentences=0))
-def test_never_more_than_99_tracks(timeline: Timeline) -> None:
+@settings(deadline=None, max_examples=60)
+@given(st.lists(st.integers(0, 4), min_size=90, max_size=400))
+def test_never_more_than_99_tracks(levels: list[int]) -> None:
+    # Titles and text do not matter here (the round trip above covers them); drawing only levels keeps it fast.
+    timeline = _timeline(_sections(levels))
     tracks = parse_cue(render_cue(timeline))
     assert 1 <= len(tracks) <= MAX_TRACKS
     kept = cue_tracks(timeline)
