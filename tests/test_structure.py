@@ -16,7 +16,7 @@ from lectern.segment import MAX_SENTENCE
 from lectern.structure import cn_number, detect_language, parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "speeches"
-_MARKUP = re.compile(r"[\[［][^\]］\n]{1,24}[\]］]|(?<![:/])//|[（(](?:热烈)?掌声[）)]|\(Applause\.\)|\s")
+_MARKUP = re.compile(r"[\[［][^\]］\n]{1,24}[\]］]|(?<![:/：／])//(?![/／])|[（(](?:热烈)?掌声[）)]|\(Applause\.\)|\s")
 
 
 def script_of(text: str, path: str = "speech.txt") -> CleanScript:
