@@ -226,3 +226,11 @@ def test_example_speech_plan_json(example_speech: Path) -> None:
     assert first == {"text": "同志们：", "pause_after_ms": 800, "est_ms": round(3 * 60_000 / 220)}
     # ≈ 2,000 字 at 220 字/分: nine to ten minutes of speech.
     assert 8 * 60_000 < data["estimate"]["speech_ms"] < 11 * 60_000
+
+
+def test_breath_groups_can_be_skipped_for_an_outline() -> None:
+    text = (FIXTURES / "spoken_di.txt").read_text(encoding="utf-8")
+    with_groups, without = planned(text), planned(text, breath=False)
+    assert all(s.breath_groups == () for s in without.speech.sentences)
+    assert all(s.breath_groups for s in with_groups.speech.sentences)
+    assert plan_to_json(with_groups) == plan_to_json(without)
