@@ -10,31 +10,36 @@ How the audio is laid out (every number below is a sample count at the timeline 
   margins are part of that pause, not added to it (a pause shorter than two margins shrinks the margins).
 * **Level.** Each take's loudness is measured as the mean power of its 50 ms blocks, gated like BS.1770 (blocks
   below −70 dBFS and below the take's mean −20 dB are ignored) but without K-weighting, on every 4th sample
-  (enough for a power estimate, 4× cheaper). One global gain brings the median take to ``target_lufs`` and is
-  applied by the MP3 encoder (free); a take more than 1.5 dB away from the median gets its own gain in Python; peaks
-  are held under −1 dBFS. ffmpeg's ``loudnorm`` would be truer to LUFS but needs a second pass over the whole file
-  (minutes for a 2-hour speech) and would change every section when one sentence changes.
+  (enough for a power estimate, 4× cheaper). One global gain brings the median take towards ``target_lufs``, but
+  only as far as the peaks allow (≤ −1 dBFS for 90% of takes); it is applied by the MP3 encoder, for free. A take
+  more than 1.5 dB off the common level, or one that would clip, gets its own gain here (a table lookup per
+  sample; most takes are copied byte for byte). ffmpeg's ``loudnorm`` would be truer to LUFS but needs a second
+  pass over the whole file (minutes for a 2-hour speech) and would change every part when one sentence changes.
+  Measured: espeak's takes sit at ≈ −18 dBFS RMS with peaks near full scale, so without a limiter the rehearsal
+  lands at ≈ −20 LUFS (ffmpeg ebur128), not −16; the takes agree with each other, which is what a rehearsal needs.
 * **Rate.** If every take has the same MPEG-2 rate (16, 22.05 or 24 kHz: espeak 22050, edge 24000) that is the
   timeline rate, so nothing is resampled; otherwise takes are resampled to 24 kHz with ffmpeg.
-* **Sections are encoded separately and glued frame by frame.** Encoding is the slow step (≈ 9 s per 35 min),
-  so each section's PCM (with its trailing pause) is encoded on its own, cached under a hash of its PCM and the
-  encoder settings (``reuse_dir``), and ``rehearsal.mp3`` is the sections' MP3 frames concatenated behind one
-  rewritten Xing/LAME header. A rebuild after editing one sentence re-encodes one section.
+* **Parts are encoded separately and glued frame by frame.** Encoding is the slow step (≈ 9 s per 35 min), so
+  the speech is cut into parts (each section, and long sections again after sentences picked by a hash of their
+  text, ≈ 1 min each), each part's PCM is encoded on its own, on every core, and cached in ``reuse_dir`` under a
+  hash of everything that determines its PCM plus the encoder settings. ``rehearsal.mp3`` is the parts' MP3
+  frames concatenated behind one rewritten Xing/LAME header; a section's file is its parts glued the same way.
+  A rebuild after editing one sentence re-encodes one part.
   LAME frames at a fresh encoder start do not reach back into earlier frames (empty bit reservoir), but each part
   carries its own encoder delay and padding: a part of L samples decodes, in the middle of the whole, to
-  N·576 samples where N = ⌈L/576⌉ + 2 (measured). So section i+1 starts at Σ N_j·576 in the decoded whole, and
-  the layout absorbs the join: each section is shifted inside its own part by < 576 samples of leading silence
-  and its trailing silence is sized so the next section's first word lands exactly its pause later. The pause
-  across a join is therefore exact too, and a section's PCM depends only on its own takes and the pause and lead
-  (chime) of the section after it, so an edit re-encodes one section. The header's delay is the first part's, its padding the last part's, so a decoder that honours the LAME tag
+  N·576 samples where N = ⌈L/576⌉ + 2 (measured; L is always a whole number of frames, see ``_write_part``).
+  So part i+1 starts at Σ N_j·576 in the decoded whole, and the layout absorbs each join (``_layout_part``): the
+  pause across a join is exact, and inner pauses of a part move by at most 26 ms / their number (≤ 9 ms).
+  The header's delay is the first part's and its padding the last part's, so a decoder that honours the LAME tag
   (ffmpeg, browsers) yields exactly the timeline; all times are computed from the parts' real frame counts.
+  Decoders that ignore the tag hear everything ≈ 50 ms late, as with any LAME file.
 * **Chime** (``chime=True``): two short generated sine tones at the start of a level-1 section's leading silence,
   ending ``CHIME_CLEAR_MS`` before its first sentence, so the section's start (its first sentence) stays silent
   before. If the planned pause is too short to hold the chime, that one pause grows.
 * **Sections in the Timeline**: a section starts at its first sentence's start and ends where the next section
-  starts (the last at the end of the audio), so chapters tile the file. The per-section file holds the section's
-  leading silence, its sentences and its trailing pause; the per-section files' decoded lengths differ from the
-  whole's sections only by each part's encoder overhead (≈ 50–75 ms each).
+  starts (the last at the end of the audio), so chapters tile the file. A section's file holds its leading
+  silence (chime), its sentences and its trailing pause; the files' decoded lengths add up to the whole's but for
+  the last part's encoder overhead in each (≈ 50–75 ms per section).
 """
 
 from __future__ import annotations
