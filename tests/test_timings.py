@@ -55,7 +55,7 @@ def test_documented_shape_and_key_order() -> None:
     }  # fmt: skip
     assert document["sections"][0]["sentences"] == [
         {"text": "同志们：", "start_ms": 480, "end_ms": 1500, "breath_groups": ["同志们："],
-         "words": [{"text": "同志们", "start_ms": 480, "end_ms": 1400}]}
+         "words": [["同志们", 480, 1400]]}
     ]  # fmt: skip
     assert (document["title"], document["speaker"], document["language"]) == ("在节后收心会上的讲话", "王明", "zh")
 
@@ -99,8 +99,10 @@ def _damaged(change) -> str:
         (_damaged(lambda d: d["sections"][0].update(sentences="x")), r"sections\[0\]\.sentences: expected a list"),
         (_damaged(lambda d: d.update(language="fr")), "language: expected one of zh, en"),
         (_damaged(lambda d: d.update(meta=[["date"]])), r"meta\[0\]: expected \[key, value\]"),
-        (_damaged(lambda d: d["sections"][0]["sentences"][0]["words"][0].pop("end_ms")),
-         r"sections\[0\]\.sentences\[0\]\.words\[0\]\.end_ms: missing"),
+        (_damaged(lambda d: d["sections"][0]["sentences"][0]["words"][0].pop()),
+         r"sections\[0\]\.sentences\[0\]\.words\[0\]: expected \[text, start_ms, end_ms\], got \[\"同志们\", 480\]"),
+        (_damaged(lambda d: d["sections"][0]["sentences"][0]["words"][0].__setitem__(2, 100)),
+         r"sections\[0\]\.sentences\[0\]\.words\[0\]: ends \(100 ms\) before it starts \(480 ms\)"),
     ],
 )
 def test_damage_is_one_clear_input_error(text: str, message: str) -> None:

@@ -10,9 +10,10 @@ other tools (a teleprompter, a slide timer) can follow the speech from it. The d
 
 Keys after the fixed ones are additions a reader may ignore: the top-level ``title``, ``speaker``, ``language``,
 ``meta``, and per sentence ``breath_groups`` (plan's cut, when set) and ``words`` (the engine's word boundaries
-as ``{"text", "start_ms", "end_ms"}`` in absolute ms, when reported), so subtitles re-rendered from this file are
-the ones the build wrote. Each sentence is one line of the file, so a diff between two builds reads sentence by
-sentence.
+as ``[text, start_ms, end_ms]`` triples in absolute ms, when reported), so subtitles re-rendered from this file are
+the ones the build wrote. Words are triples, not objects, because an engine may report one per 字: a 30,000-字
+report would otherwise carry a megabyte of repeated key names. Each sentence is one line of the file, so a diff
+between two builds reads sentence by sentence.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def _sentence(sentence: TimedSentence) -> dict[str, Any]:
     if sentence.breath_groups:
         record["breath_groups"] = list(sentence.breath_groups)
     if sentence.words:
-        record["words"] = [{"text": w.text, "start_ms": w.start_ms, "end_ms": w.end_ms} for w in sentence.words]
+        record["words"] = [[w.text, w.start_ms, w.end_ms] for w in sentence.words]
     return record
 
 
@@ -178,7 +179,10 @@ def _timed_sentence(reader: _Reader) -> TimedSentence:
     start, end = reader.span()
     words = []
     for i, raw in enumerate(reader.items("words", optional=True)):
-        word = reader.child("words", i, raw)
+        where = f"{reader._at('words')}[{i}]"
+        if not (isinstance(raw, list) and len(raw) == 3):
+            reader.fail(where, f"expected [text, start_ms, end_ms], got {_json(raw)}")
+        word = _Reader(dict(zip(("text", "start_ms", "end_ms"), raw)), where, reader.path)
         words.append(Boundary(word.text("text") or "", *word.span()))
     return TimedSentence(reader.text("text") or "", start, end, _strings(reader, "breath_groups"), tuple(words))
 
