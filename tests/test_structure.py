@@ -450,3 +450,9 @@ def test_english_roman_and_numbered_headings() -> None:
         (1, "II.", "Our Schools"),
         (0, None, "Closing"),
     ]
+
+
+def test_half_width_punctuation_in_chinese_text() -> None:
+    speech = parse(script_of("同志们:\n今天我们召开会议.经济增长5.2%.大家要努力!对吗?"))
+    assert speech.salutation == "同志们:"
+    assert written(speech) == ["同志们:", "今天我们召开会议.", "经济增长5.2%.", "大家要努力!", "对吗?"]

@@ -44,7 +44,11 @@ _EN_MAYBE_END = frozenset("etc a.m p.m".split())
 _ZH_UNIT = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff0-9０-９]")
 _BRACKET = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSING)) + '"]')
 _CLOSER_CLASS = re.escape("".join(sorted(_CLOSERS)))
-_ZH_END_RUN = re.compile(f"[。！？；!?;…][。！？；!?;…{_CLOSER_CLASS}]*")
+# A half-width full stop ends a Chinese sentence only right after a Chinese character or closing quote ("召开会议.");
+# after a digit or a Latin letter it is a decimal point, an abbreviation or a heading number (5.2%, Mr., 1.).
+_ZH_END_RUN = re.compile(
+    f"(?:[。！？；!?;…]|(?<=[\u3400-\u4dbf\u4e00-\u9fff”’」』）%％])\\.(?![0-9]))[。！？；!?;…{_CLOSER_CLASS}]*"
+)
 _EN_END_RUN = re.compile(f"[.!?…][.!?…{_CLOSER_CLASS}]*")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 
