@@ -7,11 +7,13 @@ without chromium these tests skip locally, and fail under CI (``CI=true``), wher
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
 import struct
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -414,3 +416,47 @@ def test_page_reads_on_desktop_phone_and_as_prompter(rehearsal: Rehearsal, open_
     phone.page.screenshot(path=str(ARTIFACTS / "page-prompter.png"))
     assert desktop.errors == [] and phone.errors == []
 
+
+# --- the page of a real offline build ------------------------------------------------------------------------------
+
+SPEECH = """在全县节后工作会议上的讲话
+
+同志们：
+今天是节后上班第一天。我和XX同志一起向大家致以敬意。总体上实现了预期目标。
+一是所有工作都要负起责任来。责任心是第一位的。
+二是所有工作都要动起来。快干快上，奋力冲刺四季度。
+"""
+
+
+@pytest.mark.slow
+def test_page_of_a_real_offline_build(tmp_path: Path, open_page: object) -> None:
+    from lectern.build import BuildOptions, build
+
+    script = tmp_path / "speech.txt"
+    script.write_text(SPEECH, encoding="utf-8")
+    options = BuildOptions(engine="espeak", cache_dir=tmp_path / "cache")
+    # In its own thread: synthesis runs an asyncio loop, and Playwright's sync API holds one in this thread.
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(build, str(script), tmp_path / "out", options).result()
+    # The times to meet are the build's record of truth, timings.json, read as any other tool would read it.
+    timings = json.loads((result.out_dir / "timings.json").read_text(encoding="utf-8"))
+    sections = timings["sections"]
+    sentences = [s for sec in sections for s in sec["sentences"]]
+    session = open_page(result.out_dir / "index.html")
+    assert session.js("lectern.sentences.map(s => s.start_ms)") == [s["start_ms"] for s in sentences]
+    assert abs(session.js("audio.duration") * 1000 - timings["duration_ms"]) <= TOLERANCE_MS
+
+    session.js("window.seeks = []; audio.addEventListener('seeked', () => seeks.push(audio.currentTime * 1000))")
+    session.page.locator("#script .s").nth(2).click()
+    session.page.wait_for_function("seeks.length > 0 && !audio.paused")
+    assert abs(session.js("seeks[0]") - sentences[2]["start_ms"]) <= TOLERANCE_MS
+    session.page.wait_for_timeout(300)
+    t, shown = session.js("[audio.currentTime * 1000, Number(document.querySelector('.s.now').dataset.i)]")
+    starts = [s["start_ms"] for s in sentences]
+    assert shown in {max(i for i, s in enumerate(starts) if s <= ms) for ms in (t, t - 250)}
+    session.js("audio.pause()")
+    assert len(sections) > 1, "the speech's 一是/二是 should make sections"
+    session.page.keyboard.press("ArrowDown")
+    following = next(sec for sec in sections if sec["start_ms"] > t)
+    assert abs(session.js("audio.currentTime") * 1000 - following["start_ms"]) <= TOLERANCE_MS
+    assert session.errors == [] and session.dialogs == []
