@@ -10,6 +10,7 @@ import math
 import re
 import subprocess
 from array import array
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -373,6 +374,17 @@ def test_an_unwritable_output_folder_is_an_output_error(tmp_path: Path) -> None:
         assemble(make_plan(), make_takes(tmp_path), blocker / "out")
 
 
+def test_a_rewritten_take_file_is_measured_and_encoded_again(tmp_path: Path) -> None:
+    """Parts are keyed by the takes' identity, which includes the PCM file's size and mtime, not only the key."""
+    reuse = tmp_path / "reuse"
+    takes = make_takes(tmp_path)
+    assemble(make_plan(), takes, tmp_path / "a", reuse_dir=reuse)
+    louder = tone_take(tmp_path, "c2", speech_ms=LENGTHS["c2"], dbfs=-30.0)  # same file, same key, new audio
+    takes[7] = replace(louder, key=takes[7].key)
+    again = assemble(make_plan(), takes, tmp_path / "b", reuse_dir=reuse)
+    assert again.encoded == (2,)
+
+
 def test_take_count_must_match_the_plan(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         assemble(make_plan(), make_takes(tmp_path)[:-1], tmp_path / "out")
@@ -392,3 +404,25 @@ def test_frames_formula_matches_the_encoder(tmp_path: Path) -> None:
         part = assemble_mod._read_part(out)
         assert part.frames == assemble_mod._frames_for(samples)
         assert part.frames * 576 - part.delay - part.padding == samples
+
+
+def test_parts_unused_for_a_month_are_pruned(tmp_path: Path) -> None:
+    import os
+    import time
+
+    reuse = tmp_path / "reuse"
+    takes = make_takes(tmp_path)
+    first = assemble(make_plan(), takes, tmp_path / "a", reuse_dir=reuse)
+    stale = reuse / "mp3" / "0123.mp3"
+    stale.write_bytes(b"old")
+    recent = reuse / "mp3" / "4567.mp3"
+    recent.write_bytes(b"other speech")
+    month_ago = time.time() - 31 * 86400
+    os.utime(stale, (month_ago, month_ago))
+    for part in (reuse / "mp3").glob("*.mp3"):
+        if part not in (stale, recent):
+            os.utime(part, (month_ago, month_ago))  # in use: must survive and be marked fresh
+    again = assemble(make_plan(), takes, tmp_path / "b", reuse_dir=reuse)
+    assert again.encoded_parts == 0 and first.parts == again.parts
+    assert not stale.exists() and recent.exists()
+    assert len(list((reuse / "mp3").glob("*.mp3"))) == again.parts + 1

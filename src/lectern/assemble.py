@@ -53,6 +53,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unicodedata
 from array import array
 from collections.abc import Sequence
@@ -86,6 +87,7 @@ MP3_BITRATE = "64k"
 MP3_QUALITY = 7  # LAME -q 7: speech at 64 kb/s sounds the same as -q 2 and encodes ≈ 2× faster
 PART_EVERY = 8  # sentences per encoded part, on average (≈ 1 min of speech)
 PART_MIN_PAUSE_MS = 200
+PART_KEEP_DAYS = 30
 PART_MIN_SENTENCES = 4  # a part cut inside a section has ≥ 3 inner pauses to absorb its join (see _layout_part)
 CHIME_CLEAR_MS = 500  # silence between the chime and the section's first word (the CUE check wants ≥ 300 ms)
 _ENCODER_ID = f"lame-q{MP3_QUALITY}-{MP3_BITRATE}-v1"
@@ -773,6 +775,8 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
             job.result()
 
     parts = [_read_part(p.mp3) for p in placed]
+    if reuse_dir:
+        _prune(parts_dir, {p.mp3 for p in placed})
     for part, p in zip(parts, placed):
         if part.delay != 576 or part.frames * SPF - part.delay - part.padding != p.pcm_samples:
             raise OutputError("the encoder's frame layout is not what assembly expects", path=str(part.path))
@@ -790,6 +794,26 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
         raise OutputError(f"cannot write the rehearsal audio: {e.strerror or e}", path=str(workdir)) from e
     encoded_sections = tuple(sorted({placed[pi].section.index for pi in encoded}))
     return Assembly(timeline, mp3_path, section_paths, encoded_sections, len(encoded), len(placed), rate)
+
+
+def _prune(parts_dir: Path, used: set[Path]) -> None:
+    """Mark this build's parts as used and delete parts no build has used for PART_KEEP_DAYS.
+
+    Every edit leaves the old version of one part behind; without pruning the reuse folder grows by a part per
+    edit forever. Parts of other speeches built within the period stay.
+    """
+    now = time.time()
+    for path in used:
+        try:
+            os.utime(path, (now, now))
+        except OSError:
+            pass
+    for path in parts_dir.glob("*.mp3"):
+        try:
+            if path not in used and now - path.stat().st_mtime > PART_KEEP_DAYS * 86400:
+                path.unlink()
+        except OSError:
+            pass
 
 
 def _to_ms(samples: int, rate: int) -> int:
