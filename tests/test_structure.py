@@ -456,3 +456,27 @@ def test_half_width_punctuation_in_chinese_text() -> None:
     speech = parse(script_of("同志们:\n今天我们召开会议.经济增长5.2%.大家要努力!对吗?"))
     assert speech.salutation == "同志们:"
     assert written(speech) == ["同志们:", "今天我们召开会议.", "经济增长5.2%.", "大家要努力!", "对吗?"]
+
+
+def test_government_work_report_layout() -> None:
+    """Subtitle with the date and meeting, speaker with position, headings with text on the same line, 一是 lists
+    opening paragraphs under a 三、 heading (nested), closing on 各位代表！"""
+    text, speech = fixture("gov_work_report.txt")
+    assert speech.title == "政府工作报告"
+    assert dict(speech.meta) == {
+        "subtitle": "——2024年3月5日在第十四届全国人民代表大会第二次会议上",
+        "speaker": "国务院总理 李强",
+    }
+    assert outline(speech) == [
+        (0, None, "开场"),
+        (1, "一、", "2023年工作回顾"),
+        (2, "（一）", "加强和创新宏观调控，推动经济回升向好"),
+        (2, "（二）", "依靠改革开放增强发展内生动力"),
+        (1, "二、", "2024年经济社会发展总体要求和政策取向"),
+        (1, "三、", "2024年政府工作任务"),
+        (2, "一是", "大力推进现代化产业体系建设，加快发展新质生产力"),
+        (2, "二是", "深入实施科教兴国战略，强化高质量发展的基础支撑"),
+        (0, None, "结束语"),
+    ]
+    assert speech.sections[-1].sentences[0].written == "各位代表！"
+    assert_round_trip(text, speech)
