@@ -248,3 +248,12 @@ def test_wrapped_line_before_a_heading_is_not_joined() -> None:
     text = f"{width_line}\n{width_line}\n一、强化措施\n{width_line}\n第二，加强督查\n{width_line}\n{width_line}。\n"
     lines = join_hard_wraps(text).splitlines()
     assert lines[1] == "一、强化措施" and lines[3] == "第二，加强督查"
+
+
+def test_markdown_markup_is_stripped_line_for_line(tmp_path: Path) -> None:
+    path = tmp_path / "speech.md"
+    path.write_text("---\nauthor: 张三\n---\n# 在会议上的讲话\n\n> 同志们：\n\n- 一是**加强**学习。\n- 3 -\n"
+                    "* [政策](http://a.cn)要讲清楚，*重点*要突出，**同志出席。\n***\n", encoding="utf-8")
+    lines = read_script(str(path)).text.split("\n")
+    assert lines[3:11] == ["在会议上的讲话", "", "同志们：", "", "一是加强学习。", "- 3 -",
+                           "政策要讲清楚，重点要突出，**同志出席。", ""]

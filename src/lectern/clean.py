@@ -56,6 +56,8 @@ class Rule:
 
 
 def _rule(name: str, pattern: str, reason: str, scope: Scope = "segment", strong: bool = True) -> Rule:
+    if pattern.startswith("(?i)"):  # scoped, so the rules can be combined into one pre-filter (see _Table)
+        pattern = f"(?i:{pattern[4:]})"
     return Rule(name, re.compile(pattern), reason, scope, strong)
 
 
@@ -85,9 +87,10 @@ RULES: tuple[Rule, ...] = (
     # --- brand and watermark lines -------------------------------------------------------------------------------
     _rule("url", r"(?i)https?://\S+|www\.[\w-]+\.\S+|(?<![\w.@])[a-z0-9-]{2,}\.(?:com|cn|net|org|cc|top|vip)(?:\.cn)?\b",
           "watermark (web address)"),
-    _rule("doc-site", rf"[{_H}A-Za-z0-9]{{0,8}}(?:{_SITE_WORDS})", "watermark (document-site name)"),
-    _rule("credit", rf"(?:本文)?由?[{_H}A-Za-z0-9]{{2,12}}(?:整理|收集|编辑|制作)(?:发布|上传|分享|提供)"
-          rf"|[{_H}A-Za-z0-9]{{2,12}}整理[，,、\s]*(?:咨询|联系|QQ|qq|微信|加|欢迎)", "watermark (credit of the uploader)"),
+    # Segment rules start with their literal words (the piece goes whole, so no span is needed): fast on long lines.
+    _rule("doc-site", rf"(?:{_SITE_WORDS})", "watermark (document-site name)"),
+    _rule("credit", r"(?:整理|收集|编辑|制作)(?:发布|上传|分享|提供)|整理[，,、\s]*(?:咨询|联系|QQ|qq|微信|加|欢迎)",
+          "watermark (credit of the uploader)"),
     _rule("copyright", r"版权所有|版权归|侵权必究|如有侵权|侵删|转载请注明|未经(?:授权|许可)[，,]?(?:禁止|不得|严禁)转载",
           "watermark (copyright notice)"),
     # --- membership, subscription and anti-resale ads ------------------------------------------------------------
@@ -100,7 +103,7 @@ RULES: tuple[Rule, ...] = (
     _rule("gift-ad", r"赠送.{0,8}会员|会员.{0,8}赠送|免费(?:赠送|领取|获取|下载).{0,6}(?:资料|材料|文档|会员|模板|范文)",
           "membership ad (free gift)"),
     # --- paywall and truncation notes ----------------------------------------------------------------------------
-    _rule("truncated-inline", r"[（(]\s*未完(?:待续)?\s*[)）]|未完待续|未完[，,]?待续|[（(]?\s*(?:此处)?省略\s*\d+\s*字\s*[)）]?",
+    _rule("truncated-inline", r"[（(]\s*未完(?:待续)?\s*[)）]|未完[，,]?待续|[（(]\s*(?:此处)?省略\s*\d+\s*字\s*[)）]|(?:此处)?省略\s*\d+\s*字",
           "truncation note", "inline"),
     _rule("paywall", r"预览(?:已)?结束|试读结束|剩余\s*\d+\s*字|正式会员可阅读|全文请|(?:查看|阅读|下载|获取)(?:全文|完整版|完整内容|完整文档)"
           r"|点击(?:下载|查看全文|阅读全文|获取)|下载(?:全文|完整|本文|文档|word)|(?i:word版|docx?版)|^未完[…\.。]*$",
@@ -203,7 +206,7 @@ def clean(source: SourceText, *, rules: Sequence[Rule] = (), keep: Sequence[str]
     raw_lines = source.text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
-    table = (*rules, *RULES, *_brand_rules(raw_lines))
+    table = _Table((*rules, *RULES, *_brand_rules(raw_lines)))
     lines = [_Line(i, text, text) for i, text in enumerate(raw_lines, start=1)]
     removals: list[Removal] = []
     width = wrap_width(raw_lines)
@@ -223,7 +226,7 @@ def clean(source: SourceText, *, rules: Sequence[Rule] = (), keep: Sequence[str]
     # Pass 2: weak rules, outside the speech body or next to a strongly removed line.
     body = [ln.number for ln in lines if not ln.removed and ln.kept.strip() and _opens_speech(ln.kept)]
     first, last = (body[0], body[-1]) if body else (len(lines) + 1, 0)
-    weak = [r for r in table if not r.strong]
+    weak = table.weak
     for i, ln in enumerate(lines):
         if ln.removed or ln.kept_by_user or not ln.kept.strip() or protected(ln.kept):
             continue
@@ -249,17 +252,35 @@ def clean(source: SourceText, *, rules: Sequence[Rule] = (), keep: Sequence[str]
                        placeholders=placeholders.find(text))
 
 
-def _apply_strong(ln: _Line, table: Sequence[Rule], removals: list[Removal]) -> None:
-    for rule in table:
-        if rule.scope == "line" and rule.pattern.search(ln.text):
+class _Table:
+    """The rules of one run, split by scope, with one combined regex so that clean lines cost a single search."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        strong = [r for r in rules if r.strong]
+        self.line = [r for r in strong if r.scope == "line"]
+        self.inline = [r for r in strong if r.scope == "inline"]
+        self.segment = [r for r in strong if r.scope == "segment"]
+        self.weak = [r for r in rules if not r.strong]
+        try:
+            self.any_strong: re.Pattern[str] | None = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in strong))
+        except re.error:  # a user pattern with global flags or conflicting group names: search rule by rule
+            self.any_strong = None
+
+    def may_match(self, text: str) -> bool:
+        return self.any_strong is None or self.any_strong.search(text) is not None
+
+
+def _apply_strong(ln: _Line, table: _Table, removals: list[Removal]) -> None:
+    if not table.may_match(ln.text):
+        return
+    for rule in table.line:
+        if rule.pattern.search(ln.text):
             _remove_line(ln, rule.reason, removals, strong=True)
             return
 
     # Inline cuts: just the matched text.
     cuts: list[tuple[int, int, str]] = []
-    for rule in table:
-        if rule.scope != "inline":
-            continue
+    for rule in table.inline:
         for m in rule.pattern.finditer(ln.text):
             if m.end() > m.start() and not any(a < m.end() and m.start() < b for a, b, _ in cuts):
                 cuts.append((m.start(), m.end(), rule.reason))
@@ -271,7 +292,7 @@ def _apply_strong(ln: _Line, table: Sequence[Rule], removals: list[Removal]) -> 
         return
 
     # Segment rules on what is left.
-    segment_rules = [r for r in table if r.scope == "segment" and r.strong]
+    segment_rules = table.segment
     noisy: list[tuple[int, int, str]] = []
     spans = _segments(rest)
     for a, b in spans:

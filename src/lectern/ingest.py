@@ -101,13 +101,42 @@ def read_script(path: str, *, stdin: BinaryIO | None = None) -> SourceText:
 
     if path.lower().endswith(".docx"):
         return SourceText(path=path, text=_require_text(normalise(_docx_text(data, path)), path), encoding="docx")
-    return decode(data, path)
+    return decode(data, path, markdown=path.lower().endswith((".md", ".markdown")))
 
 
-def decode(data: bytes, path: str) -> SourceText:
+_MD_FRONT_MATTER = re.compile(r"\A---\n(?:.*\n){0,40}?---\n")
+_MD_LINE_SUBS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.M), r"\1"),  # ATX heading
+    (re.compile(r"^ {0,3}>[ \t]?", re.M), ""),  # block quote
+    (re.compile(r"^ {0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})[ \t]*$", re.M), ""),  # rule / setext underline
+    (re.compile(r"^ {0,3}[-*+][ \t]+(?!\d+[ \t]*[-—][ \t]*$)", re.M), ""),  # bullet (not a "- 3 -" page number)
+    (re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"), ""),  # image
+    (re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),  # link → its text
+    (re.compile(r"\*\*([^*\n]+?)\*\*|__([^_\n]+?)__"), r"\1\2"),  # strong emphasis
+    (re.compile(r"(?<![*A-Za-z0-9])\*(?![\s*])([^*\n]+?)(?<![\s*])\*(?![*A-Za-z0-9])"), r"\1"),  # emphasis
+    (re.compile(r"`([^`\n]+)`"), r"\1"),  # inline code
+)
+
+
+def strip_markdown(text: str) -> str:
+    """The words of a Markdown script without its markup, line for line (line numbers are kept).
+
+    Only markup a speech writer uses: headings, quotes, bullets, emphasis, links, rules, front matter. ``**`` with
+    no closing pair is left alone, since ``**同志`` is a template blank, not emphasis.
+    """
+    text = _LINE_BREAKS.sub("\n", text)
+    front = _MD_FRONT_MATTER.match(text)
+    if front:
+        text = "\n" * front.group(0).count("\n") + text[front.end():]
+    for pattern, replacement in _MD_LINE_SUBS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def decode(data: bytes, path: str, *, markdown: bool = False) -> SourceText:
     """Decode raw script bytes (BOM, strict UTF-8, GB18030/Big5 by plausibility, then charset detection).
 
-    ``path`` is only used in error messages and copied into the result.
+    ``path`` is only used in error messages and copied into the result. ``markdown`` strips Markdown markup first.
     """
     if not data.strip():
         raise InputError("is empty", path=path)
@@ -119,6 +148,8 @@ def decode(data: bytes, path: str) -> SourceText:
             raise InputError(f"is {what}", path=path)
 
     text, encoding = _decode_text(data, path)
+    if markdown:
+        text = strip_markdown(text)
     return SourceText(path=path, text=_require_text(normalise(text), path), encoding=encoding)
 
 

@@ -41,8 +41,8 @@ def _is_blank(text: str, start: int, end: int) -> bool:
     run = text[start:end]
     if run.startswith("X") and len(run) == 2:
         # "XX" alone in English is more likely a Roman numeral; a blank when Chinese is next to it (spaces skipped).
-        left = text[:start].rstrip(" ")[-1:]
-        right = text[end:].lstrip(" ")[:1]
+        left = text[max(0, start - 8):start].rstrip(" ")[-1:]
+        right = text[end:end + 8].lstrip(" ")[:1]
         return bool(_CJK_CONTEXT.match(left or " ") or _CJK_CONTEXT.match(right or " "))
     return True
 
