@@ -249,6 +249,10 @@ def open_page(browser: object) -> Iterator[object]:
         context.close()
 
 
+def _clock(ms: int) -> str:
+    return f"{ms // 60000}:{ms // 1000 % 60:02d}"
+
+
 def _ms(session: Session) -> float:
     return session.js("audio.currentTime") * 1000
 
@@ -398,7 +402,13 @@ def test_page_reads_on_desktop_phone_and_as_prompter(rehearsal: Rehearsal, open_
     desktop.js("audio.pause()")
     assert desktop.page.locator("mark.ph").first.inner_text() == "XX"
     assert desktop.page.locator(".pz-marker").count() == 1
-    assert desktop.page.locator("#toc li").count() == 3
+    # The contents: each section's start and its span to the next section's start (the spans add up to the whole).
+    sections = rehearsal.timeline.sections
+    ends = [sec.start_ms for sec in sections[1:]] + [rehearsal.timeline.duration_ms]
+    assert desktop.js("[...document.querySelectorAll('#toc li')].map(li => [...li.children].map(c => c.textContent))") == [
+        [f"{sec.marker or ''}{sec.title}", _clock(sec.start_ms), _clock(end - sec.start_ms)]
+        for sec, end in zip(sections, ends)
+    ]
     desktop.page.screenshot(path=str(ARTIFACTS / "page.png"), full_page=True)
 
     phone = open_page(rehearsal.page, viewport=(390, 844), mobile=True)

@@ -28,6 +28,14 @@
     return h ? h + ":" + String(m).padStart(2, "0") + ":" + sec : m + ":" + sec;
   }
 
+  // A section's share of the audio runs to the next section's start, so the pause after it counts and the
+  // lengths add up to the whole (as the timing report counts them).
+  function spanMs(si) {
+    var next = data.sections[si + 1];
+    var sec = data.sections[si];
+    return Math.max(0, (next ? next.start_ms : Math.max(data.duration_ms, sec.end_ms)) - sec.start_ms);
+  }
+
   function sectionName(sec) {
     return ((sec.marker || "") + (sec.title || "")).trim() || "#" + (sec.index + 1);
   }
@@ -53,7 +61,7 @@
       box.id = "sec-" + si;
       var head = el(sec.level >= 2 ? "h3" : "h2", "sec-head");
       head.appendChild(el("span", "sec-name", sectionName(sec)));
-      head.appendChild(el("span", "sec-time", clock(sec.start_ms) + " · " + clock(sec.end_ms - sec.start_ms)));
+      head.appendChild(el("span", "sec-time", clock(sec.start_ms) + " · " + clock(spanMs(si))));
       head.addEventListener("click", function () { jumpToSection(si, true); });
       box.appendChild(head);
 
@@ -103,7 +111,7 @@
       a.addEventListener("click", function (e) { e.preventDefault(); jumpToSection(si, true); });
       li.appendChild(a);
       li.appendChild(el("span", "toc-time", clock(sec.start_ms)));
-      li.appendChild(el("span", "toc-dur", clock(sec.end_ms - sec.start_ms)));
+      li.appendChild(el("span", "toc-dur", clock(spanMs(si))));
       toc.appendChild(li);
       sections.push({ start: sec.start_ms, end: sec.end_ms, el: box, tocEl: li });
     });
@@ -136,12 +144,12 @@
     (sum.notes || []).forEach(function (note) { box.appendChild(el("p", "note", note)); });
 
     // The chart: one bar per section, as long as the section, so the speaker sees where the time goes.
-    var longest = Math.max.apply(null, data.sections.map(function (s) { return s.end_ms - s.start_ms; }).concat([1]));
+    var longest = Math.max.apply(null, data.sections.map(function (s, si) { return spanMs(si); }).concat([1]));
     var chart = el("div", "chart");
     chart.setAttribute("role", "list");
     chart.setAttribute("aria-label", L.chart);
     data.sections.forEach(function (sec, si) {
-      var dur = sec.end_ms - sec.start_ms;
+      var dur = spanMs(si);
       var info = (sum.sections || {})[String(sec.index)] || {};
       var row = el("div", "bar-row" + (info.flag ? " " + info.flag : ""));
       row.setAttribute("role", "listitem");
