@@ -2,7 +2,8 @@
 
 The speech is built by concatenating the test fixtures (every heading style, spoken lists, quotes, numbers,
 markers, stage notes) until it reaches the size, so the rules all get exercised. Time is measured without tracing
-(best of 3, after a first cold run); peak memory in a separate traced run. The cold run includes jieba's one-time
+(best of 3, after a first cold run; "no breath" is ``plan(..., breath=False)``, what an outline needs); peak memory
+in a separate traced run. The cold run includes jieba's one-time
 dictionary load (≈ 1.4 s on this machine), paid once per process on the first clause too long to cut at punctuation.
 
     .venv/bin/python bench/plan.py
@@ -44,17 +45,17 @@ def speech_of_size(chars: int) -> str:
     return "\n".join(out)[:chars]
 
 
-def run(text: str) -> tuple[int, int]:
+def run(text: str, *, breath: bool = True) -> tuple[int, int]:
     script = CleanScript(path="bench.txt", encoding="utf-8", text=text)
-    result = plan(parse(script), script)
+    result = plan(parse(script), script, breath=breath)
     return len(result.speech.sections), len(result.speech.sentences)
 
 
-def timed(text: str, repeat: int = 3) -> tuple[float, int, int]:
+def timed(text: str, repeat: int = 3, *, breath: bool = True) -> tuple[float, int, int]:
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
-        sections, sentences = run(text)
+        sections, sentences = run(text, breath=breath)
         best = min(best, time.perf_counter() - start)
     return best, sections, sentences
 
@@ -73,14 +74,16 @@ def main() -> None:
     run(text)
     cold = time.perf_counter() - start
     print(f"cold: first plan of {len(text):,} chars in this process, jieba dictionary load included: {cold:.2f} s\n")
-    print(f"{'input':<28} {'chars':>8} {'sections':>8} {'sentences':>9} {'time s':>7} {'peak MiB':>9} {'MiB/10k':>8}")
+    header = f"{'input':<28} {'chars':>8} {'sections':>8} {'sentences':>9} {'time s':>7} {'no breath':>9}"
+    print(f"{header} {'peak MiB':>9} {'MiB/10k':>8}")
     cases = [(f"fixtures × n ({n // 1000}k)", speech_of_size(n)) for n in SIZES]
     cases.append(("one line, no punctuation", ("我们要坚持稳中求进工作总基调推动高质量发展" * 2400)[:50_000]))
     for name, text in cases:
         seconds, sections, sentences = timed(text)
+        outline_only, _, _ = timed(text, breath=False)
         peak = peak_mib(text)
         print(
-            f"{name:<28} {len(text):>8} {sections:>8} {sentences:>9} {seconds:>7.2f} {peak:>9.1f} "
+            f"{name:<28} {len(text):>8} {sections:>8} {sentences:>9} {seconds:>7.2f} {outline_only:>9.2f} {peak:>9.1f} "
             f"{peak / len(text) * 10_000:>8.2f}"
         )
 

@@ -480,3 +480,9 @@ def test_government_work_report_layout() -> None:
     ]
     assert speech.sections[-1].sentences[0].written == "各位代表！"
     assert_round_trip(text, speech)
+
+
+@pytest.mark.parametrize("greeting", ["大家好", "各位下午好", "Good morning everyone", "Thank you all"])
+def test_a_greeting_without_punctuation_is_speech_not_a_title(greeting: str) -> None:
+    speech = parse(script_of(f"{greeting}\n今天我们召开会议，部署下一阶段工作。"))
+    assert speech.title is None and speech.sentences[0].written == greeting

@@ -174,6 +174,11 @@ _EN_NAME = re.compile(r"^(?:By\s+)?(?:[A-Z][A-Za-z'’-]*\.?\s+){0,3}[A-Z][A-Za-
 _DOC_NOTE = re.compile(r"^[（(][^（）()]{0,30}(?:整理|删节|节选|摘要|此件|审阅|内部)[^（）()]{0,10}[）)]$")
 _INITIAL = re.compile(r"\b[A-Z]\.\s")
 _EN_TITLES = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Prof|St|Hon|Rev|Gen|Sen|Rep|Gov|Pres|Lt|Col|Capt)\.")
+_GREETING = re.compile(
+    r"(?:大家|各位|同志们|同学们|朋友们|你们|您们)?(?:好|早上好|上午好|下午好|晚上好)\b|(?:good (?:morning|afternoon|evening)"
+    r"|hello|hi|greetings|thank you|thanks)\b",
+    re.IGNORECASE,
+)
 _TITLE_END = re.compile(r"(?:讲话|发言|致辞|报告|演讲|主持词|讲稿)$")
 _EN_SUBTITLE = re.compile(r"(?:Remarks|Address|Speech|Keynote|Statement|Lecture|Commencement)\b")
 
@@ -230,6 +235,8 @@ def _match_salutation_en(line: str) -> tuple[str, str, str] | None:
 
 
 def _title_like(line: str, language: Language) -> bool:
+    if _GREETING.match(line):
+        return False  # 大家好 / Good morning everyone, written without punctuation: the speech has begun
     if language == Language.EN:
         if len(line) > 100 or line.endswith((".", "!", "?", ":", ",", ";")) and not _INITIAL.search(line + " "):
             return False
