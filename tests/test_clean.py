@@ -387,3 +387,29 @@ def test_reads_as_speech() -> None:
     assert reads_as_speech("We shall fight on the beaches, we shall fight on the landing grounds.")
     assert not reads_as_speech("会员群：")
     assert not reads_as_speech("自建平台、实时分享")
+
+
+def test_title_block_and_report_lines_are_kept() -> None:
+    text = ("政府工作报告\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n国务院总理 李强\n\n各位代表：\n"
+            "过去一年，国内生产总值超过126万亿元，增长 5 个百分点左右。\n"
+            "城镇新增就业1244万人，年末城镇调查失业率5.1%。\n"
+            "第一，着力扩大国内需求。\n2024年\n谢谢！\n（热烈掌声）\n谢谢！\n")
+    result = _clean(text)
+    assert result.removals == ()
+    assert result.text == text
+
+
+@pytest.mark.parametrize(
+    ("noise", "where"),
+    [("All rights reserved. Copyright 2023 Speech Archive", "footer"), ("Subscribe now to continue reading", "body"),
+     ("Advertisement", "header"), ("本文档可编辑修改，欢迎下载", "header"), ("资料均来源于网络，如有侵权请联系删除", "footer")],
+)
+def test_english_and_document_notes(noise: str, where: str) -> None:
+    result = _clean(_speech_with(noise, where))
+    assert [r.text for r in result.removals] == [noise]
+
+
+def test_source_note_after_a_sentence_in_a_scraped_line() -> None:
+    result = _clean(_speech_with("要坚持人民至上，生命至上。来源：人民网 责任编辑：王五"))
+    assert "要坚持人民至上，生命至上。" in result.text.splitlines()
+    assert "人民网" not in result.text and "王五" not in result.text

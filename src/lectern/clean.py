@@ -33,7 +33,7 @@ from typing import Literal
 
 from . import placeholders
 from .errors import ConfigError, ScriptError
-from .ingest import HEADING_RE, is_wrapped_fragment, join_hard_wraps, wrap_width
+from .ingest import HEADING_RE, ends_sentence, is_wrapped_fragment, join_hard_wraps, wrap_width
 from .model import CleanScript, Removal, SourceText
 
 Scope = Literal["line", "segment", "inline"]
@@ -69,10 +69,11 @@ _SITE_WORDS = "文库|文档网|范文网|资料网|文秘网|公文网|秘书�
 RULES: tuple[Rule, ...] = (
     # --- page headers and footers: a speech never says its own page number ------------------------------------
     _rule("page-of", r"第\s*\d{1,4}\s*页\s*[,，/、]?\s*共\s*\d{1,4}\s*页", "page header/footer (第N页共M页)", "inline"),
-    _rule("page-of-en", r"(?i)^page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", "page header/footer (Page N of M)"),
-    _rule("page-dash", r"^[-—–]\s*\d{1,4}\s*[-—–]$", "page number (- N -)"),
-    _rule("page-slash", r"^\d{1,4}\s*/\s*\d{1,4}$", "page number (N/M)"),
-    _rule("page-bare", r"^(?:第\s*\d{1,4}\s*页|共\s*\d{1,4}\s*页|\d{1,3})$", "page number"),
+    # Anchored rules use scope "line": a lone "5" between spaces inside a sentence is not a page number.
+    _rule("page-of-en", r"(?i)^page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", "page header/footer (Page N of M)", "line"),
+    _rule("page-dash", r"^[-—–]\s*\d{1,4}\s*[-—–]$", "page number (- N -)", "line"),
+    _rule("page-slash", r"^\d{1,4}\s*/\s*\d{1,4}$", "page number (N/M)", "line"),
+    _rule("page-bare", r"^(?:第\s*\d{1,4}\s*页|共\s*\d{1,4}\s*页|\d{1,3})$", "page number", "line"),
     # --- contact lines: a speech never gives a QQ number, a WeChat ID or a mobile number ------------------------
     _rule("qq", r"(?i)(?:QQ|扣扣|企鹅)\s*(?:群|号|群号)?\s*[:：]?\s*\d{5,12}", "contact line (QQ number)"),
     _rule("qq-group", r"(?i)(?:免费|交流|会员|加入|进|加)\s*QQ\s*群", "contact line (QQ group ad)"),
@@ -91,8 +92,10 @@ RULES: tuple[Rule, ...] = (
     _rule("doc-site", rf"(?:{_SITE_WORDS})", "watermark (document-site name)"),
     _rule("credit", r"(?:整理|收集|编辑|制作)(?:发布|上传|分享|提供)|整理[，,、\s]*(?:咨询|联系|QQ|qq|微信|加|欢迎)",
           "watermark (credit of the uploader)"),
-    _rule("copyright", r"版权所有|版权归|侵权必究|如有侵权|侵删|转载请注明|未经(?:授权|许可)[，,]?(?:禁止|不得|严禁)转载",
-          "watermark (copyright notice)"),
+    _rule("copyright", r"版权所有|版权归|侵权必究|如有侵权|侵删|联系删除|转载请注明|未经(?:授权|许可)[，,]?(?:禁止|不得|严禁)转载"
+          r"|(?i:all rights reserved)|©|(?i:copyright)\s*(?:©|\(c\)|\d{4})", "watermark (copyright notice)"),
+    _rule("doc-note", r"欢迎(?:下载|收藏)|可(?:编辑|自由)修改|(?:资料|文档|内容)(?:均|皆)?来源于网络|双击.{0,6}删除|本文档"
+          r"|(?i:continue reading|subscribe (?:now|today|to read)|sign in to read)", "document-site note"),
     # --- membership, subscription and anti-resale ads ------------------------------------------------------------
     _rule("resale", r"举报倒卖(?:会员|资料|文档|材料)|打击倒卖(?:活动|资料|会员|文档)|【[^】]{0,10}倒卖[^】]{0,10}】|倒卖(?:资料|会员|文档|材料)|(?:禁止|严禁|不得)(?:倒卖|转售|二次销售|商用)",
           "anti-resale notice"),
@@ -120,10 +123,11 @@ RULES: tuple[Rule, ...] = (
     _rule("source-inline", r"[（(【\[]\s*(?:来源|来\s+源|稿源|信息来源|文章来源|转自|责任编辑|责编|编辑)\s*[:：][^）)】\]]{1,60}[)）】\]]",
           "source note", "inline"),
     _rule("source", r"^(?:来源|来\s+源|稿源|信息来源|文章来源|本文来源|原标题|原文链接|转自|转载自|责任编辑|责编|编辑|校对|审核|审校|监制|供稿|图片来源)\s*[:：]",
-          "source note", "line"),
+          "source note"),
     # --- weak words: only outside the speech body, on lines that do not read as speech ----------------------------
-    _rule("weak-ad", r"会员|订阅|免费|赠送|扫码|公众号|客服|下载|资料|权益|优惠|限时|倒卖|举报|外传|仅供|转载|整理|QQ|qq|微信",
-          "ad or notice (outside the speech)", strong=False),
+    _rule("weak-ad", r"会员|订阅|免费|赠送|扫码|公众号|客服|下载|资料|权益|优惠|限时|倒卖|举报|外传|仅供|转载|整理|本站|QQ|qq|微信"
+          r"|(?i:\b(?:subscribe|newsletter|advertisement|sponsored|click here|read more|sign up|log in|share this"
+          r"|download|related articles?)\b)", "ad or notice (outside the speech)", strong=False),
 )
 
 # --- what reads as speech -----------------------------------------------------------------------------------------
@@ -132,7 +136,8 @@ _HAN = re.compile(f"[{_H}]")
 _SENTENCE_END = re.compile("[。！？!?…]")
 _INNER_PUNCT = re.compile("[，、；：“]")
 _SPEAKER_WORDS = re.compile("我们|咱们|大家|同志|我国|我市|我县|我省|我区|必须|坚持|推进|落实")
-_TITLE = re.compile("讲话|致辞|发言|报告|演讲|讲稿|主持词|贺词|祝酒词|动员|会议|上的|——")
+_TITLE = re.compile("讲话|致辞|发言|报告|演讲|讲稿|主持词|贺词|祝酒词|动员|会议|大会|座谈会|论坛|典礼|仪式|开幕式|闭幕式|上的|——"
+                    "|(?i:address|speech|remarks|lecture)")
 _SALUTATION = re.compile(r"^[^，。！？]{0,24}(?:同志|代表|朋友|女士|先生|嘉宾|来宾|老师|同学|各位|大家|领导|委员|战友|乡亲|"
                          r"Fellow|Ladies|Gentlemen|Friends|Members|Mr\.|Madam)[^，。！？]{0,12}[：:，,！!]$")
 _STAGE_NOTE = re.compile(r"^[（(][^）)]{1,16}[)）]$")
@@ -252,6 +257,9 @@ def clean(source: SourceText, *, rules: Sequence[Rule] = (), keep: Sequence[str]
                        placeholders=placeholders.find(text))
 
 
+_ANCHOR = re.compile(r"(?<!\\)(?<!\[)\^|(?<!\\)\$")
+
+
 class _Table:
     """The rules of one run, split by scope, with one combined regex so that clean lines cost a single search."""
 
@@ -261,8 +269,11 @@ class _Table:
         self.inline = [r for r in strong if r.scope == "inline"]
         self.segment = [r for r in strong if r.scope == "segment"]
         self.weak = [r for r in rules if not r.strong]
+        # Segment rules are searched on pieces, so their ^/$ anchors may sit mid-line: the pre-filter drops them
+        # (a looser pattern is still a correct pre-filter).
+        parts = [_ANCHOR.sub("", r.pattern.pattern) if r.scope == "segment" else r.pattern.pattern for r in strong]
         try:
-            self.any_strong: re.Pattern[str] | None = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in strong))
+            self.any_strong: re.Pattern[str] | None = re.compile("|".join(f"(?:{p})" for p in parts))
         except re.error:  # a user pattern with global flags or conflicting group names: search rule by rule
             self.any_strong = None
 
@@ -415,7 +426,7 @@ def _remove_repeated(lines: list[_Line], first: int, protected, removals: list[R
 
     A repeated title (a page header that repeats the title) keeps its first occurrence when that is in the title
     block, before the speech starts; lines that read as speech, salutations (``同志们！`` recurs on purpose),
-    headings and stage notes (``（掌声）``) never count.
+    headings, stage notes (``（掌声）``) and any line ending a sentence (``谢谢！``) never count.
     """
     counts = Counter(ln.kept for ln in lines if not ln.removed and ln.kept.strip())
     seen: set[str] = set()
@@ -423,7 +434,8 @@ def _remove_repeated(lines: list[_Line], first: int, protected, removals: list[R
         if ln.removed or ln.kept_by_user or counts[ln.kept] < 2 or not _has_words(ln.kept):
             continue
         text = ln.kept
-        if reads_as_speech(text) or HEADING_RE.match(text) or _SALUTATION.match(text) or _STAGE_NOTE.match(text):
+        if (reads_as_speech(text) or ends_sentence(text) or HEADING_RE.match(text) or _SALUTATION.match(text)
+                or _STAGE_NOTE.match(text)):
             continue
         if text not in seen and ln.number < first and protected(text):
             seen.add(text)  # the title itself; later copies are page headers
