@@ -38,8 +38,8 @@ from lectern.markers import Marked, scan_blocks
 from lectern.model import CleanScript, Language, Paragraph, Pause, Section, Sentence, Speech, UnknownMarker
 from lectern.segment import split_sentences
 
-# A list item or heading must be followed by at least this much text (median over the run) to open a section.
-# Real sections of a speech run to hundreds of characters; preview items are one short clause (≈ 6–30 字).
+# A marker found inside a paragraph (one-line documents) must be followed by at least this much text (median over
+# the run) to open a section. Real sections run to hundreds of characters; preview items are one clause (≈ 6–30 字).
 MIN_SPAN = {Language.ZH: 60, Language.EN: 150}
 # A paragraph this long is treated as a one-line document (markers searched after sentence ends inside it).
 ONE_LINE_MIN = 400
