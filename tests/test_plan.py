@@ -234,3 +234,12 @@ def test_breath_groups_can_be_skipped_for_an_outline() -> None:
     assert all(s.breath_groups == () for s in without.speech.sentences)
     assert all(s.breath_groups for s in with_groups.speech.sentences)
     assert plan_to_json(with_groups) == plan_to_json(without)
+
+
+def test_an_overlong_run_cut_at_commas_gets_breaths() -> None:
+    clause = "我们要坚持稳中求进工作总基调推动经济高质量发展，"
+    result = planned(clause * 40)
+    pieces = result.speech.sentences
+    assert len(pieces) > 1
+    assert all(s.pauses == (pieces[0].pauses[0],) for s in pieces[:-1])
+    assert pieces[0].pauses[0].kind == PauseKind.BREATH and pieces[0].pauses[0].ms == 225

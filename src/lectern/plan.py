@@ -6,7 +6,8 @@ Pause rules (each sentence gets one *structural* pause for its position, plus wh
   section's last sentence ``section`` (1800), after the salutation ``salutation`` (800) unless it is the whole
   opening, where the section pause wins;
 * a piece of a sentence cut off by a marker, a rate change or the overlong-sentence limit (it does not end with an
-  end mark) gets no structural pause: the speaker reads on;
+  end mark) gets no structural pause, the speaker reads on, or half a sentence pause (``BREATH``) when the cut is
+  at a comma, where a speaker would breathe;
 * the very last sentence gets no structural pause: the rehearsal ends when the speech does (applause or a marker
   written after it still counts);
 * inline markers (``[停]``, ``[停2秒]``, ``//``) *replace* the structural pause when they are longer, and are dropped
@@ -51,6 +52,7 @@ RATE_RANGE = {Language.ZH: (60.0, 600.0), Language.EN: (40.0, 400.0)}
 # A superset of what lectern.placeholders calls a blank, to skip the filler on the many sentences without one.
 _MAY_HOLD_BLANK = re.compile(r"[Xx]{2}|[Ｘｘ]{2}|×{2}|＊{2}|\*{2}|某{2}")
 _ENDS = frozenset("。！？；…!?;.：:")
+_CLAUSE_ENDS = frozenset("，、,")
 _CLOSERS = "”’」』）)》】〕］]\"' "
 
 
@@ -145,7 +147,9 @@ def _structural(position: str, is_salutation: bool, sentence: Sentence, table: P
     written = (sentence.written or sentence.text).rstrip(_CLOSERS)
     if written and written[-1] in _ENDS:
         return Pause(PauseKind.SENTENCE, table.sentence)
-    return None  # a piece cut mid-sentence: read on
+    if written and written[-1] in _CLAUSE_ENDS:
+        return Pause(PauseKind.BREATH, table.sentence // 2)  # an overlong run cut at a comma: a breath
+    return None  # a piece cut mid-clause (a rate change, a hard cut): read on
 
 
 def _resolve_pauses(structural: Pause | None, written: Sequence[Pause], table: PauseTable) -> tuple[Pause, ...]:
