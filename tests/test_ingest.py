@@ -257,3 +257,18 @@ def test_markdown_markup_is_stripped_line_for_line(tmp_path: Path) -> None:
     lines = read_script(str(path)).text.split("\n")
     assert lines[3:11] == ["在会议上的讲话", "", "同志们：", "", "一是加强学习。", "- 3 -",
                            "政策要讲清楚，重点要突出，**同志出席。", ""]
+
+
+def test_file_cut_mid_character_loses_only_that_character() -> None:
+    data = (SIMPLIFIED * 3).encode("gbk")[:-4]  # "。\n" lost and half of "责"
+    source = decode(data, "cut.txt")
+    assert source.encoding == "gb18030"
+    assert source.text == (SIMPLIFIED * 3)[:-3] + "\n"
+
+
+def test_many_bad_bytes_are_an_error_not_mojibake() -> None:
+    data = bytearray((SIMPLIFIED * 3).encode("gbk"))
+    for i in range(0, len(data), 9):
+        data[i] = 0xFF
+    with pytest.raises(InputError, match="cannot be decoded"):
+        decode(bytes(data), "broken.txt")

@@ -197,6 +197,16 @@ def _decode_text(data: bytes, path: str) -> tuple[str, str]:
         _reject_binary(best[1], path)
         return best[1], best[2]
 
+    # A file cut mid-character (download sites truncate at a byte limit) or with one stray byte: accept a clear
+    # winner when only a handful of bytes are bad, and drop them (a dropped character beats refusing the speech).
+    for codec in ("utf-8", "gb18030", "big5"):
+        text = data.decode(codec, errors="replace")
+        bad = text.count("\ufffd")
+        if bad <= max(3, len(text) // 1000) and _plausibility(text.replace("\ufffd", "")) >= 0.9:
+            text = text.replace("\ufffd", "")
+            _reject_binary(text, path)
+            return text, _codec_name(codec)
+
     detected = _detect(data)
     if detected is not None:
         text, codec = detected
@@ -261,14 +271,18 @@ def _plausibility(text: str) -> float:
     """
     common = _common_chars()
     total = good = 0.0
-    for ch in text[:100_000]:  # a sample decides as well as the whole and keeps a 5 MB file fast
+    sample = text[:100_000]  # a sample decides as well as the whole and keeps a 5 MB file fast
+    for i, ch in enumerate(sample):
         if ch < "\x80":
             continue
         total += 1
         if ch in common or ch in _COMMON_SYMBOLS:
             good += 1
-        elif ch.isalpha() and ("\u00c0" <= ch <= "\u024f"):  # accented Latin (café, Zürich)
-            good += 1
+        elif "\u00c0" <= ch <= "\u024f" and ch.isalpha():
+            # Accented Latin (café, Zürich) sits inside an ASCII word; GBK read as cp1252 gives runs of accents.
+            if (i > 0 and sample[i - 1].isascii() and sample[i - 1].isalpha()) or (
+                    i + 1 < len(sample) and sample[i + 1].isascii() and sample[i + 1].isalpha()):
+                good += 1
         elif "\u4e00" <= ch <= "\u9fff":
             good += 0.3  # a real but rarer character: neutral-ish, names and terms use them
     return 1.0 if total == 0 else good / total
