@@ -62,7 +62,12 @@ NOISE = [
     ("投稿邮箱：speech@163.com", "footer", "e-mail"),
     ("联系客服获取完整版", "footer", "customer service"),
     ("www.kulewenxing.com", "body", "web address"),
-    ("更多范文请访问 https://www.fanwen123.cn/a/1.html", "footer", "web address"),
+    ("更多范文请访问 https://www.fanwen123.cn/a/1.html", "footer", "document-site note"),
+    ("https://www.fanwen123.cn/a/1.html", "footer", "web address"),
+    ("更多精彩内容请关注", "footer", "document-site note"),
+    ("点击蓝字关注我们", "header", "subscription"),
+    ("本文来自：人民网", "footer", "source note"),
+    ("（此文档为word格式，可任意编辑修改）", "header", "document-site note"),
     ("百度文库", "header", "document-site"),
     ("本文由公文范文网整理发布", "body", "document-site"),
     ("版权所有 侵权必究", "footer", "copyright"),
@@ -133,6 +138,9 @@ NEAR_MISSES = [
     "同志们、朋友们：",
     "要用好扫码办事，让群众少跑腿。",
     "现在，我讲三点意见。",
+    "我们要更多关注民生。",
+    "10月9日电视台报道了我县的工作。",
+    "【典型案例】要引以为戒。",
 ]
 
 
@@ -165,6 +173,10 @@ def test_every_builtin_rule_has_a_reason_and_a_family() -> None:
         ("新华社北京10月9日电　全国安全生产会议今天召开。", "全国安全生产会议今天召开。", "新华社北京10月9日电"),
         ("我们要抓好落实。第2页共9页", "我们要抓好落实。", "第2页共9页"),
         ("工作要落到实处。（未完待续）", "工作要落到实处。", "（未完待续）"),
+        ("人民日报北京10月9日电　全国会议今天召开。", "全国会议今天召开。", "人民日报北京10月9日电"),
+        ("WASHINGTON (AP) — The president spoke today about jobs and the economy.",
+         "The president spoke today about jobs and the economy.", "WASHINGTON (AP) —"),
+        ("【精品文档】要抓好落实。", "要抓好落实。", "【精品文档】"),
     ],
 )
 def test_inline_noise_is_cut_and_speech_kept(line: str, kept: str, cut: str) -> None:
