@@ -260,7 +260,9 @@ def _staging_dir(out_dir: Path) -> Path:
         # A killed build leaves its staging folder behind; it holds nothing the cache does not.
         for stale in parent.glob(f".{out_dir.name}.building-*"):
             shutil.rmtree(stale, ignore_errors=True)
-        return Path(tempfile.mkdtemp(dir=parent, prefix=f".{out_dir.name}.building-"))
+        staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out_dir.name}.building-"))
+        staging.chmod(0o755)  # it becomes the output folder; mkdtemp makes it private
+        return staging
     except OSError as e:
         raise OutputError(f"cannot write the output folder ({e.strerror or e})", path=str(out_dir)) from e
 
