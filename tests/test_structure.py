@@ -486,3 +486,24 @@ def test_government_work_report_layout() -> None:
 def test_a_greeting_without_punctuation_is_speech_not_a_title(greeting: str) -> None:
     speech = parse(script_of(f"{greeting}\n今天我们召开会议，部署下一阶段工作。"))
     assert speech.title is None and speech.sentences[0].written == greeting
+
+
+def test_english_one_line_document_with_spoken_list() -> None:
+    filler = "We will keep our promises to every family in this city, and we will do it together. " * 4
+    text = (
+        "Friends: Tonight I want to talk about three things. " + filler
+        + "First, we will fix our roads. " + filler
+        + "Second, we will build more homes. " + filler
+        + "Finally, we will keep our streets safe. " + filler
+        + "Thank you."
+    )  # fmt: skip
+    speech = parse(script_of(text))
+    assert speech.salutation == "Friends:"
+    assert outline(speech) == [
+        (0, None, "Opening"),
+        (1, "First,", "we will fix our roads"),
+        (1, "Second,", "we will build more homes"),
+        (1, "Finally,", "we will keep our streets safe"),
+        (0, None, "Closing"),
+    ]
+    assert_round_trip(text, speech)

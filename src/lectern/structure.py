@@ -41,8 +41,9 @@ from lectern.segment import split_sentences
 # A marker found inside a paragraph (one-line documents) must be followed by at least this much text (median over
 # the run) to open a section. Real sections run to hundreds of characters; preview items are one clause (≈ 6–30 字).
 MIN_SPAN = {Language.ZH: 60, Language.EN: 150}
-# A paragraph this long is treated as a one-line document (markers searched after sentence ends inside it).
-ONE_LINE_MIN = 400
+# A paragraph this long, in a document of at most three, is treated as a one-line document (markers searched after
+# sentence ends inside it). English paragraphs are longer by nature (≈ 5 characters a word).
+ONE_LINE_MIN = {Language.ZH: 400, Language.EN: 1500}
 ONE_LINE_ALWAYS = 3000  # ... even in a document that has other paragraphs
 # The closing is searched among this many final paragraphs (or sentences of a one-line document).
 CLOSING_WINDOW_PARAGRAPHS = 3
@@ -555,7 +556,7 @@ def parse(script: CleanScript) -> Speech:
         offsets.append(total)
         total += len(p) + 1
     one_line = [
-        len(p) >= ONE_LINE_ALWAYS or (len(p) >= ONE_LINE_MIN and len(paragraphs) <= 3) for p in paragraphs
+        len(p) >= ONE_LINE_ALWAYS or (len(p) >= ONE_LINE_MIN[language] and len(paragraphs) <= 3) for p in paragraphs
     ]
 
     levelled = _resolve(_candidates(paragraphs, offsets, one_line, language), language, paragraphs)
