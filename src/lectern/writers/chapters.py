@@ -13,7 +13,7 @@ from typing import Protocol
 
 from lectern.errors import InputError
 from lectern.model import Timeline
-from lectern.timecode import ms_to_seconds, ms_to_vtt, seconds_to_ms, vtt_to_ms
+from lectern.timecode import ms_to_seconds, ms_to_vtt, seconds_to_ms
 from lectern.writers.subtitles import parse_vtt_blocks, vtt_text
 
 PODCAST_CHAPTERS_VERSION = "1.2.0"  # https://github.com/Podcastindex-org/podcast-namespace chapters spec

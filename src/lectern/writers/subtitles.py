@@ -22,7 +22,7 @@ import functools
 import html
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -113,6 +113,9 @@ def _atoms(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]
         if pending_open is not None:
             a, pending_open = pending_open, None
         if glued and not token.isspace() and all(c in _CLOSING for c in token):
+            # "word ," keeps its stray space: the mark still belongs to the word, not to the next line.
+            if len(glued) > 1 and text[glued[-1][0] : glued[-1][1]].isspace():
+                glued.pop()
             glued[-1] = (glued[-1][0], b)
         elif all(c in _OPENING for c in token):
             pending_open = a
@@ -243,19 +246,27 @@ def _cues(lines: Sequence[_Line], max_lines: int) -> list[list[_Line]]:
 
 
 def _word_starts(text: str, boundaries: Sequence[Boundary]) -> list[tuple[int, int]]:
-    """(offset in text, start_ms) for each engine word found in order; words the text lacks are skipped."""
+    """(offset in text, start_ms) for each engine word found in order.
+
+    An engine may report a word as it spoke it (``十月`` for ``10月``): such a word is skipped, and a word is only
+    looked for a few characters ahead, so a common 字 (的, 是) is not matched a clause later, which would drag
+    every cue after it out of step.
+    """
     found = []
     cursor = 0
     for word in boundaries:
         token = _normalise(word.text)
         if not token:
             continue
-        at = text.find(token, cursor)
+        at = text.find(token, cursor, cursor + len(token) + _WORD_LOOKAHEAD)
         if at < 0:
             continue
         found.append((at, word.start_ms))
         cursor = at + len(token)
     return found
+
+
+_WORD_LOOKAHEAD = 8  # characters an engine word may sit past the last one matched (skipped numbers, symbols)
 
 
 def _spoken_weight(text: str) -> int:
@@ -353,7 +364,7 @@ def render_vtt(timeline: Timeline) -> str:
 _ARROW = re.compile(r"^\s*(?P<start>\S+)\s*-->\s*(?P<end>\S+)(?:\s+.*)?$")
 
 
-def _parse_blocks(text: str, to_ms, kind: str) -> tuple[SubtitleCue, ...]:
+def _parse_blocks(text: str, to_ms: Callable[[str], int], kind: str) -> tuple[SubtitleCue, ...]:
     """Blocks separated by blank lines; a cue is an optional id line, a timing line and text lines."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     cues = []
