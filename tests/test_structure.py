@@ -507,3 +507,11 @@ def test_english_one_line_document_with_spoken_list() -> None:
         (0, None, "Closing"),
     ]
     assert_round_trip(text, speech)
+
+
+def test_dotted_chinese_numerals_and_qi_yi_lists() -> None:
+    filler = "要坚持问题导向，聚焦重点领域和关键环节，拿出务实管用的举措，确保各项工作有序推进、落地见效。"
+    text = "\n".join(["同志们：", "一．关于形势", filler, "其一，经济稳中向好。" + filler, "其二，民生持续改善。" + filler,
+                      "二．关于任务", filler])  # fmt: skip
+    speech = parse(script_of(text))
+    assert [(s.level, s.marker) for s in speech.sections] == [(0, None), (1, "一．"), (2, "其一，"), (2, "其二，"), (1, "二．")]

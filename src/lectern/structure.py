@@ -101,12 +101,13 @@ _ROMAN = {r: i + 1 for i, r in enumerate("I II III IV V VI VII VIII IX X XI XII"
 _SHOUXIAN = {"首先": 1, "其次": 2, "再次": 3, "最后": LAST}
 
 _STYLES = (
-    _Style("cn_dun", re.compile(rf"([{_CN_NUM}]{{1,3}})、"), 1, Language.ZH),
+    _Style("cn_dun", re.compile(rf"([{_CN_NUM}]{{1,3}})(?:、|[．.](?![0-9０-９]))"), 1, Language.ZH),
     _Style("roman", re.compile(r"(XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)\.\s"), 1, Language.EN),
     _Style("cn_paren", re.compile(rf"[（(]([{_CN_NUM}]{{1,3}})[）)]"), 2, Language.ZH),
     _Style("digit_dot", re.compile(r"(\d{1,2})(?:[.．](?!\d)|、)"), 3, Language.ZH),
     _Style("digit_paren", re.compile(r"[（(](\d{1,2})[）)]"), 4, Language.ZH),
     _Style("cn_di", re.compile(rf"第([{_CN_NUM}]{{1,3}})[，,、：:]"), 0, Language.ZH),
+    _Style("cn_qi", re.compile(rf"其([{_CN_NUM}]{{1,3}})[，,、：:]"), 0, Language.ZH),
     _Style("cn_shouxian", re.compile(r"(首先|其次|再次|最后)[，,]"), 0, Language.ZH),
     _Style("cn_shi", re.compile(rf"([{_CN_NUM}]{{1,3}})是(?![否])"), 0, Language.ZH),
     _Style(
@@ -120,7 +121,7 @@ _STYLES = (
 
 
 def _style_number(style: _Style, token: str) -> int | None:
-    if style.name in ("cn_dun", "cn_paren", "cn_di", "cn_shi"):
+    if style.name in ("cn_dun", "cn_paren", "cn_di", "cn_qi", "cn_shi"):
         return cn_number(token)
     if style.name in ("digit_dot", "digit_paren"):
         value = int(token)
