@@ -394,6 +394,32 @@ def test_noise_free_speech_removes_nothing(title: str, salutation: str, body: li
     assert _spoken(result.text) == _spoken(text)
 
 
+EN_SENTENCES = [
+    "We must protect copyright and the rights of creators.", "Fellow citizens, the state of our union is strong.",
+    "Download speeds in rural areas have doubled since last year.", "I will not subscribe to the politics of fear.",
+    "Page by page, we are writing a new chapter of our history.", "Let us read more, learn more and do more.",
+    "Our advertisement industry employs two million people.", "Thank you.", "God bless America!",
+    "In 2023 the economy grew by 2.5 percent, and unemployment fell to 3.7 percent.",
+]
+EN_HEADINGS = ["The Economy", "I. Jobs and Growth", "1. Health care", "(Applause.)"]
+
+
+def _sections(paragraph: st.SearchStrategy[str], headings: list[str]) -> st.SearchStrategy[list[str]]:
+    """Sections as a speech has them: each heading at most once, each followed by one to three paragraphs."""
+    return st.lists(st.sampled_from(headings), unique=True, max_size=len(headings)).flatmap(
+        lambda hs: st.tuples(*[st.lists(paragraph, min_size=1, max_size=3) for _ in hs], st.lists(paragraph, min_size=1, max_size=3)).map(
+            lambda parts: [line for h, ps in zip([*hs, None], [*parts[1:], parts[0]]) for line in ([h] if h else []) + ps]))
+
+
+@settings(max_examples=100, deadline=None)
+@given(body=_sections(st.lists(st.sampled_from(EN_SENTENCES), min_size=1, max_size=3).map(" ".join), EN_HEADINGS))
+def test_noise_free_english_speech_removes_nothing(body: list[str]) -> None:
+    text = "State of the Union Address\nMr. Speaker, Madam Vice President, members of Congress:\n" + "\n".join(body) + "\n"
+    result = clean(SourceText(path="t.txt", text=text, encoding="utf-8"))
+    assert result.removals == ()
+    assert _spoken(result.text) == _spoken(text)
+
+
 def test_reads_as_speech() -> None:
     assert reads_as_speech("要发挥党员会员的作用。")
     assert reads_as_speech("We shall fight on the beaches, we shall fight on the landing grounds.")

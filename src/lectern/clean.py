@@ -249,7 +249,7 @@ def clean(source: SourceText, *, rules: Sequence[Rule] = (), keep: Sequence[str]
                 break
 
     _remove_boxed_in(lines, first, last, protected, removals)
-    _remove_repeated(lines, first, protected, removals)
+    _remove_repeated(lines, first, last, protected, removals)
 
     removals.sort(key=lambda r: r.line)
     kept = [ln.kept for ln in lines if not ln.removed]
@@ -393,7 +393,7 @@ def _brand_rules(lines: Sequence[str]) -> tuple[Rule, ...]:
             brand = m.group(1)
             if brand not in _NOT_BRANDS and len(brand) >= 3 and brand not in brands:
                 brands.append(brand)
-    return tuple(_rule(f"brand:{b}", rf"^\W*{re.escape(b)}\W*$", f"watermark (brand {b!r} from a credit line)")
+    return tuple(_rule(f"brand:{b}", rf"^.{{0,10}}{re.escape(b)}.{{0,10}}$", f"watermark (brand {b!r} from a credit line)")
                  for b in brands)
 
 
@@ -425,7 +425,7 @@ def _remove_boxed_in(lines: list[_Line], first: int, last: int, protected, remov
         i = j
 
 
-def _remove_repeated(lines: list[_Line], first: int, protected, removals: list[Removal]) -> None:
+def _remove_repeated(lines: list[_Line], first: int, last: int, protected, removals: list[Removal]) -> None:
     """Running headers and footers: the same non-speech line two or more times.
 
     A repeated title (a page header that repeats the title) keeps its first occurrence when that is in the title
@@ -433,9 +433,19 @@ def _remove_repeated(lines: list[_Line], first: int, protected, removals: list[R
     headings, stage notes (``（掌声）``) and any line ending a sentence (``谢谢！``) never count.
     """
     counts = Counter(ln.kept for ln in lines if not ln.removed and ln.kept.strip())
+    # Twice is a header only when a copy sits at the top or bottom (outside the speech) or next to removed noise;
+    # an unmarked heading said twice mid-speech stays. Three times or more is a running header wherever it is.
+    placed: set[str] = set()
+    for i, ln in enumerate(lines):
+        if counts[ln.kept] == 2 and not ln.removed and (
+                ln.number < first or ln.number > last
+                or any(0 <= j < len(lines) and lines[j].removed for j in (i - 1, i + 1))):
+            placed.add(ln.kept)
     seen: set[str] = set()
     for ln in lines:
         if ln.removed or ln.kept_by_user or counts[ln.kept] < 2 or not _has_words(ln.kept):
+            continue
+        if counts[ln.kept] == 2 and ln.kept not in placed:
             continue
         text = ln.kept
         if (reads_as_speech(text) or ends_sentence(text) or HEADING_RE.match(text) or _SALUTATION.match(text)

@@ -416,7 +416,7 @@ def _full_width_punct(text: str) -> str:
 
 # --- hard wraps ---------------------------------------------------------------------------------------------------
 
-_FINAL = "。！？；：…!?;:"
+_FINAL = "。！？；：….!?;:"
 _CLOSERS = "”’」』）)》】\"'"
 #: Lines that open something new and so never continue the line above (GB/T 9704 headings, spoken-list markers,
 #: stage notes, salutations).
