@@ -21,7 +21,6 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from lectern.model import CleanScript  # noqa: E402
 from lectern.plan import plan  # noqa: E402
-from lectern.segment import _words  # noqa: E402
 from lectern.structure import parse  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "speeches"
