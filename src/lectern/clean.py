@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -198,7 +198,6 @@ class _Line:
     kept: str  # text after cuts
     removed: bool = False
     strong: bool = False  # removed (wholly or partly) by a strong rule
-    reason: str = ""
     kept_by_user: bool = False
 
 
@@ -368,7 +367,6 @@ def _has_words(text: str) -> bool:
 def _remove_line(ln: _Line, reason: str, removals: list[Removal], *, strong: bool = False) -> None:
     ln.removed = True
     ln.strong = ln.strong or strong
-    ln.reason = reason
     removals.append(Removal(ln.number, ln.text, reason))
 
 
@@ -397,7 +395,8 @@ def _brand_rules(lines: Sequence[str]) -> tuple[Rule, ...]:
                  for b in brands)
 
 
-def _remove_boxed_in(lines: list[_Line], first: int, last: int, protected, removals: list[Removal]) -> None:
+def _remove_boxed_in(lines: list[_Line], first: int, last: int, protected: Callable[[str], bool],
+                     removals: list[Removal]) -> None:
     """Ad slogans in the header or footer: unmarked lines boxed in, with no blank line, by removed lines.
 
     Download sites stack their slogans ("自建平台、实时分享") between their notices; such a line has no noise word
@@ -425,7 +424,8 @@ def _remove_boxed_in(lines: list[_Line], first: int, last: int, protected, remov
         i = j
 
 
-def _remove_repeated(lines: list[_Line], first: int, last: int, protected, removals: list[Removal]) -> None:
+def _remove_repeated(lines: list[_Line], first: int, last: int, protected: Callable[[str], bool],
+                     removals: list[Removal]) -> None:
     """Running headers and footers: the same non-speech line two or more times.
 
     A repeated title (a page header that repeats the title) keeps its first occurrence when that is in the title

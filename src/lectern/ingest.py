@@ -33,8 +33,6 @@ from .model import SourceText
 #: whole would only delay the error. A 5 MB text file still reads fine.
 MAX_BYTES = 20 * 1024 * 1024
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", "")
-
 # Magic numbers of files people drop on the tool by mistake: each gets a message saying what it is.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "a PDF file; copy its text into a .txt or save it as .docx"),
