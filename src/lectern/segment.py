@@ -211,12 +211,13 @@ def _cut_overlong(text: str, start: int, end: int) -> list[tuple[int, int]]:
 # --- breath groups -----------------------------------------------------------------------------------------------
 
 _jieba = None
+HMM_MAX_CHARS = 80
 
 
 def _words(text: str) -> list[str]:
-    """jieba's words, from its dictionary only. Its HMM pass for unknown words made a 50,000-character run without
-    punctuation take ≈ 10 s here; the price of skipping it is that a name jieba does not know (王建国) may be cut
-    between its characters when a group must end inside it.
+    """jieba's words. Its HMM pass keeps unknown words such as names (王建国) whole, but made a 50,000-character run
+    without punctuation take ≈ 10 s here, so a clause longer than HMM_MAX_CHARS (not found in real speeches) is cut
+    with the dictionary alone.
 
     jieba's default tokenizer is shared with the subtitle writer, so a build loads its dictionary (≈ 1.4 s) once.
     """
@@ -229,7 +230,7 @@ def _words(text: str) -> list[str]:
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
         _jieba = jieba
-    return list(_jieba.cut(text, HMM=False))
+    return list(_jieba.cut(text, HMM=len(text) <= HMM_MAX_CHARS))
 
 
 def breath_groups(text: str, language: Language) -> tuple[str, ...]:
