@@ -289,6 +289,22 @@ def test_loudness_is_levelled_across_takes(tmp_path: Path) -> None:
     assert max(max(audio), -min(audio)) < 32767
 
 
+def integrated_lufs(path: Path) -> float:
+    err = subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128", "-f", "null", "-"],
+                         capture_output=True, text=True).stderr
+    return float(re.findall(r"I:\s+(-?\d+\.\d+) LUFS", err)[-1])
+
+
+@pytest.mark.parametrize("dbfs_level", [-30.0, -6.0])
+def test_quiet_or_hot_takes_land_near_the_target_loudness_without_clipping(tmp_path: Path, dbfs_level: float) -> None:
+    names = {name: {"dbfs": dbfs_level} for name in LENGTHS}
+    result = assemble(make_plan(), make_takes(tmp_path, **names), tmp_path / "out", target_lufs=-16.0)
+    # ±2.5 LU: the level → LUFS calibration is for speech, and these are sine tones.
+    assert -18.5 <= integrated_lufs(result.mp3) <= -13.5
+    audio = decode(result.mp3)
+    assert max(max(audio), -min(audio)) <= 32767 * 10 ** (-0.5 / 20)  # the limiter's −1 dBFS, give or take
+
+
 def test_quiet_engine_lead_in_is_kept_within_the_margin(tmp_path: Path) -> None:
     """A consonant's quiet start (under −45 dBFS) right before the onset survives the trim."""
     takes = make_takes(tmp_path)

@@ -10,13 +10,13 @@ How the audio is laid out (every number below is a sample count at the timeline 
   margins are part of that pause, not added to it (a pause shorter than two margins shrinks the margins).
 * **Level.** Each take's loudness is measured as the mean power of its 50 ms blocks, gated like BS.1770 (blocks
   below −70 dBFS and below the take's mean −20 dB are ignored) but without K-weighting, on every 4th sample
-  (enough for a power estimate, 4× cheaper). One global gain brings the median take towards ``target_lufs``, but
-  only as far as the peaks allow (≤ −1 dBFS for 90% of takes); it is applied by the MP3 encoder, for free. A take
-  more than 1.5 dB off the common level, or one that would clip, gets its own gain here (a table lookup per
-  sample; most takes are copied byte for byte). ffmpeg's ``loudnorm`` would be truer to LUFS but needs a second
-  pass over the whole file (minutes for a 2-hour speech) and would change every part when one sentence changes.
-  Measured: espeak's takes sit at ≈ −18 dBFS RMS with peaks near full scale, so without a limiter the rehearsal
-  lands at ≈ −20 LUFS (ffmpeg ebur128), not −16; the takes agree with each other, which is what a rehearsal needs.
+  (enough for a power estimate, 4× cheaper). One global gain brings the median take to ``target_lufs``; the
+  encoder applies it, followed by a −1 dBFS look-ahead limiter (ffmpeg ``alimiter`` with delay compensation:
+  measured, lengths and alignment are unchanged), so it costs nothing here. A take more than 1.5 dB off the
+  median gets its own gain here (a table lookup per sample); most takes are copied byte for byte. ffmpeg's
+  ``loudnorm`` would be truer to LUFS but needs a second pass over the whole file (minutes for a 2-hour speech)
+  and would change every part when one sentence changes. Measured on the example speech with espeak: ≈ −16 LUFS
+  integrated (−16.3, ffmpeg ebur128), peaks −1.2 dBFS.
 * **Rate.** If every take has the same MPEG-2 rate (16, 22.05 or 24 kHz: espeak 22050, edge 24000) that is the
   timeline rate, so nothing is resampled; otherwise takes are resampled to 24 kHz with ffmpeg.
 * **Parts are encoded separately and glued frame by frame.** Encoding is the slow step (≈ 9 s per 35 min), so
@@ -83,6 +83,10 @@ SILENCE_DBFS = -45.0
 TARGET_LUFS = -16.0
 PEAK_DBFS = -1.0
 TAKE_GAIN_TOLERANCE_DB = 1.5
+MAX_BOOST_DB = 20.0
+# Our level (gated block RMS, no K-weighting) minus ffmpeg ebur128's integrated LUFS of the limited result,
+# measured on the example speech with espeak: median −18.4 dBFS, +3 dB applied → −17.0 LUFS.
+_LEVEL_OVER_LUFS_DB = 1.5
 MP3_BITRATE = "64k"
 MP3_QUALITY = 7  # LAME -q 7: speech at 64 kb/s sounds the same as -q 2 and encodes ≈ 2× faster
 PART_EVERY = 8  # sentences per encoded part, on average (≈ 1 min of speech)
@@ -90,7 +94,7 @@ PART_MIN_PAUSE_MS = 200
 PART_KEEP_DAYS = 30
 PART_MIN_SENTENCES = 4  # a part cut inside a section has ≥ 3 inner pauses to absorb its join (see _layout_part)
 CHIME_CLEAR_MS = 500  # silence between the chime and the section's first word (the CUE check wants ≥ 300 ms)
-_ENCODER_ID = f"lame-q{MP3_QUALITY}-{MP3_BITRATE}-v1"
+_ENCODER_ID = f"lame-q{MP3_QUALITY}-{MP3_BITRATE}-limit{PEAK_DBFS}-v2"
 _WINDOW_MS = 5
 _BLOCK_MS = 50
 _DECIMATE = 4
@@ -142,35 +146,28 @@ def _quantize_db(db: float, step: float = 0.5) -> float:
     return round(db / step) * step
 
 
-def _plan_gains(levels: Sequence[_Level], target_db: float) -> tuple[float, tuple[float, ...]]:
+def _plan_gains(levels: Sequence[_Level], target_lufs: float) -> tuple[float, tuple[float, ...]]:
     """(global gain applied by the encoder, per-take extra gain applied here), in dB.
 
-    The global gain brings the median take to the target, but never so far that more than a tenth of the takes
-    would peak above PEAK_DBFS (TTS speech has a high crest factor: espeak's takes sit at ≈ −18 dBFS RMS with
-    peaks near full scale, so −16 would clip them all). It is quantised to 0.5 dB (down) so that editing one
-    sentence rarely moves it, since a move re-encodes every section. Per-take gains only fix outliers (a take more
-    than TAKE_GAIN_TOLERANCE_DB off, or one that would clip), so most takes are copied byte for byte.
+    The global gain brings the median take to the target (at most +MAX_BOOST_DB); the encoder applies it in
+    double precision before a −1 dBFS look-ahead limiter, because TTS speech has a high crest factor (espeak: ≈ −18
+    dBFS RMS with peaks near full scale) and −16 LUFS is out of reach without limiting. It is quantised to 0.5 dB
+    so that editing one sentence rarely moves it (a move re-encodes every part). Per-take gains only fix outliers,
+    takes more than TAKE_GAIN_TOLERANCE_DB from the median, and never so far that the take clips in 16 bits, so
+    most takes are copied byte for byte.
     """
     audible = sorted(lv.loudness_db for lv in levels if lv.loudness_db > float("-inf"))
     if not audible:
         return 0.0, tuple(0.0 for _ in levels)
     median = audible[len(audible) // 2]
-    limit = 32767 * 10 ** (PEAK_DBFS / 20)
-    headroom = sorted(20 * math.log10(limit / lv.peak) for lv in levels if lv.peak)
-    global_db = target_db - median
-    if headroom:
-        global_db = min(global_db, headroom[len(headroom) // 10])
-    global_db = math.floor(global_db * 2) / 2
-    common_db = median + global_db  # the level every take should reach: the target, unless peaks forbid it
+    global_db = _quantize_db(min(MAX_BOOST_DB, target_lufs + _LEVEL_OVER_LUFS_DB - median))
     extras = []
     for lv in levels:
         extra = 0.0
-        if lv.loudness_db > float("-inf"):
-            deviation = common_db - lv.loudness_db - global_db
-            if abs(deviation) > TAKE_GAIN_TOLERANCE_DB:
-                extra = _quantize_db(deviation)
-        if lv.peak and lv.peak * 10 ** ((global_db + extra) / 20) > limit:
-            extra = math.floor((20 * math.log10(limit / lv.peak) - global_db) * 2) / 2
+        if lv.loudness_db > float("-inf") and abs(median - lv.loudness_db) > TAKE_GAIN_TOLERANCE_DB:
+            extra = _quantize_db(min(MAX_BOOST_DB, median - lv.loudness_db))
+            if lv.peak:
+                extra = min(extra, math.floor(20 * math.log10(32767 / lv.peak) * 2) / 2)
         extras.append(extra)
     return global_db, tuple(extras)
 
@@ -454,10 +451,12 @@ def _glue(parts: Sequence[_Part], out: Path) -> None:
 def _encode(pcm: Path, rate: int, gain_db: float, out: Path) -> None:
     """Encode raw PCM to a seekable MP3 file, so the encoder writes the Xing/LAME header with delay and padding."""
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp.mp3")
+    # The gain and limiter run in double precision (alimiter's only format), so the boost cannot clip before the
+    # limiter. latency=1 compensates the limiter's look-ahead: measured, output length and alignment are unchanged.
+    limit = 10 ** (PEAK_DBFS / 20)
+    chain = f"aformat=sample_fmts=dbl,volume={gain_db}dB,alimiter=limit={limit:.4f}:attack=5:release=50:latency=1:level=0"
     args = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-f", "s16le", "-ar", str(rate),
-            "-ac", "1", "-i", str(pcm)]
-    if gain_db:
-        args += ["-af", f"volume={gain_db}dB"]
+            "-ac", "1", "-i", str(pcm), "-af", chain]
     args += ["-codec:a", "libmp3lame", "-b:a", MP3_BITRATE, "-compression_level", str(MP3_QUALITY),
              "-write_xing", "1", "-id3v2_version", "0", "-y", str(tmp)]
     proc = subprocess.run(args, capture_output=True, check=False)
