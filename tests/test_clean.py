@@ -141,6 +141,8 @@ NEAR_MISSES = [
     "我们要更多关注民生。",
     "10月9日电视台报道了我县的工作。",
     "【典型案例】要引以为戒。",
+    "希望今天的讲话对大家有所帮助。",
+    "感谢大家的辛勤付出。",
 ]
 
 
@@ -293,6 +295,17 @@ def test_newswire() -> None:
     assert result.text.splitlines() == ["全国安全生产电视电话会议9日在京召开。",
                                         "会议强调，要坚持人民至上、生命至上，全力防范化解重大安全风险。"]
     assert len(result.removals) == 4
+
+
+def test_document_site_download_in_gbk(tmp_path: Path) -> None:
+    path = tmp_path / "fanwen.txt"
+    path.write_bytes((FIXTURES / "fanwen_site.txt").read_text(encoding="utf-8").encode("gbk"))
+    result = clean(read_script(str(path)))
+    assert result.encoding == "gb18030"
+    assert result.text.splitlines() == [
+        "2024年在全市安全生产工作会议上的讲话稿", "同志们：", "今天我们召开全市安全生产工作会议，主要任务是部署下一阶段工作。",
+        "我们要坚持人民至上、生命至上，全力防范化解重大安全风险。", "谢谢大家！"]
+    assert [r.line for r in result.removals] == [1, 3, 4, 7, 10, 11]
 
 
 def test_only_noise_is_a_script_error() -> None:

@@ -95,6 +95,8 @@ RULES: tuple[Rule, ...] = (
     _rule("copyright", r"版权所有|版权归|侵权必究|如有侵权|侵删|联系删除|转载请注明|未经(?:授权|许可)[，,]?(?:禁止|不得|严禁)转载"
           r"|(?i:all rights reserved)|©|(?i:copyright)\s*(?:©|\(c\)|\d{4})", "watermark (copyright notice)"),
     _rule("site-tag", r"【[^】\n]{0,8}(?:文档|范文|资料|精品|推荐|会员|下载|原创)[^】\n]{0,8}】", "watermark (site tag)", "inline"),
+    _rule("site-voice", r"小编|感谢(?:您|你)?的?阅读|(?:希望|但愿)(?:本文|以上内容|这篇文章)?(?:能)?对(?:您|你)有所?帮助|本文档格式为"
+          r"|下载(?:后|即可)(?:编辑|使用)", "document-site note (the site speaking to its reader)"),
     _rule("doc-note", r"欢迎(?:下载|收藏)|可(?:任意|自由)?(?:编辑|复制)修改|可任意编辑|(?i:word)\s*格式|更多[^，。\n]{0,6}(?:请(?:关注|访问|登录|下载|搜索|点击)|尽在|敬请)|(?:资料|文档|内容)(?:均|皆)?来源于网络|双击.{0,6}删除|本文档"
           r"|(?i:continue reading|subscribe (?:now|today|to read)|sign in to read)", "document-site note"),
     # --- membership, subscription and anti-resale ads ------------------------------------------------------------
@@ -301,7 +303,8 @@ def _apply_strong(ln: _Line, table: _Table, removals: list[Removal]) -> None:
     cuts.sort()
 
     rest = _without(ln.text, [(a, b) for a, b, _ in cuts])
-    if not _has_words(rest):
+    if not _has_words(rest) or (cuts and len(rest) <= 12 and not _protected(rest)):
+        # Nothing, or only a stub such as "最新最全的" left of "最新最全的【文档】": the line was the noise.
         _remove_line(ln, cuts[0][2] if cuts else "empty after cuts", removals, strong=True)
         return
 
