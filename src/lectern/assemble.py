@@ -465,6 +465,7 @@ def _encode(pcm: Path, rate: int, gain_db: float, out: Path) -> None:
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise OutputError(f"cannot encode MP3: {detail[-1] if detail else proc.returncode}", path=str(out))
     os.replace(tmp, out)
+    pcm.unlink(missing_ok=True)  # a 2-hour speech's parts add up to ≈ 330 MB: free each as soon as it is encoded
 
 
 # --- files ---------------------------------------------------------------------------------------------------------
