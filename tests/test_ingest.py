@@ -43,6 +43,12 @@ def test_decodes_each_encoding_and_reports_it(tmp_path: Path, text: str, data: b
     assert source.path == str(path)
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(codec: str) -> None:
+    source = decode((SIMPLIFIED + "Speech 2024.\n").encode(codec), "x.txt")
+    assert (source.encoding, source.text) == (codec, SIMPLIFIED + "Speech 2024.\n")
+
+
 def test_big5_bytes_that_are_also_valid_gbk_are_read_as_big5() -> None:
     data = TRADITIONAL.encode("big5")
     data.decode("gb18030")  # the trap: strict GB18030 accepts these bytes (as mojibake)

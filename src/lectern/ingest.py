@@ -169,6 +169,15 @@ def _decode_text(data: bytes, path: str) -> tuple[str, str]:
             return text, codec
 
     if b"\x00" in data:
+        # UTF-16 saved without a byte-order mark (some Windows tools) is the one text with NUL bytes.
+        for codec in ("utf-16-le", "utf-16-be"):
+            if len(data) % 2 == 0:
+                try:
+                    text = data.decode(codec)
+                except UnicodeDecodeError:
+                    continue
+                if _plausibility(text) >= 0.9 and _control_share(text) == 0:
+                    return text, codec
         raise InputError("is a binary file (it contains NUL bytes), not a text script", path=path)
 
     try:
@@ -284,6 +293,12 @@ def _plausibility(text: str) -> float:
         elif "\u4e00" <= ch <= "\u9fff":
             good += 0.3  # a real but rarer character: neutral-ish, names and terms use them
     return 1.0 if total == 0 else good / total
+
+
+def _control_share(text: str) -> float:
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v")
+    return controls / max(1, len(sample))
 
 
 def _reject_binary(text: str, path: str) -> None:
