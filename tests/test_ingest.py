@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 from pathlib import Path
@@ -97,6 +98,39 @@ def test_docx_paragraphs_in_order(tmp_path: Path) -> None:
     source = read_script(str(path))
     assert source.encoding == "docx"
     assert source.text == "在节后收心会上的讲话\n\n同志们：\n今天是10月9日，节后上班第一天。\n散会。\n"
+
+
+def test_docx_automatic_numbering_is_rendered(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    num_id = document.styles["List Number"].element.pPr.numPr.numId.val
+    numbering = document.part.numbering_part.element
+    num = next(n for n in numbering.iter(qn("w:num")) if n.get(qn("w:numId")) == str(num_id))
+    abstract_id = num.find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(a for a in numbering.iter(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
+    levels = {int(lvl.get(qn("w:ilvl"))): lvl for lvl in abstract.iter(qn("w:lvl"))}
+    if 1 not in levels:  # the default template's list has one level: add a second
+        levels[1] = copy.deepcopy(levels[0])
+        levels[1].set(qn("w:ilvl"), "1")
+        levels[0].addnext(levels[1])
+    for ilvl, text in ((0, "%1、"), (1, "（%2）")):
+        levels[ilvl].find(qn("w:numFmt")).set(qn("w:val"), "chineseCounting")
+        levels[ilvl].find(qn("w:lvlText")).set(qn("w:val"), text)
+
+    document.add_paragraph("同志们：")
+    for text, level in (("统一思想", 0), ("提高认识", 1), ("明确任务", 1), ("狠抓落实", 0), ("压实责任", 1)):
+        paragraph = document.add_paragraph(text, style="List Number")
+        if level:
+            num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().val = level
+            num_pr.get_or_add_numId().val = num_id
+    document.add_paragraph("要点", style="List Bullet")
+    path = tmp_path / "numbered.docx"
+    document.save(str(path))
+    assert read_script(str(path)).text.splitlines() == [
+        "同志们：", "一、统一思想", "（一）提高认识", "（二）明确任务", "二、狠抓落实", "（一）压实责任", "要点"]
 
 
 def test_docx_that_is_not_a_document(tmp_path: Path) -> None:

@@ -337,10 +337,12 @@ def _docx_text(data: bytes, path: str) -> str:
             parts.append(node.text or "" if node.tag == qn("w:t") else ("\t" if node.tag == qn("w:tab") else "\n"))
         return "".join(parts)
 
+    numbering = _DocxNumbering(document, qn)
+
     def walk(element: object) -> None:
         for child in element.iterchildren():  # type: ignore[attr-defined]
             if child.tag == qn("w:p"):
-                lines.append(paragraph_text(child))
+                lines.append(numbering.label(child) + paragraph_text(child))
             elif child.tag == qn("w:tbl"):
                 for cell in child.iter(qn("w:tc")):
                     walk(cell)
@@ -351,6 +353,119 @@ def _docx_text(data: bytes, path: str) -> str:
 
     walk(document.element.body)
     return "\n".join(lines)
+
+
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _chinese_number(n: int) -> str:
+    if n <= 0 or n >= 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 0 else ("十" if tens == 1 else _CN_DIGITS[tens] + "十")) + (_CN_DIGITS[ones] if ones else "")
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+_NUM_FORMATS = {
+    "decimal": str,
+    "decimalZero": lambda n: f"{n:02d}",
+    "decimalFullWidth": lambda n: str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    "chineseCounting": _chinese_number,
+    "chineseCountingThousand": _chinese_number,
+    "japaneseCounting": _chinese_number,
+    "taiwaneseCounting": _chinese_number,
+    "ideographTraditional": lambda n: "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10],
+    "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    "decimalEnclosedCircleChinese": lambda n: chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n),
+    "lowerLetter": lambda n: chr(ord("a") + (n - 1) % 26),
+    "upperLetter": lambda n: chr(ord("A") + (n - 1) % 26),
+    "lowerRoman": lambda n: _roman(n).lower(),
+    "upperRoman": _roman,
+}
+
+
+class _DocxNumbering:
+    """Word's automatic list numbering, rendered as text.
+
+    Government templates often number their headings (一、 （一） 1.) with Word's numbering rather than typed
+    characters; python-docx returns the text without them, which would hide every section from structure. Bullets
+    and unknown formats render as nothing.
+    """
+
+    def __init__(self, document: object, qn: object) -> None:
+        self.qn = qn
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId → ilvl → (numFmt, lvlText, start)
+        self.counters: dict[str, dict[int, int]] = {}
+        self.style_num: dict[str, tuple[str, int]] = {}
+        try:
+            root = document.part.numbering_part.element  # type: ignore[attr-defined]
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for node in root.iter(qn("w:abstractNum")):
+            levels = {}
+            for lvl in node.iter(qn("w:lvl")):
+                fmt, text, start = self._val(lvl, "w:numFmt", "decimal"), self._val(lvl, "w:lvlText", ""), 1
+                start = int(self._val(lvl, "w:start", "1") or 1)
+                levels[int(lvl.get(qn("w:ilvl"), "0"))] = (fmt, text, start)
+            abstract[node.get(qn("w:abstractNumId"))] = levels
+        for num in root.iter(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None:
+                self.levels[num.get(qn("w:numId"))] = abstract.get(ref.get(qn("w:val")), {})
+        try:
+            styles = document.styles.element  # type: ignore[attr-defined]
+        except AttributeError:
+            return
+        for style in styles.iter(qn("w:style")):
+            num_pr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+            if num_pr is not None:
+                num_id = self._val(num_pr, "w:numId", "")
+                self.style_num[style.get(qn("w:styleId"))] = (num_id, int(self._val(num_pr, "w:ilvl", "0") or 0))
+
+    def _val(self, node: object, tag: str, default: str) -> str:
+        child = node.find(self.qn(tag))  # type: ignore[attr-defined, operator]
+        return child.get(self.qn("w:val"), default) if child is not None else default  # type: ignore[operator]
+
+    def label(self, paragraph: object) -> str:
+        qn = self.qn
+        ppr = paragraph.find(qn("w:pPr"))  # type: ignore[attr-defined, operator]
+        if ppr is None:
+            return ""
+        num_pr = ppr.find(qn("w:numPr"))  # type: ignore[operator]
+        if num_pr is not None:
+            num_id, level = self._val(num_pr, "w:numId", ""), int(self._val(num_pr, "w:ilvl", "0") or 0)
+        else:
+            style = ppr.find(qn("w:pStyle"))  # type: ignore[operator]
+            style_id = style.get(qn("w:val")) if style is not None else None  # type: ignore[operator]
+            if style_id not in self.style_num:
+                return ""
+            num_id, level = self.style_num[style_id]
+        levels = self.levels.get(num_id)
+        if not levels or level not in levels:
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        counters[level] = counters.get(level, levels[level][2] - 1) + 1
+        for deeper in [k for k in counters if k > level]:
+            del counters[deeper]
+        fmt, text, _ = levels[level]
+        if fmt not in _NUM_FORMATS:
+            return ""
+
+        def render(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            k_fmt, _, k_start = levels.get(k, ("decimal", "", 1))
+            return _NUM_FORMATS.get(k_fmt, str)(counters.get(k, k_start))
+
+        return re.sub(r"%(\d)", render, text)
 
 
 # --- normalisation ---------------------------------------------------------------------------------------------
