@@ -180,9 +180,11 @@ def _timed_sentence(reader: _Reader) -> TimedSentence:
     words = []
     for i, raw in enumerate(reader.items("words", optional=True)):
         where = f"{reader._at('words')}[{i}]"
-        if not (isinstance(raw, list) and len(raw) == 3):
+        if isinstance(raw, list) and len(raw) == 3:
+            raw = dict(zip(("text", "start_ms", "end_ms"), raw))
+        elif not isinstance(raw, dict):  # objects are read too: the form other tools (and early builds) write
             reader.fail(where, f"expected [text, start_ms, end_ms], got {_json(raw)}")
-        word = _Reader(dict(zip(("text", "start_ms", "end_ms"), raw)), where, reader.path)
+        word = _Reader(raw, where, reader.path)
         words.append(Boundary(word.text("text") or "", *word.span()))
     return TimedSentence(reader.text("text") or "", start, end, _strings(reader, "breath_groups"), tuple(words))
 
