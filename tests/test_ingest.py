@@ -312,3 +312,17 @@ def test_many_bad_bytes_are_an_error_not_mojibake() -> None:
         data[i] = 0xFF
     with pytest.raises(InputError, match="cannot be decoded"):
         decode(bytes(data), "broken.txt")
+
+
+def test_encrypted_docx_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "locked.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512)
+    with pytest.raises(InputError, match="password-protected"):
+        read_script(str(path))
+
+
+def test_empty_docx(tmp_path: Path) -> None:
+    path = tmp_path / "empty.docx"
+    _make_docx(path, ["", "  "])
+    with pytest.raises(InputError, match="only whitespace"):
+        read_script(str(path))

@@ -98,6 +98,11 @@ def read_script(path: str, *, stdin: BinaryIO | None = None) -> SourceText:
         raise InputError(f"cannot read: {e.strerror or e}", path=path) from None
 
     if path.lower().endswith(".docx"):
+        if not data.startswith(b"PK\x03\x04"):
+            if data.startswith(b"\xd0\xcf\x11\xe0"):  # a password-protected .docx is an OLE container too
+                raise InputError("is not a plain .docx (password-protected, or a .doc renamed); save it as "
+                                 ".docx without a password", path=path)
+            raise InputError("is not a valid .docx document", path=path)
         return SourceText(path=path, text=_require_text(normalise(_docx_text(data, path)), path), encoding="docx")
     return decode(data, path, markdown=path.lower().endswith((".md", ".markdown")))
 
@@ -413,9 +418,10 @@ class _DocxNumbering:
         for node in root.iter(qn("w:abstractNum")):
             levels = {}
             for lvl in node.iter(qn("w:lvl")):
-                fmt, text, start = self._val(lvl, "w:numFmt", "decimal"), self._val(lvl, "w:lvlText", ""), 1
-                start = int(self._val(lvl, "w:start", "1") or 1)
-                levels[int(lvl.get(qn("w:ilvl"), "0"))] = (fmt, text, start)
+                start = self._val(lvl, "w:start", "1")
+                levels[int(lvl.get(qn("w:ilvl"), "0"))] = (
+                    self._val(lvl, "w:numFmt", "decimal"), self._val(lvl, "w:lvlText", ""),
+                    int(start) if start.isdigit() else 1)
             abstract[node.get(qn("w:abstractNumId"))] = levels
         for num in root.iter(qn("w:num")):
             ref = num.find(qn("w:abstractNumId"))
