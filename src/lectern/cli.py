@@ -68,9 +68,9 @@ def _stdin_for(script: str):  # noqa: ANN202 - BinaryIO | None
 
 
 def _text_options(
-    rules: Path | None, keep: list[str], fill: list[str], rate: float | None, voice: str | None
+    rules: Path | None, keep: list[str], fill: list[str], rate: float | None, voice: str | None, *, breath: bool = True
 ) -> TextOptions:
-    return TextOptions(rules=rules, keep=tuple(keep), fills=tuple(fill), rate=rate, preset=voice)
+    return TextOptions(rules=rules, keep=tuple(keep), fills=tuple(fill), rate=rate, preset=voice, breath=breath)
 
 
 @app.command()
@@ -125,7 +125,8 @@ def plan(
     from lectern.plan import plan_to_json
 
     with _errors():
-        result = prepare(script, _text_options(rules, keep, fill, rate, voice), stdin=_stdin_for(script))
+        options = _text_options(rules, keep, fill, rate, voice, breath=False)
+        result = prepare(script, options, stdin=_stdin_for(script))
         if as_json:
             sys.stdout.write(json.dumps(plan_to_json(result), ensure_ascii=False, indent=2) + "\n")
             return
@@ -278,7 +279,8 @@ def report(
         target_ms = parse_duration(target) if target else None
         folder = Path(source)
         if estimate:
-            the_plan = prepare(source, _text_options(None, [], fill, rate, voice), stdin=_stdin_for(source))
+            options = _text_options(None, [], fill, rate, voice, breath=False)
+            the_plan = prepare(source, options, stdin=_stdin_for(source))
             result = build_report(timeline_from_plan(the_plan), the_plan, pace=pace, target_ms=target_ms)
         else:
             timings = folder / "timings.json"

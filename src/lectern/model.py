@@ -84,7 +84,9 @@ class Sentence:
 
     ``text`` is exactly what is spoken (markers and stage notes removed, placeholders filled by plan).
     ``pauses`` are what follows the sentence: structure records the script's explicit ones (applause, markers);
-    plan adds the structural pause for the sentence's position and sets ``est_ms``.
+    plan adds the structural pause for the sentence's position and sets ``est_ms``. Out of structure, an explicit
+    pause whose length comes from the pause table (a beat, ``//``, applause) holds a negative stand-in
+    (``markers.BEAT_MS`` …) that plan replaces with the preset's value, so only plan needs the preset.
     ``rate`` is the speaker's relative rate from ``[慢]…[/慢]`` / ``[快]…[/快]`` (1.0 = the preset's rate).
     """
 
