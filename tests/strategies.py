@@ -5,16 +5,28 @@ section, and the audio long enough to hold them.
 Text mixes real speech phrases with what breaks writers: straight and curly quotes, ``<script>``, ``&``, ``-->``,
 LRC-looking brackets, over-long titles, English, and words longer than a subtitle line.
 
-    from tests.strategies import timelines
+    from tests.strategies import PROPERTY, timelines
+    @PROPERTY
     @given(timelines())
     def test_something(timeline): ...
 """
 
 from __future__ import annotations
 
+import os
+
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from lectern.model import Boundary, Language, TimedSection, TimedSentence, Timeline
+
+# Settings for properties over timelines(): 50 examples keep each test file fast; HYPOTHESIS_PROFILE=release
+# runs 1,000 (as cdown/srt does before a release). No deadline: jieba's first load takes about a second.
+PROPERTY = settings(
+    deadline=None,
+    max_examples=1000 if os.environ.get("HYPOTHESIS_PROFILE") == "release" else 50,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 ZH_PHRASES = (
     "同志们", "今天是10月9日", "节后上班第一天", "首先", "我和XX同志一起", "代表县委、县政府",

@@ -6,7 +6,7 @@ import doctest
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from lectern.errors import InputError
 from lectern.model import TimedSection, TimedSentence, Timeline
@@ -19,9 +19,8 @@ from lectern.writers.chapters import (
     render_chapters_json,
     render_chapters_vtt,
 )
-from tests.strategies import timelines
+from tests.strategies import PROPERTY, timelines
 
-PROPERTY = settings(deadline=None, max_examples=50, suppress_health_check=[HealthCheck.too_slow])
 
 
 def test_doctests_pass() -> None:

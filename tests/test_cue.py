@@ -5,7 +5,7 @@ from __future__ import annotations
 import doctest
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lectern.errors import InputError
@@ -13,9 +13,8 @@ from lectern.model import TimedSection, Timeline
 from lectern.writers import cue
 from lectern.writers.chapters import chapter_title
 from lectern.writers.cue import MAX_TRACKS, cue_text, cue_tracks, parse_cue, parse_cue_sheet, render_cue
-from tests.strategies import timelines
+from tests.strategies import PROPERTY, timelines
 
-PROPERTY = settings(deadline=None, max_examples=50, suppress_health_check=[HealthCheck.too_slow])
 FRAME_MS = 1000 / 75
 
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from lectern.errors import InputError
 from lectern.model import Boundary, Language, TimedSection, TimedSentence, Timeline
@@ -28,10 +28,8 @@ from lectern.writers.subtitles import (
     subtitle_cues,
     words,
 )
-from tests.strategies import timelines
+from tests.strategies import PROPERTY, timelines
 
-# jieba loads its dictionary on first use (~1 s): no per-example deadline.
-PROPERTY = settings(deadline=None, max_examples=50, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _timeline(*sentences: TimedSentence, language: Language = Language.ZH, title: str | None = None) -> Timeline:

@@ -6,15 +6,14 @@ import doctest
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 
 from lectern.errors import InputError
 from lectern.model import Boundary, Language, TimedSection, TimedSentence, Timeline
 from lectern.writers import timings
 from lectern.writers.timings import parse_timings, render_timings
-from tests.strategies import timelines
+from tests.strategies import PROPERTY, timelines
 
-PROPERTY = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 
 SENTENCE = TimedSentence(
     "同志们：", 480, 1500, breath_groups=("同志们：",), words=(Boundary("同志们", 480, 1400),)
