@@ -210,6 +210,13 @@ def test_title_shaped_line_directly_between_noise_lines_is_kept() -> None:
     assert _clean(text).text.splitlines()[0] == TITLE
 
 
+def test_title_block_date_kept_and_parenthesised_ad_removed_in_the_header() -> None:
+    text = f"（仅供学习交流）\n（2024年9月20日）\n现在订阅立享全部资料\n\n{TITLE}\n（根据录音整理）\n{OPENING}\n（掌声）\n{CLOSING}\n"
+    result = _clean(text)
+    assert [r.text for r in result.removals] == ["（仅供学习交流）", "现在订阅立享全部资料"]
+    assert result.text.splitlines()[:4] == ["（2024年9月20日）", "", TITLE, "（根据录音整理）"]
+
+
 def test_brand_learned_from_a_credit_line() -> None:
     text = f"酷乐文行\n\n{TITLE}\n\n{OPENING}\n{CLOSING}\n\n酷乐文行整理，咨询QQ206157060\n"
     result = _clean(text)

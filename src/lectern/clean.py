@@ -131,10 +131,12 @@ RULES: tuple[Rule, ...] = (
     _rule("source", r"^(?:来源|来\s+源|本文来自|文章来自|稿源|信息来源|文章来源|本文来源|原标题|原文链接|转自|转载自|责任编辑|责编|编辑|校对|审核|审校|监制|供稿|图片来源)\s*[:：]",
           "source note"),
     # --- weak words: only outside the speech body, on lines that do not read as speech ----------------------------
-    _rule("weak-ad", r"会员|订阅|免费|赠送|扫码|公众号|客服|下载|资料|权益|优惠|限时|倒卖|举报|外传|仅供|转载|整理|本站|QQ|qq|微信"
+    _rule("weak-ad", r"会员|订阅|免费|赠送|扫码|公众号|客服|下载|资料|权益|优惠|限时|倒卖|举报|外传|仅供|转载|本站|QQ|qq|微信"
           r"|(?i:\b(?:subscribe|newsletter|advertisement|sponsored|click here|read more|sign up|log in|share this"
           r"|download|related articles?)\b)", "ad or notice (outside the speech)", strong=False),
 )
+
+_WEAK = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in RULES if not r.strong))
 
 # --- what reads as speech -----------------------------------------------------------------------------------------
 
@@ -163,10 +165,14 @@ def reads_as_speech(text: str) -> bool:
     return words >= 10 or (words >= 5 and text.rstrip("\"')”’").endswith((".", "!", "?", ",", ";")))
 
 
+_DATE_LINE = re.compile(r"^[（(]?\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[\d一二三四五六七八九十]{1,3}月(?:[\d一二三四五六七八九十]{1,3}日)?\s*[)）]?$")
+
+
 def _protected(text: str) -> bool:
-    """Shapes weak rules and context rules never remove: speech, headings, titles, salutations, stage notes."""
+    """Shapes weak rules and context rules never remove: speech, headings, titles, date lines, salutations, and
+    stage notes (a parenthesised line, unless it holds an ad word: ``（仅供学习交流）`` is not a stage note)."""
     return bool(reads_as_speech(text) or HEADING_RE.match(text) or _TITLE.search(text) or _SALUTATION.match(text)
-                or _STAGE_NOTE.match(text))
+                or _DATE_LINE.match(text) or (_STAGE_NOTE.match(text) and not _WEAK.search(text)))
 
 
 def _opens_speech(text: str) -> bool:
