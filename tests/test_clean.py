@@ -62,6 +62,7 @@ NOISE = [
     ("投稿邮箱：speech@163.com", "footer", "e-mail"),
     ("联系客服获取完整版", "footer", "customer service"),
     ("www.kulewenxing.com", "body", "web address"),
+    ("kulewenxing.com.cn", "body", "web address"),
     ("更多范文请访问 https://www.fanwen123.cn/a/1.html", "footer", "document-site note"),
     ("https://www.fanwen123.cn/a/1.html", "footer", "web address"),
     ("更多精彩内容请关注", "footer", "document-site note"),
@@ -141,6 +142,7 @@ NEAR_MISSES = [
     "我们要更多关注民生。",
     "10月9日电视台报道了我县的工作。",
     "【典型案例】要引以为戒。",
+    "Companies like Amazon.com have transformed retail in every town.",
     "希望今天的讲话对大家有所帮助。",
     "感谢大家的辛勤付出。",
 ]
@@ -169,6 +171,7 @@ def test_every_builtin_rule_has_a_reason_and_a_family() -> None:
     [
         ("同志们要抓好落实。 酷乐文行整理，咨询QQ206157060", "同志们要抓好落实。", "酷乐文行整理，咨询QQ206157060"),
         ("同志们要抓好落实。www.kulewx.com", "同志们要抓好落实。", "www.kulewx.com"),
+        ("同志们要抓好落实。kulewx.com", "同志们要抓好落实。", "kulewx.com"),
         ("今年增长5.2%。请拨打电话：13812345678咨询。下面讲第二点。", "今年增长5.2%。下面讲第二点。",
          "请拨打电话：13812345678咨询。"),
         ("要坚持人民至上。（来源：人民网）", "要坚持人民至上。", "（来源：人民网）"),

@@ -86,7 +86,9 @@ RULES: tuple[Rule, ...] = (
     _rule("email", r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+\.[A-Za-z]{2,}|邮箱\s*[:：]", "contact line (e-mail)"),
     _rule("service", r"(?:联系|咨询|添加)客服|客服\s*(?:QQ|微信|电话)", "contact line (customer service)"),
     # --- brand and watermark lines -------------------------------------------------------------------------------
-    _rule("url", r"(?i)https?://\S+|www\.[\w-]+\.\S+|(?<![\w.@])[a-z0-9-]{2,}\.(?:com|cn|net|org|cc|top|vip)(?:\.cn)?\b",
+    _rule("url", r"(?i)https?://\S+|www\.[\w-]+\.\S+", "watermark (web address)"),
+    # A bare domain is a watermark only when it stands alone: "Companies like Amazon.com…" is a sentence.
+    _rule("domain", r"(?i)^\W{0,3}[a-z0-9-]{2,}(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|cc|top|vip)(?:\.cn)?\W{0,3}$",
           "watermark (web address)"),
     # Segment rules start with their literal words (the piece goes whole, so no span is needed): fast on long lines.
     _rule("doc-site", rf"(?:{_SITE_WORDS})", "watermark (document-site name)"),
@@ -382,6 +384,8 @@ def _remove_line(ln: _Line, reason: str, removals: list[Removal], *, strong: boo
 # --- context rules --------------------------------------------------------------------------------------------------
 
 _BRAND_CREDIT = re.compile(rf"([{_H}A-Za-z0-9]{{2,12}}?)(?:整理|出品|制作|原创|独家|编辑)(?=[，,、\s]|$)")
+_CONTACT = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in RULES
+                               if r.name in ("qq", "url", "domain", "wechat-id", "mobile", "email", "service")))
 _NOT_BRANDS = frozenset({"根据录音", "根据", "本文", "资料", "文字", "材料", "会议", "录音", "本站", "网友", "小编"})
 
 
@@ -391,10 +395,12 @@ def _brand_rules(lines: Sequence[str]) -> tuple[Rule, ...]:
     The brand then goes wherever it stands alone (a bare ``酷乐文行`` line in the header). Learned, not listed,
     because every download site has its own name.
     """
-    contact = [r for r in RULES if r.name in ("qq", "url", "wechat-id", "mobile", "email", "service")]
     brands: list[str] = []
     for line in lines:
-        if not any(r.pattern.search(line) for r in contact):
+        if "整理" not in line and "出品" not in line and "制作" not in line and "原创" not in line \
+                and "独家" not in line and "编辑" not in line:
+            continue
+        if not _CONTACT.search(line):
             continue
         for m in _BRAND_CREDIT.finditer(line):
             brand = m.group(1)

@@ -584,13 +584,14 @@ def wrap_width(lines: list[str]) -> int | None:
     Hard-wrapped means several lines sit at one common width (the 90th-percentile width) without ending a
     sentence; a document written one paragraph per line has almost none.
     """
-    widths = sorted(_columns(line) for line in lines if line.strip())
-    if len(widths) < 3:
+    measured = [(line, _columns(line)) for line in lines if line.strip()]
+    if len(measured) < 3:
         return None
+    widths = sorted(columns for _, columns in measured)
     width = widths[min(len(widths) - 1, int(len(widths) * 0.9))]
     if width < 30:
         return None
-    near = sum(1 for line in lines if is_wrapped_fragment(line, width))
+    near = sum(1 for line, columns in measured if _is_fragment(line, columns, width))
     if near < 2 or near < 0.1 * len(widths):
         return None
     return width
@@ -601,12 +602,15 @@ def is_wrapped_fragment(line: str, width: int | None) -> bool:
 
     Chinese wraps fill the line to within a character or two; English wraps at word boundaries are ragged.
     """
-    if width is None or not line or ends_sentence(line):
+    if width is None or not line:
         return False
-    columns = _columns(line)
-    if _WIDE_CHAR.search(line):
-        return columns >= width - 4
-    return columns >= 0.7 * width
+    return _is_fragment(line, _columns(line), width)
+
+
+def _is_fragment(line: str, columns: int, width: int) -> bool:
+    if columns < 0.7 * width or ends_sentence(line):
+        return False
+    return columns >= width - 4 if _WIDE_CHAR.search(line) else True
 
 
 def join_hard_wraps(text: str) -> str:
