@@ -143,6 +143,9 @@ NEAR_MISSES = [
     "10月9日电视台报道了我县的工作。",
     "【典型案例】要引以为戒。",
     "Companies like Amazon.com have transformed retail in every town.",
+    "主办单位要落实责任，上一篇文章已经讲过。",
+    "群众有困难可以联系我们。",
+    "要把好经验分享到基层一线。",
     "希望今天的讲话对大家有所帮助。",
     "感谢大家的辛勤付出。",
 ]
@@ -316,6 +319,14 @@ def test_document_site_download_in_gbk(tmp_path: Path) -> None:
         "2024年在全市安全生产工作会议上的讲话稿", "同志们：", "今天我们召开全市安全生产工作会议，主要任务是部署下一阶段工作。",
         "我们要坚持人民至上、生命至上，全力防范化解重大安全风险。", "谢谢大家！"]
     assert [r.line for r in result.removals] == [1, 3, 4, 7, 10, 11]
+
+
+def test_scraped_government_page() -> None:
+    result = clean(read_script(str(FIXTURES / "gov_page.txt")))
+    assert result.text.splitlines() == [
+        "在全省经济工作会议上的讲话", "同志们：", "今天我们召开全省经济工作会议。",
+        "我们要坚持稳中求进，全力以赴抓好各项工作。信息发布时间要准确，回应群众关切要及时。"]
+    assert {r.reason for r in result.removals} == {"web-page chrome", "watermark (site tag)"}
 
 
 def test_only_noise_is_a_script_error() -> None:

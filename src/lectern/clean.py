@@ -96,11 +96,18 @@ RULES: tuple[Rule, ...] = (
           "watermark (credit of the uploader)"),
     _rule("copyright", r"版权所有|版权归|侵权必究|如有侵权|侵删|联系删除|转载请注明|未经(?:授权|许可)[，,]?(?:禁止|不得|严禁)转载"
           r"|(?i:all rights reserved)|©|(?i:copyright)\s*(?:©|\(c\)|\d{4})", "watermark (copyright notice)"),
-    _rule("site-tag", r"【[^】\n]{0,8}(?:文档|范文|资料|精品|推荐|会员|下载|原创)[^】\n]{0,8}】", "watermark (site tag)", "inline"),
+    _rule("site-tag", r"【[^】\n]{0,8}(?:文档|范文|资料|精品|推荐|会员|下载|原创|纠错|打印|关闭|收藏|分享)[^】\n]{0,8}】",
+          "watermark (site tag)", "inline"),
     _rule("site-voice", r"小编|感谢(?:您|你)?的?阅读|(?:希望|但愿)(?:本文|以上内容|这篇文章)?(?:能)?对(?:您|你)有所?帮助|本文档格式为"
           r"|下载(?:后|即可)(?:编辑|使用)", "document-site note (the site speaking to its reader)"),
     _rule("doc-note", r"欢迎(?:下载|收藏)|可(?:任意|自由)?(?:编辑|复制)修改|可任意编辑|(?i:word)\s*格式|更多[^，。\n]{0,6}(?:请(?:关注|访问|登录|下载|搜索|点击)|尽在|敬请)|(?:资料|文档|内容)(?:均|皆)?来源于网络|双击.{0,6}删除|本文档"
           r"|(?i:continue reading|subscribe (?:now|today|to read)|sign in to read)", "document-site note"),
+    # --- web-page chrome scraped along with the speech (gov.cn, news sites) ------------------------------------
+    _rule("page-chrome", r"字[体号]\s*[:：]?\s*[【\[]?\s*大\s*中\s*小|打印本页|关闭窗口|分享到\s*[:：]|扫一扫在手机|"
+          r"(?:发布|发表|更新)(?:时间|日期)\s*[:：]|浏览(?:次数|量)\s*[:：]|阅读(?:次数|量)\s*[:：]|点击(?:数|量|率)\s*[:：]|"
+          r"网站地图|网站标识码|ICP备|公网安备|(?:主办|承办|协办)单位\s*[:：]|返回顶部|上一篇\s*[:：]|下一篇\s*[:：]|"
+          r"相关(?:链接|阅读|新闻|文章|推荐)\s*[:：]|^(?:当前位置|您的位置|您现在的位置)\s*[:：]|^(?:首页|主页|网站首页)\s*[>›»/|]|(?i:\bshare this\b|\bprint this\b|getty images|\(AP Photo|/ AP\b)",
+          "web-page chrome"),
     # --- membership, subscription and anti-resale ads ------------------------------------------------------------
     _rule("resale", r"举报倒卖(?:会员|资料|文档|材料)|打击倒卖(?:活动|资料|会员|文档)|【[^】]{0,10}倒卖[^】]{0,10}】|倒卖(?:资料|会员|文档|材料)|(?:禁止|严禁|不得)(?:倒卖|转售|二次销售|商用)",
           "anti-resale notice"),
@@ -318,14 +325,21 @@ def _apply_strong(ln: _Line, table: _Table, removals: list[Removal]) -> None:
 
     # Segment rules on what is left.
     segment_rules = table.segment
-    noisy: list[tuple[int, int, str]] = []
     spans = _segments(rest)
-    for a, b in spans:
+    found: dict[tuple[int, int], str] = {}
+    for a, b in spans:  # each piece on its own, so ^ and $ can anchor at a sentence inside a paragraph
         piece = rest[a:b]
         for rule in segment_rules:
             if rule.pattern.search(piece):
-                noisy.append((a, b, rule.reason))
+                found[(a, b)] = rule.reason
                 break
+    if len(spans) > 1:  # and the whole line, for noise that spans pieces ("【字体：大 中 小】", "首页 > 要闻")
+        for rule in segment_rules:
+            for m in rule.pattern.finditer(rest):
+                for a, b in spans:
+                    if a < max(m.end(), m.start() + 1) and m.start() < b and (a, b) not in found:
+                        found[(a, b)] = rule.reason
+    noisy = sorted((a, b, reason) for (a, b), reason in found.items())
     _spread_to_glued(rest, spans, noisy)
     if noisy and len(noisy) == len(spans):
         reasons = [r for _, _, r in noisy if not r.startswith("glued")]
