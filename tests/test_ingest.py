@@ -326,3 +326,20 @@ def test_empty_docx(tmp_path: Path) -> None:
     _make_docx(path, ["", "  "])
     with pytest.raises(InputError, match="only whitespace"):
         read_script(str(path))
+
+
+def test_blank_line_paragraphs_in_english_join_across_sentence_ends() -> None:
+    text = ("The Gettysburg Address\n\n"
+            "Four score and seven years ago our fathers brought forth on this continent, a\n"
+            "new nation, conceived in Liberty, and dedicated to the proposition that all men\n"
+            "are created equal.\n\n"
+            "Now we are engaged in a great civil war, testing whether that nation, or any\n"
+            "nation so conceived and dedicated, can long endure. We are met on a great war\n"
+            "battle-field of that war. We have come to dedicate a portion of that field, as\n"
+            "a final resting place for those who here gave their lives that that nation.\n"
+            "It is altogether fitting and proper that we should do this.\n")
+    paragraphs = join_hard_wraps(text).split("\n\n")
+    assert paragraphs[0] == "The Gettysburg Address"
+    assert paragraphs[1].endswith("all men are created equal.") and "\n" not in paragraphs[1]
+    assert paragraphs[2].startswith("Now we are") and "\n" not in paragraphs[2].strip()
+    assert paragraphs[2].strip().endswith("that we should do this.")

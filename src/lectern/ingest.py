@@ -620,16 +620,22 @@ def join_hard_wraps(text: str) -> str:
     width and does not end a sentence (or with a colon), and the next line is not blank, a heading, a salutation or
     a stage note. Short lines (a title block, a signature) are never near the width, so they are never glued into
     the speech. Chinese joins with no space, English with one.
+    English text that separates paragraphs with blank lines (e-mail, Gutenberg) also joins a full-width line that
+    happens to end a sentence: there the blank line, not the line end, marks the paragraph.
     Risk: a paragraph that happens to end exactly at the wrap width without punctuation is joined to the next one.
     """
     lines = text.split("\n")
     width = wrap_width(lines)
     if width is None:
         return text
+    blank_separated = text.count("\n\n") >= 2
     out: list[str] = []
     previous = ""  # the last physical line joined into out[-1]
     for line in lines:
-        if (out and previous and line and is_wrapped_fragment(previous, width)
+        continues = is_wrapped_fragment(previous, width) or (
+            blank_separated and previous and not _WIDE_CHAR.search(previous) and _columns(previous) >= 0.85 * width
+            and line[:1].isalpha() and not previous.endswith(":"))
+        if (out and previous and line and continues
                 and not HEADING_RE.match(line) and not _STAGE_NOTE.match(line) and not _SALUTATION.match(line)):
             glue = "" if _is_cjk(previous[-1]) or _is_cjk(line[0]) else " "
             out[-1] = out[-1] + glue + line
