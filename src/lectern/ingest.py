@@ -581,8 +581,9 @@ def _columns(line: str) -> int:
 def wrap_width(lines: list[str]) -> int | None:
     """The width (in columns) a document was hard-wrapped at, or None when it was not hard-wrapped.
 
-    Hard-wrapped means several lines sit at one common width (the 90th-percentile width) without ending a
-    sentence; a document written one paragraph per line has almost none.
+    Hard-wrapped means at least a third of the lines sit at one common width (the 90th-percentile width) without
+    ending a sentence; a document written one paragraph per line has almost none, and a short list of similar
+    items inside a normal speech is far below its width.
     """
     measured = [(line, _columns(line)) for line in lines if line.strip()]
     if len(measured) < 3:
@@ -592,7 +593,7 @@ def wrap_width(lines: list[str]) -> int | None:
     if width < 30:
         return None
     near = sum(1 for line, columns in measured if _is_fragment(line, columns, width))
-    if near < 2 or near < 0.1 * len(widths):
+    if near < 2 or near < 0.3 * len(widths):  # in a wrapped document most lines are full
         return None
     return width
 
