@@ -220,13 +220,22 @@ def _audible_span(samples: array, threshold: int, window: int) -> tuple[int, int
 # --- takes ---------------------------------------------------------------------------------------------------------
 
 
-def _load(take: Take, rate: int) -> array:
+def _load(take: Take, rate: int, resampled: Path | None = None) -> array:
+    """The take's samples at ``rate``. A take at another rate is resampled once per build into ``resampled``."""
     path = Path(take.pcm_path)
     try:
         if take.sample_rate == rate:
             data = path.read_bytes()
-        else:
+        elif resampled is None:
             data = _resample(path, take.sample_rate, rate)
+        else:
+            name = hashlib.blake2b(f"{take.key}:{take.samples}:{rate}".encode(), digest_size=16).hexdigest()
+            copy = resampled / f"{name}.pcm"
+            if copy.is_file():
+                data = copy.read_bytes()
+            else:
+                data = _resample(path, take.sample_rate, rate)
+                copy.write_bytes(data)
     except OSError as e:
         raise EngineError(f"cannot read the take's audio: {e.strerror or e}", path=str(path), sentence=take.text) from e
     samples = array("h")
@@ -264,8 +273,9 @@ class _TakeFacts:
     re-rendered take is measured again.
     """
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, resampled: Path | None = None) -> None:
         self.path = path
+        self.resampled = resampled
         self.entries: dict[str, dict] = {}
         self.dirty = False
         if path and path.is_file():
@@ -289,7 +299,7 @@ class _TakeFacts:
     def level(self, take: Take, rate: int) -> _Level:
         entry = self._entry(take, rate)
         if "peak" not in entry:
-            level = _measure_level(_load(take, rate), rate)
+            level = _measure_level(_load(take, rate, self.resampled), rate)
             entry["loud"] = None if level.loudness_db == float("-inf") else level.loudness_db
             entry["peak"] = level.peak
             self.dirty = True
@@ -301,7 +311,7 @@ class _TakeFacts:
         spans = self._entry(take, rate).setdefault("spans", {})
         key = f"{threshold}:{window}"
         if key not in spans:
-            samples = _load(take, rate)
+            samples = _load(take, rate, self.resampled)
             spans[key] = [*_audible_span(samples, threshold, window), len(samples)]
             self.dirty = True
         on, off, n = spans[key]
@@ -634,7 +644,7 @@ def _layout_part(spans: Sequence[tuple[int, int, int]], pres: Sequence[int], pos
 
 
 def _write_part(path: Path, takes: Sequence[Take], extras: Sequence[float], spans: Sequence[tuple[int, int, int]],
-                layout: _PartLayout, rate: int, chime_pcm: array, lead: int) -> None:
+                layout: _PartLayout, rate: int, chime_pcm: array, lead: int, resampled: Path) -> None:
     """Stream one part's PCM: lead (chime) and shift, each trimmed take with its margins and pause, tail."""
     writer = _PcmWriter(path)
     try:
@@ -643,7 +653,7 @@ def _write_part(path: Path, takes: Sequence[Take], extras: Sequence[float], span
             writer.silence(lead - len(chime_pcm))
         writer.silence(layout.shift)
         for take, extra_db, (on, off, n), (pre, post), gap in zip(takes, extras, spans, layout.margins, layout.gaps):
-            samples = _load(take, rate)
+            samples = _load(take, rate, resampled)
             if len(samples) != n:
                 raise EngineError("the take changed while the rehearsal was assembled", path=str(take.pcm_path),
                                   sentence=take.text)
@@ -704,7 +714,7 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
     except OSError as e:
         raise OutputError(f"cannot write the section cache: {e.strerror or e}", path=str(parts_dir)) from e
 
-    facts = _TakeFacts(reuse_dir / "takes.json" if reuse_dir else None)
+    facts = _TakeFacts(reuse_dir / "takes.json" if reuse_dir else None, resampled=scratch)
     levels = [facts.level(t, rate) for t in takes]
     global_db, extras = _plan_gains(levels, target_lufs)
     total_gain = 10 ** (global_db / 20)
@@ -765,7 +775,8 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
             mp3 = parts_dir / f"{recipe.hexdigest()}.mp3"
             if not mp3.is_file():
                 pcm = scratch / f"part{pi:05d}.pcm"
-                _write_part(pcm, takes[first:end], extras[first:end], spans[first:end], lay, rate, chime_pcm, lead)
+                _write_part(pcm, takes[first:end], extras[first:end], spans[first:end], lay, rate, chime_pcm, lead,
+                            scratch)
                 encoded.append(pi)
                 jobs.append(pool.submit(_encode, pcm, rate, global_db, mp3))
             starts_section = pi == 0 or part_plan[pi - 1][0] != si
