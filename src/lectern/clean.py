@@ -83,7 +83,8 @@ RULES: tuple[Rule, ...] = (
           "contact line (add on WeChat)"),
     _rule("mobile", r"(?<!\d)1[3-9]\d{9}(?!\d)", "contact line (mobile number)"),
     _rule("phone", r"(?:电话|热线|手机|联系方式|Tel|TEL|tel)\s*[:：]\s*[\d(（][\d\s()（）-]{6,}", "contact line (phone)"),
-    _rule("email", r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+\.[A-Za-z]{2,}|邮箱\s*[:：]", "contact line (e-mail)"),
+    _rule("email", r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+\.[A-Za-z]{2,}|邮箱\s*[:：]",
+          "contact line (e-mail)"),
     _rule("service", r"(?:联系|咨询|添加)客服|客服\s*(?:QQ|微信|电话)", "contact line (customer service)"),
     # --- brand and watermark lines -------------------------------------------------------------------------------
     _rule("url", r"(?i)https?://\S+|www\.[\w-]+\.\S+", "watermark (web address)"),
@@ -100,25 +101,31 @@ RULES: tuple[Rule, ...] = (
           "watermark (site tag)", "inline"),
     _rule("site-voice", r"小编|感谢(?:您|你)?的?阅读|(?:希望|但愿)(?:本文|以上内容|这篇文章)?(?:能)?对(?:您|你)有所?帮助|本文档格式为"
           r"|下载(?:后|即可)(?:编辑|使用)", "document-site note (the site speaking to its reader)"),
-    _rule("doc-note", r"欢迎(?:下载|收藏)|可(?:任意|自由)?(?:编辑|复制)修改|可任意编辑|(?i:word)\s*格式|更多[^，。\n]{0,6}(?:请(?:关注|访问|登录|下载|搜索|点击)|尽在|敬请)|(?:资料|文档|内容)(?:均|皆)?来源于网络|双击.{0,6}删除|本文档"
+    _rule("doc-note", r"欢迎(?:下载|收藏)|可(?:任意|自由)?(?:编辑|复制)修改|可任意编辑|(?i:word)\s*格式"
+          r"|更多[^，。\n]{0,6}(?:请(?:关注|访问|登录|下载|搜索|点击)|尽在|敬请)"
+          r"|(?:资料|文档|内容)(?:均|皆)?来源于网络|双击.{0,6}删除|本文档"
           r"|(?i:continue reading|subscribe (?:now|today|to read)|sign in to read)", "document-site note"),
     # --- web-page chrome scraped along with the speech (gov.cn, news sites) ------------------------------------
     _rule("page-chrome", r"字[体号]\s*[:：]?\s*[【\[]?\s*大\s*中\s*小|打印本页|关闭窗口|分享到\s*[:：]|扫一扫在手机|"
           r"(?:发布|发表|更新)(?:时间|日期)\s*[:：]|浏览(?:次数|量)\s*[:：]|阅读(?:次数|量)\s*[:：]|点击(?:数|量|率)\s*[:：]|"
           r"网站地图|网站标识码|ICP备|公网安备|(?:主办|承办|协办)单位\s*[:：]|返回顶部|上一篇\s*[:：]|下一篇\s*[:：]|"
-          r"相关(?:链接|阅读|新闻|文章|推荐)\s*[:：]|^(?:当前位置|您的位置|您现在的位置)\s*[:：]|^(?:首页|主页|网站首页)\s*[>›»/|]|(?i:\bshare this\b|\bprint this\b|getty images|\(AP Photo|/ AP\b)",
+          r"相关(?:链接|阅读|新闻|文章|推荐)\s*[:：]|^(?:当前位置|您的位置|您现在的位置)\s*[:：]|^(?:首页|主页|网站首页)\s*[>›»/|]"
+          r"|(?i:\bshare this\b|\bprint this\b|getty images|\(AP Photo|/ AP\b)",
           "web-page chrome"),
     # --- membership, subscription and anti-resale ads ------------------------------------------------------------
-    _rule("resale", r"举报倒卖(?:会员|资料|文档|材料)|打击倒卖(?:活动|资料|会员|文档)|【[^】]{0,10}倒卖[^】]{0,10}】|倒卖(?:资料|会员|文档|材料)|(?:禁止|严禁|不得)(?:倒卖|转售|二次销售|商用)",
+    _rule("resale", r"举报倒卖(?:会员|资料|文档|材料)|打击倒卖(?:活动|资料|会员|文档)|【[^】]{0,10}倒卖[^】]{0,10}】"
+          r"|倒卖(?:资料|会员|文档|材料)|(?:禁止|严禁|不得)(?:倒卖|转售|二次销售|商用)",
           "anti-resale notice"),
-    _rule("member-ad", r"会员(?:群|资料|材料|专享|专区|免费|可(?:阅读|下载|查看|免费)|登录|充值|特权|下载)"
-          r"|(?:开通|升级|购买|充值|正式|VIP|vip|年费|终身|超级|钻石)会员", "membership ad"),
-    _rule("subscribe-ad", r"立享|立即订阅|现在订阅|订阅(?:后|即可|本号|专栏|立享)|长按(?:识别|二维码)|关注(?:微信)?公众号|关注我们|扫码(?:关注|加|领取|下载|获取)",
-          "subscription ad"),
-    _rule("gift-ad", r"赠送.{0,8}会员|会员.{0,8}赠送|免费(?:赠送|领取|获取|下载).{0,6}(?:资料|材料|文档|会员|模板|范文)",
-          "membership ad (free gift)"),
+    # Trade-union speeches talk about 会员 too (会员资料, 对会员免费开放): only document-site phrases count.
+    _rule("member-ad", r"会员(?:群|专区|可(?:阅读|下载|查看)|登录|充值|特权|下载)|(?:开通|升级|购买|充值|VIP|vip|年费|终身|钻石)会员",
+          "membership ad"),
+    _rule("subscribe-ad", r"立享|立即订阅|现在订阅|订阅(?:后|即可|本号|专栏|立享)|长按(?:识别|二维码)|关注(?:微信)?公众号"
+          r"|点击[^，。\n]{0,4}关注我们|关注我们(?:获取|领取|查看|了解更多)|扫码(?:关注|加群|加好友)", "subscription ad"),
+    _rule("gift-ad", r"赠送.{0,8}会员|会员.{0,8}赠送|免费(?:下载|获取).{0,6}(?:资料|文档|模板|范文)"
+          r"|免费(?:赠送|领取).{0,6}(?:会员|文档|模板|范文)", "membership ad (free gift)"),
     # --- paywall and truncation notes ----------------------------------------------------------------------------
-    _rule("truncated-inline", r"[（(]\s*未完(?:待续)?\s*[)）]|未完[，,]?待续|[（(]\s*(?:此处)?省略\s*\d+\s*字\s*[)）]|(?:此处)?省略\s*\d+\s*字",
+    _rule("truncated-inline", r"[（(]\s*未完(?:待续)?\s*[)）]|未完[，,]?待续"
+          r"|[（(]\s*(?:此处)?省略\s*\d+\s*字\s*[)）]|(?:此处)?省略\s*\d+\s*字",
           "truncation note", "inline"),
     _rule("paywall", r"预览(?:已)?结束|试读结束|剩余\s*\d+\s*字|正式会员可阅读|全文请|(?:查看|阅读|下载|获取)(?:全文|完整版|完整内容|完整文档)"
           r"|点击(?:下载|查看全文|阅读全文|获取)|下载(?:全文|完整|本文|文档|word)|(?i:word版|docx?版)|^未完[…\.。]*$",
@@ -174,7 +181,8 @@ def reads_as_speech(text: str) -> bool:
     return words >= 10 or (words >= 5 and text.rstrip("\"')”’").endswith((".", "!", "?", ",", ";")))
 
 
-_DATE_LINE = re.compile(r"^[（(]?\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年[\d一二三四五六七八九十]{1,3}月(?:[\d一二三四五六七八九十]{1,3}日)?\s*[)）]?$")
+_DATE_LINE = re.compile(r"^[（(]?\s*(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年"
+                        r"[\d一二三四五六七八九十]{1,3}月(?:[\d一二三四五六七八九十]{1,3}日)?\s*[)）]?$")
 
 
 def _protected(text: str) -> bool:
@@ -400,6 +408,7 @@ def _remove_line(ln: _Line, reason: str, removals: list[Removal], *, strong: boo
 _BRAND_CREDIT = re.compile(rf"([{_H}A-Za-z0-9]{{2,12}}?)(?:整理|出品|制作|原创|独家|编辑)(?=[，,、\s]|$)")
 _CONTACT = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in RULES
                                if r.name in ("qq", "url", "domain", "wechat-id", "mobile", "email", "service")))
+_CREDIT_WORDS = ("整理", "出品", "制作", "原创", "独家", "编辑")
 _NOT_BRANDS = frozenset({"根据录音", "根据", "本文", "资料", "文字", "材料", "会议", "录音", "本站", "网友", "小编"})
 
 
@@ -411,16 +420,14 @@ def _brand_rules(lines: Sequence[str]) -> tuple[Rule, ...]:
     """
     brands: list[str] = []
     for line in lines:
-        if "整理" not in line and "出品" not in line and "制作" not in line and "原创" not in line \
-                and "独家" not in line and "编辑" not in line:
-            continue
-        if not _CONTACT.search(line):
+        if not any(word in line for word in _CREDIT_WORDS) or not _CONTACT.search(line):
             continue
         for m in _BRAND_CREDIT.finditer(line):
             brand = m.group(1)
             if brand not in _NOT_BRANDS and len(brand) >= 3 and brand not in brands:
                 brands.append(brand)
-    return tuple(_rule(f"brand:{b}", rf"^.{{0,10}}{re.escape(b)}.{{0,10}}$", f"watermark (brand {b!r} from a credit line)")
+    return tuple(_rule(f"brand:{b}", rf"^.{{0,10}}{re.escape(b)}.{{0,10}}$",
+                       f"watermark (brand {b!r} from a credit line)")
                  for b in brands)
 
 

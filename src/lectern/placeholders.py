@@ -11,9 +11,9 @@ What counts as a blank, and why:
 - ``某某`` is reported and fillable too: templates use it as a blank just like ``XX`` (formats-and-norms.md lists
   it), and it is already what an unfilled blank is read as, so reporting it loses nothing. A single 某 (``某些``,
   ``某县``) is ordinary language and is not a blank.
-- Not blanks: ASCII ``X`` runs touching a Latin letter or inside a URL/e-mail (``XXL``, ``www.xxx.com``); an upper-case ``XX`` with English on
-  both sides, because ``the XX century`` and ``Super Bowl XX`` are Roman numerals (``XXX`` and longer still count);
-  ``**bold**`` markdown emphasis pairs. ``○○``/``〇〇`` are not blanks either: ``二○○八年`` writes a year with them.
+- Not blanks: ASCII ``X`` runs touching a Latin letter or inside a URL/e-mail (``XXL``, ``www.xxx.com``); an
+  upper-case ``XX`` with English on both sides, because ``the XX century`` and ``Super Bowl XX`` are Roman numerals
+  (``XXX`` and longer still count); ``**bold**`` markdown emphasis pairs. ``○○``/``〇〇`` are not blanks either: ``二○○八年`` writes a year with them.
 """
 
 from __future__ import annotations
