@@ -112,6 +112,13 @@ RULES: tuple[Rule, ...] = (
           r"相关(?:链接|阅读|新闻|文章|推荐)\s*[:：]|^(?:当前位置|您的位置|您现在的位置)\s*[:：]|^(?:首页|主页|网站首页)\s*[>›»/|]"
           r"|(?i:\bshare this\b|\bprint this\b|getty images|\(AP Photo|/ AP\b)",
           "web-page chrome"),
+    # WeChat article chrome (copying an article from the WeChat app or its web view).
+    _rule("wechat-chrome", r"预览时标签不可点|微信扫一扫(?:关注|可打开|赞赏)|(?:继续|向上)滑动看下一个|轻触阅读原文|喜欢此内容的人还喜欢"
+          r"|^(?:阅读原文|写留言|赞赏|在看|点赞|分享|收藏|知道了|留言|取消|允许)$", "web-page chrome (WeChat)", "line"),
+    _rule("byline", rf"^(?:文|图|摄影?|编辑|作者)\s*[/|｜]\s*[{_H}·A-Za-z ]{{2,12}}$"
+          rf"|^(?:记者|通讯员)\s*[{_H}·]{{2,4}}(?:\s+(?:记者|通讯员)?\s*[{_H}·]{{2,4}})*$"
+          r"|^By [A-Z][a-z]+(?: [A-Z]\.)? [A-Z][a-z'-]+(?: and [A-Z][a-z]+ [A-Z][a-z'-]+)?$"
+          r"|^(?i:published|updated|posted)(?: on)?:? +(?:\w+ \d|\d)", "byline", "line"),
     # --- membership, subscription and anti-resale ads ------------------------------------------------------------
     _rule("resale", r"举报倒卖(?:会员|资料|文档|材料)|打击倒卖(?:活动|资料|会员|文档)|【[^】]{0,10}倒卖[^】]{0,10}】"
           r"|倒卖(?:资料|会员|文档|材料)|(?:禁止|严禁|不得)(?:倒卖|转售|二次销售|商用)",
