@@ -343,3 +343,10 @@ def test_blank_line_paragraphs_in_english_join_across_sentence_ends() -> None:
     assert paragraphs[1].endswith("all men are created equal.") and "\n" not in paragraphs[1]
     assert paragraphs[2].startswith("Now we are") and "\n" not in paragraphs[2].strip()
     assert paragraphs[2].strip().endswith("that we should do this.")
+
+
+def test_utf8_with_a_stray_byte_and_a_cut_end_stays_utf8() -> None:
+    raw = (Path(__file__).resolve().parents[1] / "examples" / "postholiday_meeting_raw.txt").read_bytes()
+    source = decode(raw[:1000] + b"\xff" + raw[1000:3000], "damaged.txt")
+    assert source.encoding == "utf-8"
+    assert source.text.startswith("仅供学习 禁止外传\n酷乐文行\n")

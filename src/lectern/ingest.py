@@ -213,7 +213,7 @@ def _decode_text(data: bytes, path: str) -> tuple[str, str]:
     # winner when only a handful of bytes are bad, and drop them (a dropped character beats refusing the speech).
     for codec in ("utf-8", "gb18030", "big5"):
         text = data.decode(codec, errors="replace")
-        bad = text.count("\ufffd")
+        bad = len(_BAD_RUN.findall(text))  # one damaged spot can spoil several bytes
         if bad <= max(3, len(text) // 1000) and _plausibility(text.replace("\ufffd", "")) >= 0.9:
             text = text.replace("\ufffd", "")
             _reject_binary(text, path)
@@ -225,6 +225,9 @@ def _decode_text(data: bytes, path: str) -> tuple[str, str]:
         _reject_binary(text, path)
         return text, codec
     raise InputError("cannot be decoded as UTF-8, UTF-16, GB18030/GBK or Big5 (is it a text file?)", path=path)
+
+
+_BAD_RUN = re.compile("\ufffd+")
 
 
 def _codec_name(codec: str) -> str:
@@ -285,10 +288,10 @@ def _plausibility(text: str) -> float:
     total = good = 0.0
     sample = text[:100_000]  # a sample decides as well as the whole and keeps a 5 MB file fast
     for i, ch in enumerate(sample):
-        if ch < "\x80":
+        if ch < "\x80" or ch.isspace():  # ASCII and spaces (NBSP, U+3000) read the same under every candidate
             continue
         total += 1
-        if ch in common or ch in _COMMON_SYMBOLS:
+        if ch in common or ch in _COMMON_SYMBOLS or unicodedata.category(ch).startswith("P"):
             good += 1
         elif "\u00c0" <= ch <= "\u024f" and ch.isalpha():
             # Accented Latin (café, Zürich) sits inside an ASCII word; GBK read as cp1252 gives runs of accents.
