@@ -213,8 +213,8 @@ def _decode_text(data: bytes, path: str) -> tuple[str, str]:
     # winner when only a handful of bytes are bad, and drop them (a dropped character beats refusing the speech).
     for codec in ("utf-8", "gb18030", "big5"):
         text = data.decode(codec, errors="replace")
-        bad = len(_BAD_RUN.findall(text))  # one damaged spot can spoil several bytes
-        if bad <= max(3, len(text) // 1000) and _plausibility(text.replace("\ufffd", "")) >= 0.9:
+        spots = len(_BAD_RUN.findall(text))  # one damaged spot can spoil several bytes
+        if (spots <= max(3, len(text) // 1000) and text.count("\ufffd") <= max(8, len(text) // 100) and _plausibility(text.replace("\ufffd", "")) >= 0.9):
             text = text.replace("\ufffd", "")
             _reject_binary(text, path)
             return text, _codec_name(codec)
