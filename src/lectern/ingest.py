@@ -214,7 +214,8 @@ def _decode_text(data: bytes, path: str) -> tuple[str, str]:
     for codec in ("utf-8", "gb18030", "big5"):
         text = data.decode(codec, errors="replace")
         spots = len(_BAD_RUN.findall(text))  # one damaged spot can spoil several bytes
-        if (spots <= max(3, len(text) // 1000) and text.count("\ufffd") <= max(8, len(text) // 100) and _plausibility(text.replace("\ufffd", "")) >= 0.9):
+        if (spots <= max(3, len(text) // 1000) and text.count("\ufffd") <= max(8, len(text) // 100)
+                and _plausibility(text.replace("\ufffd", "")) >= 0.9):
             text = text.replace("\ufffd", "")
             _reject_binary(text, path)
             return text, _codec_name(codec)
