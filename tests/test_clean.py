@@ -79,6 +79,8 @@ NOISE = [
     ("点击上方蓝字关注我们", "footer", "subscription"),
     ("预览时标签不可点", "footer", "WeChat"),
     ("阅读原文", "footer", "WeChat"),
+    ("免费下载", "body", "paywall"),
+    ("Subscribe to our newsletter for more speeches like this one.", "header", "paywall"),
     ("文/张三", "header", "byline"),
     ("记者 张三 通讯员 李四", "body", "byline"),
     ("By John Smith", "header", "byline"),
