@@ -8,6 +8,9 @@ How the audio is laid out (every number below is a sample count at the timeline 
 * **Pauses.** A sentence's *start* is its first audible sample and its *end* its last, so the silence a listener
   hears between sentence i's end and sentence i+1's start is exactly ``pause_after_ms`` of sentence i: the two
   margins are part of that pause, not added to it (a pause shorter than two margins shrinks the margins).
+  The Timeline reports that span widened by ``ONSET_GUARD_MS`` (3 ms) each side and rounded outwards, because a
+  decoder smears an attack by ≈ 0.5–2 ms: "silence before a section start" then holds on the decoded audio to the
+  millisecond, and the gap between two sentences in the Timeline is the pause minus ≈ 6 ms.
 * **Level.** Each take's loudness is measured as the mean power of its 50 ms blocks, gated like BS.1770 (blocks
   below −70 dBFS and below the take's mean −20 dB are ignored) but without K-weighting, on every 4th sample
   (enough for a power estimate, 4× cheaper). One global gain brings the median take to ``target_lufs``; the
@@ -93,6 +96,7 @@ PART_EVERY = 8  # sentences per encoded part, on average (≈ 1 min of speech)
 PART_MIN_PAUSE_MS = 200
 PART_KEEP_DAYS = 30
 PART_MIN_SENTENCES = 4  # a part cut inside a section has ≥ 3 inner pauses to absorb its join (see _layout_part)
+ONSET_GUARD_MS = 3
 CHIME_CLEAR_MS = 500  # silence between the chime and the section's first word (the CUE check wants ≥ 300 ms)
 _ENCODER_ID = f"lame-q{MP3_QUALITY}-{MP3_BITRATE}-limit{PEAK_DBFS}-v2"
 _WINDOW_MS = 5
@@ -841,6 +845,7 @@ def _timeline(plan: Plan, takes: Sequence[Take], placed: Sequence[_PlacedPart], 
     total = starts[-1] + placed[-1].pcm_samples
     duration_ms = _to_ms(total, rate)
 
+    guard = rate * ONSET_GUARD_MS // 1000
     take_iter = iter(takes)
     spoken = iter(s for sec in plan.speech.sections for s in sec.sentences)
     timed_in: dict[int, list[TimedSentence]] = {}
@@ -849,8 +854,13 @@ def _timeline(plan: Plan, takes: Sequence[Take], placed: Sequence[_PlacedPart], 
         for _text, where in p.sentences:
             take = next(take_iter)
             sentence = next(spoken)
-            start_ms = _to_ms(base + where.start, rate)
-            end_ms = _to_ms(base + where.end, rate)
+            # Rounded outwards and widened by ONSET_GUARD_MS: a decoder smears an attack by ≈ 0.5–2 ms (measured),
+            # and the checks "silence before a start" / "speech after it" are made on decoded audio, to the ms.
+            if where.end > where.start:
+                start_ms = max(0, (base + where.start - guard) * 1000 // rate)
+                end_ms = min(duration_ms, -(-(base + where.end + guard) * 1000 // rate))
+            else:  # a silent take: nothing to widen
+                start_ms = end_ms = _to_ms(base + where.start, rate)
             origin_ms = _to_ms(base + where.take_origin, rate)
             words = tuple(
                 Boundary(b.text, min(max(origin_ms + b.start_ms, start_ms), end_ms),
