@@ -24,7 +24,7 @@ How the audio is laid out (every number below is a sample count at the timeline 
   timeline rate, so nothing is resampled; otherwise takes are resampled to 24 kHz with ffmpeg.
 * **Parts are encoded separately and glued frame by frame.** Encoding is the slow step (≈ 9 s per 35 min), so
   the speech is cut into parts (each section, and long sections again after sentences picked by a hash of their
-  text, ≈ 1 min each), each part's PCM is encoded on its own, on every core, and cached in ``reuse_dir`` under a
+  text, ≈ 1–2 min each), each part's PCM is encoded on its own, on every core, and cached in ``reuse_dir`` under a
   hash of everything that determines its PCM plus the encoder settings. ``rehearsal.mp3`` is the parts' MP3
   frames concatenated behind one rewritten Xing/LAME header; a section's file is its parts glued the same way.
   A rebuild after editing one sentence re-encodes one part.
@@ -92,7 +92,7 @@ MAX_BOOST_DB = 20.0
 _LEVEL_OVER_LUFS_DB = 1.5
 MP3_BITRATE = "64k"
 MP3_QUALITY = 7  # LAME -q 7: speech at 64 kb/s sounds the same as -q 2 and encodes ≈ 2× faster
-PART_EVERY = 8  # sentences per encoded part, on average (≈ 1 min of speech)
+PART_EVERY = 5  # a cut after about one sentence in 5 where allowed: parts of ≈ 1–2 min of speech
 PART_MIN_PAUSE_MS = 200
 PART_KEEP_DAYS = 30
 PART_MIN_SENTENCES = 4  # a part cut inside a section has ≥ 3 inner pauses to absorb its join (see _layout_part)
