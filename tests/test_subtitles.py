@@ -260,3 +260,10 @@ def test_jieba_loads_only_for_chinese_and_silently() -> None:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.split() == ["False", "True"]
     assert run.stderr == ""
+
+
+def test_a_breath_group_without_chinese_is_still_cut_at_the_sentences_jieba_words() -> None:
+    # Found by the release profile: the group "script>…" alone looked English and was cut inside "script".
+    groups = ("同志们<", "script>alert(1)</script>")
+    cues = sentence_cues(TimedSentence("".join(groups), 0, 1000, breath_groups=groups))
+    assert [cue.lines for cue in cues] == [("同志们<",), ("script>alert", "(1)</script>")]

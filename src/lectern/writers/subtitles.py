@@ -99,13 +99,20 @@ def _normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def _atoms(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
-    """Unbreakable spans of text[start:end]: words with their punctuation glued on, pieces of over-long words."""
-    spans: list[tuple[int, int]] = []
-    offset = start
-    for word in words(text[start:end]):
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every word of the whole sentence: segmented once, so a breath group's words are the
+    sentence's words (jieba run on a fragment may cut it differently)."""
+    spans = []
+    offset = 0
+    for word in words(text):
         spans.append((offset, offset + len(word)))
         offset += len(word)
+    return spans
+
+
+def _atoms(text: str, start: int, end: int, limit: int, word_spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Unbreakable spans of text[start:end]: words with their punctuation glued on, pieces of over-long words."""
+    spans = [(max(a, start), min(b, end)) for a, b in word_spans if a < end and b > start]
     glued: list[tuple[int, int]] = []
     pending_open: int | None = None
     for a, b in spans:
@@ -155,7 +162,9 @@ def _fewest_lines(text: str, atoms: Sequence[tuple[int, int]], limit: int) -> in
     return count
 
 
-def _segment_lines(text: str, start: int, end: int, limit: int) -> list[_Line]:
+def _segment_lines(
+    text: str, start: int, end: int, limit: int, word_spans: Sequence[tuple[int, int]]
+) -> list[_Line]:
     """Cut text[start:end] into the fewest lines of ≤ ``limit`` characters, at word boundaries, choosing among the
     cuts the one with even line lengths (20 字 as 10 + 10, not 18 + 2) that ends lines after clause punctuation.
 
@@ -165,7 +174,7 @@ def _segment_lines(text: str, start: int, end: int, limit: int) -> list[_Line]:
     """
     if not text[start:end].strip():
         return []
-    atoms = _atoms(text, start, end, limit)
+    atoms = _atoms(text, start, end, limit, word_spans)
     count = max(_fewest_lines(text, atoms, limit), 1)
     share = len(text[start:end].strip()) / count
     clause_cost = (limit / 2) ** 2
@@ -218,7 +227,8 @@ def _sentence_lines(sentence: TimedSentence, text: str, limit: int) -> list[_Lin
     """Lines never cross a breath group's edge; without (usable) breath groups the sentence is one segment."""
     cuts = _breath_cuts(text, sentence.breath_groups) if sentence.breath_groups else None
     bounds = [0, *(cuts or ()), len(text)]
-    return [line for a, b in zip(bounds, bounds[1:]) for line in _segment_lines(text, a, b, limit)]
+    spans = _word_spans(text)
+    return [line for a, b in zip(bounds, bounds[1:]) for line in _segment_lines(text, a, b, limit, spans)]
 
 
 def _cues(lines: Sequence[_Line], max_lines: int) -> list[list[_Line]]:
