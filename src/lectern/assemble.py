@@ -30,9 +30,11 @@ How the audio is laid out (every number below is a sample count at the timeline 
   A rebuild after editing one sentence re-encodes one part.
   LAME frames at a fresh encoder start do not reach back into earlier frames (empty bit reservoir), but each part
   carries its own encoder delay and padding: a part of L samples decodes, in the middle of the whole, to
-  N·576 samples where N = ⌈L/576⌉ + 2 (measured; L is always a whole number of frames, see ``_write_part``).
+  N·576 samples where N = ⌈L/576⌉ + 2 (measured; every part is a whole number of frames long, because ffmpeg writes a wrong LAME padding
+  for lengths 1–46 samples past a frame).
   So part i+1 starts at Σ N_j·576 in the decoded whole, and the layout absorbs each join (``_layout_part``): the
-  pause across a join is exact, and inner pauses of a part move by at most 26 ms / their number (≤ 9 ms).
+  pause across a join is exact, and inner pauses of a part move by at most one frame / their number (≤ 9 ms
+  at 22.05 kHz).
   The header's delay is the first part's and its padding the last part's, so a decoder that honours the LAME tag
   (ffmpeg, browsers) yields exactly the timeline; all times are computed from the parts' real frame counts.
   Decoders that ignore the tag hear everything ≈ 50 ms late, as with any LAME file.
@@ -123,7 +125,7 @@ class Assembly:
 @dataclass(frozen=True, slots=True)
 class _Level:
     loudness_db: float  # gated mean block power, dBFS; -inf for a silent take
-    peak: int  # on every 4th sample: may miss the true peak by a little, hence PEAK_DBFS headroom
+    peak: int  # on every 4th sample: may miss the true peak a little; the encoder's limiter catches the rest
 
 
 def _measure_level(samples: array, rate: int) -> _Level:
@@ -716,7 +718,7 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
     try:
         parts_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise OutputError(f"cannot write the section cache: {e.strerror or e}", path=str(parts_dir)) from e
+        raise OutputError(f"cannot write the reuse folder: {e.strerror or e}", path=str(parts_dir)) from e
 
     facts = _TakeFacts(reuse_dir / "takes.json" if reuse_dir else None, resampled=scratch)
     levels = [facts.level(t, rate) for t in takes]
