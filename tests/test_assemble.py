@@ -20,6 +20,7 @@ from lectern.assemble import assemble, section_file_name
 from lectern.errors import OutputError
 from lectern.ffmpeg import decode_to_pcm, ffmpeg_exe
 from lectern.model import (
+    Boundary,
     CleanScript,
     Estimate,
     Language,
@@ -134,6 +135,10 @@ def test_decoded_length_equals_timeline_duration(built) -> None:
     assert abs(len(decoded) * 1000 / RATE - result.timeline.duration_ms) <= 50
     # The glued file's header is exact, not just within tolerance: one frame would be 26 ms.
     assert abs(len(decoded) * 1000 / RATE - result.timeline.duration_ms) <= 2
+    # ... and the joins are clean MP3: a full decode reports no error ("Header missing", bad main_data_begin).
+    proc = subprocess.run([ffmpeg_exe(), "-hide_banner", "-v", "error", "-i", str(result.mp3), "-f", "null", "-"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stderr.strip() == ""
 
 
 def test_sentence_times_are_where_the_decoder_hears_speech(built) -> None:
@@ -405,6 +410,21 @@ def test_a_rewritten_take_file_is_measured_and_encoded_again(tmp_path: Path) -> 
     takes[7] = replace(louder, key=takes[7].key)
     again = assemble(make_plan(), takes, tmp_path / "b", reuse_dir=reuse)
     assert again.encoded == (2,)
+
+
+def test_word_boundaries_move_with_their_take(tmp_path: Path) -> None:
+    """Engine word times are relative to the untrimmed take; in the Timeline they are absolute and inside the span."""
+    takes = make_takes(tmp_path)
+    # b1: 120 ms of engine silence, then 800 ms of "speech"; two words at 100–400 and 400–900 ms of the take.
+    takes[2] = replace(takes[2], boundaries=(Boundary("甲", 100, 400), Boundary("乙", 400, 900)))
+    result = assemble(make_plan(), takes, tmp_path / "out")
+    b1 = result.timeline.sections[1].sentences[0]
+    first, second = b1.words
+    assert first.start_ms == b1.start_ms  # 100 ms is before the audible start at 120 ms: clamped to the span
+    onset = b1.start_ms + 3  # the Timeline widens the audible span by 3 ms each side
+    assert abs(first.end_ms - (onset + 280)) <= 2  # 400 ms into the take = 280 ms after its onset at 120 ms
+    assert abs(second.start_ms - first.end_ms) <= 1
+    assert abs(second.end_ms - (onset + 780)) <= 2 and second.end_ms < b1.end_ms
 
 
 def test_take_count_must_match_the_plan(tmp_path: Path) -> None:
