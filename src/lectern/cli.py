@@ -286,7 +286,7 @@ def report(
             timings = folder / "timings.json"
             if not timings.is_file():
                 raise LecternError("no timings.json here: build it first, or pass a script with --estimate", path=source)
-            timeline = parse_timings(timings.read_text(encoding="utf-8"))
+            timeline = parse_timings(timings.read_text(encoding="utf-8"), path=str(timings))
             result = build_report(timeline, None, pace=pace, target_ms=target_ms)
             for name, text in (
                 ("report.md", report_writer.render_md(result)),
