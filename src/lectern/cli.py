@@ -102,10 +102,8 @@ def clean(
                 table.add_row(str(r.line), r.reason, _shorten(r.text, 60))
             err.print(table)
         if result.placeholders:
-            table = Table("placeholder", "count", title="Placeholders (read as 某某 unless --fill)", title_justify="left")
-            for p in result.placeholders:
-                table.add_row(p.text, str(p.count))
-            err.print(table)
+            listed = ", ".join(f"{p.text} ×{p.count}" for p in result.placeholders)
+            err.print(f"placeholders: {listed} (read as 某某 unless --fill)", markup=False)
 
 
 @app.command()
@@ -156,10 +154,10 @@ def _print_outline(result: Plan) -> None:
         start += length
     out.print(table)
     if result.script.placeholders:
-        listed = ", ".join(f"{p.text}×{p.count}" for p in result.script.placeholders)
-        out.print(f"placeholders: {listed} (read as 某某; fill with --fill)", markup=False)
+        listed = ", ".join(f"{p.text} ×{p.count}" for p in result.script.placeholders)
+        out.print(f"placeholders: {listed} (read as 某某 unless --fill)", markup=False)
     if speech.unknown_markers:
-        listed = ", ".join(f"{m.text}×{m.count}" for m in speech.unknown_markers)
+        listed = ", ".join(f"{m.text} ×{m.count}" for m in speech.unknown_markers)
         out.print(f"unknown markers (not spoken): {listed}", markup=False)
 
 
@@ -242,7 +240,7 @@ def _print_summary(result) -> None:  # noqa: ANN001 - BuildResult
     from lectern.writers.report import render_table
 
     timeline = result.timeline
-    err.print(f"engine: {result.engine} ({result.engine_reason})", markup=False)
+    err.print(f"engine: {result.engine_reason}", markup=False)
     if result.target_note:
         err.print(f"target: {result.target_note}", markup=False)
     out.print(render_table(result.report))

@@ -412,7 +412,7 @@ def render_table(report: Report) -> Table:
     )
     table = Table(title=title, title_justify="left", caption_justify="left")
     table.add_column("#", justify="right")
-    table.add_column("Section", overflow="fold", max_width=32)
+    table.add_column("Section", overflow="fold", min_width=16, max_width=32)
     table.add_column("Start", justify="right")
     table.add_column("Length", justify="right")
     table.add_column("Share", justify="right")
