@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from lectern.cli import app
@@ -140,8 +141,8 @@ def test_a_long_line_without_punctuation_is_planned(tmp_path: Path) -> None:
 
 def test_every_command_is_in_the_readme() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    names = [c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]
-    assert names
+    names = sorted(typer.main.get_command(app).commands)
+    assert {"clean", "plan", "build", "report", "voices", "cache"} <= set(names)
     for name in names:
         assert f"lectern {name}" in readme, name
 
