@@ -190,3 +190,33 @@ def test_an_interrupted_build_resumes_and_keeps_the_old_output(tmp_path: Path, b
 
 def _takes(cache: Path) -> int:
     return sum(1 for p in cache.rglob("*") if p.is_file() and p.suffix in {".pcm", ".raw"})
+
+
+def test_estimate_report_is_within_3_percent_of_the_build(built: Path, timings: dict, example_speech: Path) -> None:
+    result = CliRunner().invoke(app, ["report", str(example_speech), "--estimate", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    estimated = json.loads(result.stdout)["total_ms"]
+    assert abs(estimated - timings["duration_ms"]) <= 0.03 * timings["duration_ms"]
+
+
+def test_target_adjusts_the_voice_rate_to_land_within_2_percent(tmp_path: Path, example_speech: Path) -> None:
+    out = tmp_path / "fit"
+    target_ms = 8 * 60_000 + 30_000
+    result = CliRunner().invoke(
+        app, ["build", str(example_speech), "--engine", "espeak", "-o", str(out), "--target", "8:30"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.stderr
+    measured = decoded_ms(out / "rehearsal.mp3")
+    assert abs(measured - target_ms) <= 0.02 * target_ms
+    assert re.search(r"voice rate \+\d+%", result.stderr)
+
+
+def test_an_unreachable_target_is_said_clearly(tmp_path: Path, example_speech: Path) -> None:
+    out = tmp_path / "short"
+    result = CliRunner().invoke(
+        app, ["build", str(example_speech), "--engine", "espeak", "-o", str(out), "--target", "3m"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "beyond the ±30% limit" in result.stderr and "cut text" in result.stderr

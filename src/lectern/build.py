@@ -21,6 +21,7 @@ from lectern import clean as clean_step
 from lectern import ingest, plan as plan_step, structure
 from lectern.errors import OutputError, ScriptError
 from lectern.model import Language, Plan, Take, Timeline
+from lectern.timecode import clock as _clock
 from lectern.presets import Preset, load_preset
 
 
@@ -146,24 +147,26 @@ def build(
                 plan, engine, replace(voice, rate=rate_percent), cache, lexicon=lexicon, on_take=progress
             )
 
+        def assemble(takes: tuple[Take, ...]) -> Timeline:
+            stage("assemble")
+            return assemble_step.assemble(
+                plan,
+                takes,
+                staging,
+                chime=options.chime,
+                reuse_dir=Path(cache_root) / SECTIONS_DIR,
+                engine=engine.name,
+                voice=voice.name,
+            ).timeline
+
         stage("synthesize")
         rate_percent = voice.rate
-        takes = synth(rate_percent)
+        timeline = assemble(synth(rate_percent))
         target_note = None
         if options.target_ms is not None:
-            rate_percent, target_note, takes = _fit_to_target(plan, takes, voice.rate, options.target_ms, synth)
-
-        stage("assemble")
-        assembly = assemble_step.assemble(
-            plan,
-            takes,
-            staging,
-            chime=options.chime,
-            reuse_dir=Path(cache_root) / SECTIONS_DIR,
-            engine=engine.name,
-            voice=voice.name,
-        )
-        timeline = assembly.timeline
+            rate_percent, target_note, timeline = _fit_to_target(
+                timeline, rate_percent, options.target_ms, lambda rate: assemble(synth(rate))
+            )
 
         stage("write")
         report = report_step.build_report(
@@ -188,32 +191,28 @@ def build(
 
 
 def _fit_to_target(
-    plan: Plan,
-    takes: tuple[Take, ...],
-    rate_percent: int,
-    target_ms: int,
-    synth: Callable[[int], tuple[Take, ...]],
-) -> tuple[int, str, tuple[Take, ...]]:
-    """Re-render at the voice rate that lands the measured total on the target (within the engine's ±30%).
+    timeline: Timeline, rate_percent: int, target_ms: int, render: Callable[[int], Timeline]
+) -> tuple[int, str, Timeline]:
+    """Re-render at the voice rate that lands the assembled audio on the target (within the engine's ±30%).
 
-    The first pass's takes are measured, not estimated, so one correction is usually enough; a second pass
-    corrects what the engine's rate does not scale linearly.
+    Each pass measures the assembled audio, not the estimate: engines trim and stretch differently, and an
+    engine's rate does not scale speech exactly linearly, so up to three corrections are made. Takes at rates
+    already tried come from the cache.
     """
     from lectern.targets import rate_for_target
 
     note = ""
-    for _ in range(3):
-        speech_ms = sum(t.duration_ms for t in takes)
-        pause_ms = plan.estimate.pause_ms
-        total = speech_ms + pause_ms
+    for _ in range(4):
+        total = timeline.duration_ms
         if abs(total - target_ms) <= target_ms * 0.01:
-            break
-        new_rate, note = rate_for_target(total, pause_ms, target_ms, rate_percent)
+            return rate_percent, f"voice rate {rate_percent:+d}% gives {_clock(total)} for {_clock(target_ms)}", timeline
+        speaking = sum(s.end_ms - s.start_ms for sec in timeline.sections for s in sec.sentences)
+        new_rate, note = rate_for_target(total, total - speaking, target_ms, rate_percent)
         if new_rate is None or new_rate == rate_percent:
             break
         rate_percent = new_rate
-        takes = synth(rate_percent)
-    return rate_percent, note, takes
+        timeline = render(rate_percent)
+    return rate_percent, note or f"voice rate {rate_percent:+d}% gives {_clock(timeline.duration_ms)}", timeline
 
 
 def write_outputs(folder: Path, timeline: Timeline, plan: Plan, report: object, *, bom: bool = False) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ from rich.table import Table
 from lectern.build import BuildOptions, TextOptions, build, default_out_dir, prepare, write_text
 from lectern.errors import LecternError
 from lectern.model import Plan
+from lectern.timecode import clock as _clock
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -237,13 +238,11 @@ def _build_with_progress(script: str, out_dir: Path, options: BuildOptions):  # 
 
 
 def _print_summary(result) -> None:  # noqa: ANN001 - BuildResult
-    from lectern.writers.report import render_table
-
     timeline = result.timeline
-    err.print(f"engine: {result.engine_reason}", markup=False)
+    err.print(f"engine: {result.engine_reason}", markup=False, soft_wrap=True)
     if result.target_note:
-        err.print(f"target: {result.target_note}", markup=False)
-    out.print(render_table(result.report))
+        err.print(f"target: {result.target_note}", markup=False, soft_wrap=True)
+    _print_report(result.report)
     out.print(
         f"{_clock(timeline.duration_ms)} of audio in {len(timeline.sections)} sections → {result.out_dir}/",
         markup=False,
@@ -295,7 +294,15 @@ def report(
         if as_json:
             sys.stdout.write(report_writer.render_json(result))
         else:
-            out.print(report_writer.render_table(result))
+            _print_report(result)
+
+
+def _print_report(report) -> None:  # noqa: ANN001 - lectern.report.Report
+    from lectern.writers.report import render_notes, render_table
+
+    out.print(render_table(report))
+    for line in render_notes(report):
+        out.print(line, markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -344,12 +351,6 @@ def cache_clear(
         removed = TakeCache(cache_dir or default_cache_dir()).clear()
         out.print(f"removed {removed} takes", markup=False)
 
-
-def _clock(ms: int) -> str:
-    seconds = round(ms / 1000)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -16,6 +16,7 @@ import math
 import re
 
 from lectern.errors import ConfigError
+from lectern.timecode import clock as _clock
 
 # Beyond ±30% a neural voice starts to sound hurried or dragged; past that the honest advice is to cut or add text.
 RATE_LIMIT_PERCENT = 30
@@ -118,9 +119,3 @@ def rate_for_target(
     )
 
 
-def _clock(ms: int) -> str:
-    """m:ss (h:mm:ss past an hour), rounded to the nearest second, for messages."""
-    s = int(math.floor(ms / 1000 + 0.5))
-    h, rest = divmod(s, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"

@@ -203,6 +203,19 @@ def lrc_to_ms(stamp: str) -> int:
 # --- edge-tts ticks and podcast seconds --------------------------------------------------------------------------
 
 
+def clock(ms: int) -> str:
+    """A length for people: ``m:ss`` (``h:mm:ss`` past an hour), to the nearest second, negative allowed.
+
+    >>> clock(581_499), clock(3_600_000), clock(-61_000)
+    ('9:41', '1:00:00', '-1:01')
+    """
+    sign = "-" if ms < 0 else ""
+    seconds = (abs(ms) + MS_PER_SECOND // 2) // MS_PER_SECOND
+    hours, rest = divmod(seconds, SECONDS_PER_MINUTE * MINUTES_PER_HOUR)
+    minutes, secs = divmod(rest, SECONDS_PER_MINUTE)
+    return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes}:{secs:02d}"
+
+
 def ticks_to_ms(ticks: int) -> int:
     """edge-tts 100-ns ticks to ms, rounded down like every other conversion here.
 

@@ -45,6 +45,7 @@ from rich.table import Table
 from rich.text import Text
 
 from lectern.model import Language
+from lectern.timecode import clock as _clock
 from lectern.report import PaceFlag, Report, SectionTiming
 
 SCHEMA = "lectern.report/1"
@@ -61,14 +62,6 @@ _FLAG_STYLE = {PaceFlag.SLOW: "blue", PaceFlag.OK: "green", PaceFlag.BRISK: "yel
 
 # --- formatting --------------------------------------------------------------------------------------------------
 
-
-def _clock(ms: int) -> str:
-    """m:ss (h:mm:ss past an hour), to the nearest second: a report is read by people, not players."""
-    sign = "-" if ms < 0 else ""
-    s = int(math.floor(abs(ms) / 1000 + 0.5))
-    h, rest = divmod(s, 3600)
-    m, s = divmod(rest, 60)
-    return f"{sign}{h}:{m:02d}:{s:02d}" if h else f"{sign}{m}:{s:02d}"
 
 
 def _pace(p: float | None) -> str:
@@ -403,7 +396,7 @@ def render_md(report: Report) -> str:
 
 
 def render_table(report: Report) -> Table:
-    """The per-section table printed at the end of a build, with the summary as its title and the fit as caption."""
+    """The per-section table printed at the end of a build, with the summary as its title (notes: ``render_notes``)."""
     unit, pu = report.unit, report.pace_unit
     title = (
         f"{'Estimated' if report.estimated else 'Total'} {_clock(report.total_ms)} "
@@ -432,14 +425,19 @@ def render_table(report: Report) -> Table:
             _pace(s.pace_overall),
             Text(str(s.flag or "—"), style=_FLAG_STYLE.get(s.flag, "")),
         )
-    caption = [
-        f"At your pace: "
-        + ", ".join(f"{d.label} {d.pace:.0f} {pu} → {_clock(d.total_ms)}" for d in report.delivery)
-    ]
-    caption.extend(_target_lines(report))
-    caption.extend(_flag_lines(report)[:8])
-    table.caption = Text("\n".join(caption))
     return table
+
+
+def render_notes(report: Report) -> list[str]:
+    """The lines printed under the table: the speaker's-pace estimates, the target fit and the flags.
+
+    Printed as plain lines rather than a table caption, so a narrow terminal wraps them instead of cutting them.
+    """
+    pu = report.pace_unit
+    notes = ["At your pace: " + ", ".join(f"{d.label} {d.pace:.0f} {pu} → {_clock(d.total_ms)}" for d in report.delivery)]
+    notes.extend(_target_lines(report))
+    notes.extend(_flag_lines(report)[:8])
+    return notes
 
 
 # --- HTML --------------------------------------------------------------------------------------------------------
