@@ -67,6 +67,7 @@ from dataclasses import dataclass
 from operator import mul
 from pathlib import Path
 
+from lectern.atomic import write_bytes
 from lectern.errors import EngineError, OutputError
 from lectern.ffmpeg import ffmpeg_exe
 from lectern.model import (
@@ -328,7 +329,7 @@ class _TakeFacts:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(self.path, json.dumps(self.entries).encode())
+            write_bytes(self.path, json.dumps(self.entries).encode())
         except OSError:
             pass  # a lost cache only costs the next build time
 
@@ -485,17 +486,6 @@ def _encode(pcm: Path, rate: int, gain_db: float, out: Path) -> None:
 
 
 # --- files ---------------------------------------------------------------------------------------------------------
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$", re.IGNORECASE)

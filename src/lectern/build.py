@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
 from lectern import clean as clean_step
 from lectern import ingest, plan as plan_step, structure
+from lectern.atomic import write_text
 from lectern.errors import OutputError, ScriptError
 from lectern.model import Language, Plan, Take, Timeline
 from lectern.timecode import clock as _clock
@@ -238,20 +239,6 @@ def write_outputs(folder: Path, timeline: Timeline, plan: Plan, report: object, 
     for name, text in outputs.items():
         write_text(folder / name, text)
     return tuple(outputs)
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write a file atomically: a reader sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a rehearsal folder is meant to be shared and served
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _staging_dir(out_dir: Path) -> Path:

@@ -17,10 +17,10 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from lectern.atomic import write_bytes
 from lectern.engines.base import Rendering
 from lectern.errors import OutputError
 from lectern.model import Boundary, Take, Voice
@@ -110,8 +110,8 @@ class TakeCache:
         }
         try:
             pcm_path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(pcm_path, pcm)
-            _write_atomic(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+            write_bytes(pcm_path, pcm)
+            write_bytes(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
         except OSError as e:
             raise OutputError(f"cannot write to the take cache ({e.strerror or e})", path=str(self.root)) from e
         return Take(
@@ -156,15 +156,3 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -18,7 +18,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lectern.build import BuildOptions, TextOptions, build, default_out_dir, prepare, write_text
+from lectern.atomic import write_text
+from lectern.build import BuildOptions, TextOptions, build, default_out_dir, prepare
 from lectern.errors import LecternError
 from lectern.model import Plan
 from lectern.timecode import clock as _clock

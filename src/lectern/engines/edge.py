@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
 import re
-import tempfile
 import threading
 import time
 import urllib.request
@@ -40,6 +38,7 @@ import edge_tts.communicate
 import edge_tts.voices
 from edge_tts import exceptions as edge_exceptions
 
+from lectern.atomic import write_text
 from lectern.engines.base import Rendering
 from lectern.errors import EngineError
 from lectern.ffmpeg import SAMPLE_WIDTH, decode_to_pcm
@@ -474,18 +473,6 @@ def _matches_language(voice: dict[str, Any], language: str | None) -> bool:
     return locale == wanted or locale.startswith(wanted + "-")
 
 
-def _write_atomic(path: Path, data: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def list_voices(
     language: str | None = None,
     *,
@@ -519,5 +506,5 @@ def list_voices(
                 raise EngineError(f"edge: cannot fetch the voice list: {describe_failure(e, timeout_s)}") from e
             voices = cached["voices"]
         else:
-            _write_atomic(path, json.dumps({"fetched_at": now(), "voices": voices}, ensure_ascii=False))
+            write_text(path, json.dumps({"fetched_at": now(), "voices": voices}, ensure_ascii=False))
     return sorted((v for v in voices if _matches_language(v, language)), key=lambda v: str(v.get("ShortName", "")))
