@@ -18,11 +18,11 @@ each its own reading and a longer entry (行长期间) wins over a shorter one t
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from lectern.config import read_toml
 from lectern.errors import ConfigError
 
 # Engines that read tone-numbered pinyin inside text.
@@ -130,15 +130,7 @@ def _entry_from_table(word: str, value: Mapping[str, object], *, path: str, key:
 def load_lexicon(path: str | Path) -> Lexicon:
     """Read a lexicon TOML file: entries at the top level or under ``[lexicon]``."""
     name = str(path)
-    try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError as e:
-        raise ConfigError("lexicon file not found", path=name) from e
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"cannot read lexicon file ({e})", path=name) from e
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"not valid TOML ({e})", path=name) from e
+    data = read_toml(path, "lexicon file")
     if set(data) == {"lexicon"} and isinstance(data["lexicon"], Mapping):
         return parse_lexicon(data["lexicon"], path=name, where="lexicon.")
     return parse_lexicon(data, path=name)

@@ -30,11 +30,11 @@ Layout (every table optional except the voices a run needs)::
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from lectern.config import read_toml
 from lectern.errors import ConfigError
 from lectern.lexicon import Lexicon, parse_lexicon
 from lectern.model import Language, PauseTable, Voice
@@ -104,15 +104,7 @@ def load_preset(name_or_path: str | Path) -> Preset:
             known = ", ".join(preset_names()) or "none found"
             raise ConfigError(f"unknown voice preset {text!r} (available: {known})", path=str(voices_dir()))
     name = str(path)
-    try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError as e:
-        raise ConfigError("voice preset file not found", path=name) from e
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"cannot read voice preset ({e})", path=name) from e
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"not valid TOML ({e})", path=name) from e
+    data = read_toml(path, "voice preset")
     return parse_preset(data, path=name, default_name=path.stem)
 
 

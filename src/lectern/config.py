@@ -1,0 +1,28 @@
+"""Reading the user's TOML files (voice presets, lexicons, cleaning rules) with one kind of error.
+
+Each caller validates its own keys; this only turns "missing", "unreadable" and "not TOML" into a
+:class:`ConfigError` that names the file and what it was meant to be.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from lectern.errors import ConfigError
+
+
+def read_toml(path: str | Path, what: str) -> dict[str, Any]:
+    """The parsed table of ``path``; ``what`` names the file's role in errors ("voice preset", "lexicon file")."""
+    name = str(path)
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError as e:
+        raise ConfigError(f"{what} not found", path=name) from e
+    except (OSError, UnicodeDecodeError) as e:
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else e
+        raise ConfigError(f"cannot read {what} ({reason})", path=name) from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"not valid TOML ({e})", path=name) from e
