@@ -346,11 +346,8 @@ def render_md(report: Report) -> str:
     out.append(f"| # | Section | Start | Duration | Share | {unit} | Pace speaking | Pace section | Flag |")
     out.append("|---:|---|---:|---:|---:|---:|---:|---:|---|")
     for s in report.sections:
-        out.append(
-            f"| {s.index + 1} | {_md_cell(_short(_section_name(s), 40))} | {_clock(s.start_ms)} | "
-            f"{_clock(s.duration_ms)} | {100 * s.share:.1f}% | {s.units} | {_pace(s.pace_speaking)} | "
-            f"{_pace(s.pace_overall)} | {s.flag or '—'} |"
-        )
+        number, name, *figures = _section_cells(s, name_limit=40)
+        out.append(f"| {number} | {_md_cell(name)} | " + " | ".join(figures) + f" | {s.flag or '—'} |")
     out.append("")
 
     flags = _flag_lines(report)
@@ -414,18 +411,24 @@ def render_table(report: Report) -> Table:
     table.add_column(f"{pu} section", justify="right")
     table.add_column("Flag")
     for s in report.sections:
-        table.add_row(
-            str(s.index + 1),
-            Text(_short(_section_name(s), 32)),
-            _clock(s.start_ms),
-            _clock(s.duration_ms),
-            f"{100 * s.share:.1f}%",
-            str(s.units),
-            _pace(s.pace_speaking),
-            _pace(s.pace_overall),
-            Text(str(s.flag or "—"), style=_FLAG_STYLE.get(s.flag, "")),
-        )
+        number, name, *figures = _section_cells(s, name_limit=32)
+        table.add_row(number, Text(name), *figures, Text(str(s.flag or "—"), style=_FLAG_STYLE.get(s.flag, "")))
     return table
+
+
+def _section_cells(s: SectionTiming, *, name_limit: int | None = None) -> list[str]:
+    """One section's row, the same in the terminal, Markdown and HTML: #, name, start, length, share, units, paces."""
+    name = _section_name(s)
+    return [
+        str(s.index + 1),
+        _short(name, name_limit) if name_limit else name,
+        _clock(s.start_ms),
+        _clock(s.duration_ms),
+        f"{100 * s.share:.1f}%",
+        str(s.units),
+        _pace(s.pace_speaking),
+        _pace(s.pace_overall),
+    ]
 
 
 def render_notes(report: Report) -> list[str]:
@@ -652,16 +655,7 @@ def render_html(report: Report) -> str:
         h.append(f"<th>{_e(head)}</th>")
     h.append("</tr></thead><tbody>")
     for s in report.sections:
-        cells = [
-            str(s.index + 1),
-            _section_name(s),
-            _clock(s.start_ms),
-            _clock(s.duration_ms),
-            f"{100 * s.share:.1f}%",
-            str(s.units),
-            _pace(s.pace_speaking),
-            _pace(s.pace_overall),
-        ]
+        cells = _section_cells(s)
         h.append(
             "<tr>"
             + "".join(f"<td>{_e(c)}</td>" for c in cells)
