@@ -452,6 +452,18 @@ def test_english_roman_and_numbered_headings() -> None:
     ]
 
 
+def test_an_english_heading_number_is_not_a_sentence_end() -> None:
+    # "II." and "III." are not initials like "I.": the heading was cut into "II." and "What Remains Undone".
+    body = "We kept that promise, and the bridge reopened six weeks ahead of schedule and under budget last spring."
+    text = "\n".join(["Friends:", "Thank you all.", "I. Where We Stand", body, "II. What Remains Undone", body,
+                      "III. The Work Ahead", body, "12. Last Item", body, "Thank you."])  # fmt: skip
+    speech = parse(script_of(text))
+    headings = [sec.sentences[0].written for sec in speech.sections[1:-1]]
+    assert headings == ["I. Where We Stand", "II. What Remains Undone", "III. The Work Ahead"]
+    assert "12. Last Item" in written(speech)  # a number at a paragraph start is not a sentence either
+    assert "We met in Room II." in written(parse(script_of("We met in Room II. Then we left for home.")))
+
+
 def test_half_width_punctuation_in_chinese_text() -> None:
     speech = parse(script_of("同志们:\n今天我们召开会议.经济增长5.2%.大家要努力!对吗?"))
     assert speech.salutation == "同志们:"

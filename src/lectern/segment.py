@@ -51,6 +51,8 @@ _ZH_END_RUN = re.compile(
 )
 _EN_END_RUN = re.compile(f"[.!?…][.!?…{_CLOSER_CLASS}]*")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
+# A capital roman numeral, as section headings number themselves (I. … XII.); "I." alone is also an initial.
+_ROMAN_NUMBER = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})$")
 
 
 def count_units(text: str, language: Language) -> int:
@@ -150,6 +152,11 @@ def _en_is_end(text: str, mark: int, after: int) -> bool:
         k -= 1
     word = text[k:mark].lower()
     following = text[nxt] if nxt < len(text) else ""
+    heading_number = (k < mark and not text[:k].strip() and _ROMAN_NUMBER.match(text[k:mark])) or re.fullmatch(
+        r"\s*\d{1,2}", text[:mark]
+    )
+    if heading_number:
+        return False  # a heading's number at the start of the paragraph: "II. What Remains", "3. Jobs"
     if word in _EN_NEVER_END:
         return False
     if len(word) == 1 and text[mark - 1].isupper():
