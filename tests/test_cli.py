@@ -150,3 +150,16 @@ def test_every_command_is_in_the_readme() -> None:
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+@pytest.mark.slow
+def test_a_5_mb_script_is_planned(tmp_path: Path, example_speech: Path) -> None:
+    body = "\n".join(line for line in example_speech.read_text(encoding="utf-8").splitlines() if "。" in line) + "\n"
+    copies = 5_000_000 // len(body.encode("utf-8")) + 1
+    path = _write(tmp_path / "big.txt", (body * copies).encode("utf-8"))
+    assert path.stat().st_size >= 5_000_000
+    result = invoke("plan", str(path), "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    one = json.loads(invoke("plan", str(_write(tmp_path / "one.txt", body.encode("utf-8"))), "--json").stdout)
+    assert data["estimate"]["chars"] == one["estimate"]["chars"] * copies
