@@ -30,6 +30,7 @@ Layout (every table optional except the voices a run needs)::
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -73,11 +74,17 @@ class Preset:
 
 
 def voices_dir() -> Path:
-    """``$LECTERN_VOICES_DIR``, else the ``voices/`` folder of the lectern checkout."""
+    """``$LECTERN_VOICES_DIR``, else the ``voices/`` folder of the lectern checkout, else the copy a wheel installs.
+
+    The checkout's folder comes first so that editing a preset takes effect without reinstalling.
+    """
     configured = os.environ.get("LECTERN_VOICES_DIR")
     if configured:
         return Path(configured).expanduser()
-    return Path(__file__).resolve().parents[2] / "voices"
+    checkout = Path(__file__).resolve().parents[2] / "voices"
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "lectern" / "voices"  # pyproject's data-files
 
 
 def preset_names() -> tuple[str, ...]:
