@@ -410,6 +410,29 @@ def test_title_blocks_and_salutations(
     assert speech.sentences[0].written == (first or salutation)
 
 
+def test_title_block_with_a_two_post_speaker_a_blank_date_and_a_colleague_salutation() -> None:
+    # Each of these made the rest of the title block spoken: 、 between two posts, a 20XX date, 各位同事.
+    body = "今天我们召开会议，总结去年的工作，部署今年的任务。"
+    speech = parse(script_of("\n".join(["在全县教育工作会议上的讲话", "县委副书记、县长　蒋文涛", "（2023年8月28日）",
+                                        "同志们：", body])))  # fmt: skip
+    assert dict(speech.meta) == {"speaker": "县委副书记、县长　蒋文涛", "date": "2023年8月28日"}
+    assert written(speech) == ["同志们：", body]
+    speech = parse(script_of("\n".join(["在XX集团年度总结大会上的讲话", "总经理　XXX", "（20XX年X月X日）",
+                                        "各位同事、同志们：", body])))  # fmt: skip
+    assert dict(speech.meta) == {"speaker": "总经理　XXX", "date": "20XX年X月X日"}
+    assert speech.salutation == "各位同事、同志们："
+    assert written(speech) == ["各位同事、同志们：", body]
+
+
+def test_a_list_of_addresses_opens_the_closing() -> None:
+    part = "要推动文旅产业发展，坚持以文塑旅、以旅彰文，推出更多既有文化内涵、又有时代气息的文旅产品，讲好城市的故事。"
+    text = "\n".join(["尊敬的各位领导、各位来宾，女士们、先生们、朋友们：", "大家好！", "第一，要用好数字技术。" + part,
+                      "第二，要做优内容。" + part, "女士们、先生们、朋友们！我们期待与各位携手共进。", "谢谢大家！"])  # fmt: skip
+    speech = parse(script_of(text))
+    assert outline(speech)[-1] == (0, None, "结束语")
+    assert speech.sections[-1].sentences[0].written == "女士们、先生们、朋友们！"
+
+
 def test_short_headings_and_one_sentence_list_items_at_paragraph_starts_open_sections() -> None:
     text = "\n".join(
         ["同志们：", "今天我们召开会议。", "一、提高认识，统一思想", "统一是前提。", "二、突出重点，狠抓落实",

@@ -146,7 +146,7 @@ class _Candidate:
 
 # --- title block and salutation -------------------------------------------------------------------------------------
 
-_ZH_ADDRESS_END = r"(?:们|代表|委员|同志|来宾|嘉宾|领导|朋友|同仁|老师|同学|乡亲|校友|家长|战友|专家|学者|女士|先生|青年|大家|各位)"
+_ZH_ADDRESS_END = r"(?:们|代表|委员|同志|来宾|嘉宾|领导|朋友|同仁|同事|员工|职工|干部|党员|伙伴|师生|家人|老师|同学|乡亲|校友|家长|战友|专家|学者|女士|先生|青年|大家|各位)"
 _ZH_ITEM = rf"(?:尊敬的|亲爱的)?[\u4e00-\u9fffＸXx×]{{0,10}}?{_ZH_ADDRESS_END}"
 _ZH_SALUTATION_BODY = rf"{_ZH_ITEM}(?:\s*[、，,和及与]\s*{_ZH_ITEM}){{0,8}}\s*"
 _ZH_SALUTATION = re.compile(rf"{_ZH_SALUTATION_BODY}[：:]")  # 同志们：今天…
@@ -159,8 +159,8 @@ _EN_ADDRESS = re.compile(
 _TITLE_PREFIX_END = re.compile(r"(?:\s|讲话|发言|致辞|报告|演讲|[）)])$")
 
 _ZH_DATE = re.compile(
-    r"^[（(]?\s*(?P<date>[\d〇○零一二三四五六七八九十]{4}\s*年\s*[\d〇○零一二三四五六七八九十]{1,2}\s*月"
-    r"(?:\s*[\d〇○零一二三四五六七八九十]{1,3}\s*日)?[^（）()]{0,16}?)\s*[）)]?$"
+    r"^[（(]?\s*(?P<date>[\dXxＸ×〇○零一二三四五六七八九十]{4}\s*年\s*[\dXxＸ×〇○零一二三四五六七八九十]{1,2}\s*月"
+    r"(?:\s*[\dXxＸ×〇○零一二三四五六七八九十]{1,3}\s*日)?[^（）()]{0,16}?)\s*[）)]?$"
 )
 _EN_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _EN_DATE = re.compile(
@@ -169,7 +169,7 @@ _EN_DATE = re.compile(
     re.IGNORECASE,
 )
 _ZH_NAME = re.compile(
-    r"^(?:[\u4e00-\u9fffＸXx×]{0,16}[ \u3000]+)?(?:[\u4e00-\u9fff·]{2,4}|[Xx×ＸＸ＊*]{2,4})(?:同志)?$"
+    r"^(?:[\u4e00-\u9fffＸXx×、·]{0,16}[ \u3000]+)?(?:[\u4e00-\u9fff·]{2,4}|[Xx×ＸＸ＊*]{2,4})(?:同志)?$"
 )
 _ZH_NOT_NAME_END = re.compile(r"(讲话|发言|致辞|报告|会议|讲稿|主持词|大会|纪要|意见|通知|方案)$")
 _EN_NAME = re.compile(r"^(?:By\s+)?(?:[A-Z][A-Za-z'’-]*\.?\s+){0,3}[A-Z][A-Za-z'’-]+$")
@@ -480,7 +480,8 @@ def _closing_pattern(salutation: str | None, language: Language) -> re.Pattern[s
                 terms.append(re.escape(item))
     address = "|".join([*terms, _ZH_GENERIC_ADDRESS])
     # Used with .match(text, pos): no ^ anchor, which would only match at the start of the whole text.
-    return re.compile(rf"(?:(?:{address})[，,！!]|{_ZH_CLOSING_FORMULA.pattern})")
+    # 女士们、先生们、朋友们！: a list of addresses opens the closing as one address does.
+    return re.compile(rf"(?:(?:{address})(?:[、和](?:{address}))*[，,！!]|{_ZH_CLOSING_FORMULA.pattern})")
 
 
 def _find_closing(
