@@ -157,9 +157,16 @@ def test_auto_falls_back_to_espeak_and_says_why(fake_edge_module: types.ModuleTy
 
 def test_the_default_probe_is_the_edge_modules(fake_edge_module: types.ModuleType) -> None:
     seen = []
-    fake_edge_module.probe = lambda timeout_s, proxy=None: seen.append((timeout_s, proxy)) or True  # type: ignore[attr-defined]
+    fake_edge_module.why_unreachable = lambda timeout_s, proxy=None: seen.append((timeout_s, proxy))  # type: ignore[attr-defined]
     engine, _ = select_engine("auto", proxy="http://p:1", timeout=0.5)
     assert engine.name == "edge" and seen == [(0.5, "http://p:1")]
+
+
+def test_auto_tells_the_real_cause_of_an_unreachable_service(fake_edge_module: types.ModuleType) -> None:
+    fake_edge_module.why_unreachable = lambda timeout_s, proxy=None: "proxy refused the connection"  # type: ignore[attr-defined]
+    engine, reason = select_engine("auto", timeout=0.5)
+    assert engine.name == "espeak"
+    assert reason == "edge-tts service unreachable (proxy refused the connection); using offline espeak"
 
 
 def test_forced_edge_never_falls_back(fake_edge_module: types.ModuleType) -> None:

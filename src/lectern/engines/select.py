@@ -32,9 +32,13 @@ def _edge_probe(proxy: str | None) -> Probe:
             raise ConnectionError(reason)
 
         return unavailable
-    probe = edge.probe
-    if proxy is not None and "proxy" in inspect.signature(probe).parameters:
-        return lambda timeout: probe(timeout, proxy=proxy)
+    def probe(timeout: float) -> bool:
+        # why_unreachable rather than probe: the user is told the real cause (DNS, proxy, 403…), not just "no".
+        reason = edge.why_unreachable(timeout, proxy=proxy)
+        if reason is not None:
+            raise ConnectionError(reason)
+        return True
+
     return probe
 
 
@@ -43,7 +47,7 @@ def _reachable(probe: Probe, timeout: float) -> tuple[bool, str]:
     try:
         answered = bool(probe(timeout))
     except Exception as e:  # noqa: BLE001 - any failure of a probe means "not reachable"; say what it was
-        return False, f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+        return False, str(e) or type(e).__name__
     return answered, "" if answered else f"no answer within {timeout:g} s"
 
 
