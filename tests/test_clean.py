@@ -318,6 +318,20 @@ def test_hard_wrapped_document_with_page_footers_between_halves() -> None:
     assert [r.text for r in result.removals] == ["第1页共3页", "- 2 -"]
 
 
+def test_a_page_break_with_blank_lines_inside_a_sentence_is_joined() -> None:
+    # Footer, blank line, running header: once they go, the blank line must not end the paragraph mid-sentence.
+    para = ("过去一年，全县教育系统攻坚克难、真抓实干，各项工作取得了新的进展，城区大班额问题基本得到解决，"
+            "全县高考本科上线率创历史新高，职业教育实现新突破，县职教中心成功创建省级优质中职学校。")
+    wrapped = [para[i : i + 35] for i in range(0, len(para), 35)]
+    tail = "教师队伍建设不断加强，全年招聘新教师一百多名，交流轮岗校长教师四百多人次，队伍活力明显增强。"
+    tail_wrapped = [tail[i : i + 35] for i in range(0, len(tail), 35)]
+    lines = ["清河县文件汇编", TITLE, "同志们：", *wrapped[:2], "第 1 页 共 2 页", "", "清河县文件汇编", *wrapped[2:],
+             "", *tail_wrapped, "第 2 页 共 2 页"]  # fmt: skip
+    result = _clean("\r\n".join(lines))
+    assert result.text.splitlines()[2:] == [para, "", tail]  # the real paragraph break after 。 stays
+    assert [r.text for r in result.removals] == ["清河县文件汇编", "第 1 页 共 2 页", "清河县文件汇编", "第 2 页 共 2 页"]
+
+
 def test_english_document() -> None:
     result = clean(read_script(str(FIXTURES / "english.txt")))
     lines = result.text.splitlines()

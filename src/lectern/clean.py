@@ -291,13 +291,41 @@ def clean(source: SourceText, *, rules: Sequence[Rule] = (), keep: Sequence[str]
     _remove_repeated(lines, first, last, protected, removals)
 
     removals.sort(key=lambda r: r.line)
-    kept = [ln.kept for ln in lines if not ln.removed]
-    text = _tidy(join_hard_wraps("\n".join(kept)))
+    text = _tidy(join_hard_wraps("\n".join(_kept_across_page_breaks(lines))))
     if not text.strip():
         raise ScriptError(f"nothing left to speak: all {len(removals)} non-blank lines look like download-site noise "
                           "(protect speech lines with --keep PATTERN)", path=source.path)
     return CleanScript(path=source.path, encoding=source.encoding, text=text, removals=tuple(removals),
                        placeholders=placeholders.find(text))
+
+
+def _kept_across_page_breaks(lines: Sequence[_Line]) -> list[str]:
+    """The kept lines, without the blank lines of a page break that cut a sentence.
+
+    A footer and a header sit between blank lines (第 3 页 共 12 页, then the next page): once they are removed, the
+    blank lines left would read as a paragraph end and split the sentence the page break fell in. A blank line is
+    dropped only in a gap of removed and blank lines that held a removed line and follows a line cut by the wrap,
+    so a real paragraph break (after a finished sentence, or with nothing removed) stays.
+    """
+    width = wrap_width([ln.kept for ln in lines if not ln.removed])  # as join_hard_wraps will measure it
+    out: list[str] = []
+    previous = ""  # the last kept line with words
+    k = 0
+    while k < len(lines):
+        if not lines[k].removed and lines[k].kept.strip():
+            out.append(lines[k].kept)
+            previous = lines[k].kept
+            k += 1
+            continue
+        end = k
+        while end < len(lines) and (lines[end].removed or not lines[end].kept.strip()):
+            end += 1
+        gap = lines[k:end]
+        page_break = any(ln.removed for ln in gap) and end < len(lines) and is_wrapped_fragment(previous, width)
+        if not page_break:
+            out.extend(ln.kept for ln in gap if not ln.removed)
+        k = end
+    return out
 
 
 _ANCHOR = re.compile(r"(?<!\\)(?<!\[)\^|(?<!\\)\$")
