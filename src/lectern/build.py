@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from lectern import clean as clean_step
-from lectern import ingest, plan as plan_step, structure
+from lectern import ingest, structure
+from lectern import plan as plan_step
 from lectern.atomic import write_text
 from lectern.errors import OutputError, ScriptError
 from lectern.model import Language, Plan, Take, Timeline
-from lectern.timecode import clock as _clock
 from lectern.presets import Preset, load_preset
+from lectern.timecode import clock as _clock
 
 
 @dataclass(frozen=True, slots=True)

@@ -221,7 +221,13 @@ def build_command(
 
 
 def _build_with_progress(script: str, out_dir: Path, options: BuildOptions):  # noqa: ANN202
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
@@ -315,8 +321,8 @@ def voices(
 
     Example: lectern voices --engine edge --language zh
     """
-    from lectern.presets import list_presets
     from lectern.engines.select import list_engine_voices
+    from lectern.presets import list_presets
 
     with _errors():
         table = Table("preset", "language", "description", title="Presets (--voice)", title_justify="left")

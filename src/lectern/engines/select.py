@@ -8,7 +8,6 @@ is an error.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 
 from lectern.engines.base import Engine
