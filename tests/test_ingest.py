@@ -133,6 +133,26 @@ def test_docx_automatic_numbering_is_rendered(tmp_path: Path) -> None:
         "同志们：", "一、统一思想", "（一）提高认识", "（二）明确任务", "二、狠抓落实", "（一）压实责任", "要点"]
 
 
+def test_docx_line_break_after_a_comma_joins_the_sentence(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    title = document.add_paragraph("在全县乡村振兴工作推进会上的讲话")
+    title.add_run().add_break()  # a title and its date set apart by Shift+Enter stay two lines
+    title.add_run("（2024年4月9日）")
+    body = document.add_paragraph("要持续开展村庄清洁行动，因地制宜推进污水治理，")
+    body.add_run().add_break()
+    body.add_run("让村庄干净整洁起来。")
+    english = document.add_paragraph("We kept that promise,")
+    english.add_run().add_break()
+    english.add_run("and the bridge reopened.")
+    path = tmp_path / "breaks.docx"
+    document.save(str(path))
+    assert read_script(str(path)).text.splitlines() == [
+        "在全县乡村振兴工作推进会上的讲话", "（2024年4月9日）", "要持续开展村庄清洁行动，因地制宜推进污水治理，让村庄干净整洁起来。",
+        "We kept that promise, and the bridge reopened."]  # fmt: skip
+
+
 def test_docx_that_is_not_a_document(tmp_path: Path) -> None:
     path = tmp_path / "fake.docx"
     path.write_text("not a zip at all", encoding="utf-8")

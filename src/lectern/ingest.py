@@ -344,7 +344,7 @@ def _docx_text(data: bytes, path: str) -> str:
         parts = []
         for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):  # type: ignore[attr-defined]
             parts.append(node.text or "" if node.tag == qn("w:t") else ("\t" if node.tag == qn("w:tab") else "\n"))
-        return "".join(parts)
+        return _SOFT_BREAK_IN_SENTENCE.sub(_join_soft_break, "".join(parts))
 
     numbering = _DocxNumbering(document, qn)
 
@@ -362,6 +362,17 @@ def _docx_text(data: bytes, path: str) -> str:
 
     walk(document.element.body)
     return "\n".join(lines)
+
+
+# A line break (Shift+Enter) inside a Word paragraph right after a comma falls in the middle of a sentence: the
+# writer was breaking the line by hand to fit the page. After anything else it may separate a title from its date
+# or speaker, so it stays a line break there.
+_SOFT_BREAK_IN_SENTENCE = re.compile(r"(?<=[，、,])[ \t]*\n[ \t]*(?=\S)")
+
+
+def _join_soft_break(m: re.Match[str]) -> str:
+    before = m.string[m.start() - 1]
+    return " " if before == "," else ""
 
 
 _CN_DIGITS = "〇一二三四五六七八九"
