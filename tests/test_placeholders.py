@@ -44,6 +44,20 @@ def test_blanks_with_spaces_or_in_english(text: str, spelling: str) -> None:
     assert find(text) == (Placeholder(spelling, 1),)
 
 
+def test_a_single_x_standing_for_a_digit_is_a_blank() -> None:
+    # Templates blank out dates and figures one digit at a time; read aloud they were "X月X日", "X点X亿元".
+    text = "（20XX年X月X日）实现利润X.X亿元，出口额突破X000万美元，增长X%，选拔X名青年。"
+    assert find(text) == (Placeholder("XX", 1), Placeholder("X", 7))
+    assert fill("召开第X届大会", ["三"]) == "召开第三届大会"
+
+
+@pytest.mark.parametrize(
+    "text", ["做X光检查", "X型号的产品", "1920x1080的屏幕", "3×4等于12", "Windows X系统", "Malcolm X说过", "X.509证书"]
+)
+def test_a_single_x_that_is_a_letter_or_a_times_sign_is_not_a_blank(text: str) -> None:
+    assert find(text) == ()
+
+
 def test_default_fill_is_moumou() -> None:
     assert fill("我和XX、xx同志，ＸＸ县") == "我和某某、某某同志，某某县"
 

@@ -14,6 +14,10 @@ What counts as a blank, and why:
 - Not blanks: ASCII ``X`` runs touching a Latin letter or inside a URL/e-mail (``XXL``, ``www.xxx.com``); an
   upper-case ``XX`` with English on both sides, because ``the XX century`` and ``Super Bowl XX`` are Roman numerals
   (``XXX`` and longer still count); ``**bold**`` markdown emphasis pairs. ``○○``/``〇〇`` are not blanks either: ``二○○八年`` writes a year with them.
+- A single upper-case ``X``/``Ｘ`` is a blank where it stands for a digit in Chinese text: ``X月X日``, ``X.X亿元``,
+  ``X000万美元``, ``增长X%`` (next to a digit or a decimal point, or before a unit of count or date, with Chinese
+  within a few characters). Elsewhere it is a letter (``X光``, ``X型``, ``Windows X``); ``x`` and ``×`` alone stay
+  out because they write multiplication (``1920x1080``, ``3×4``).
 """
 
 from __future__ import annotations
@@ -35,6 +39,13 @@ _BLANK = re.compile(
     r"|[ＸＸ]{2,}|[ｘｘ]{2,}|×{2,}|＊{2,}|(?<![A-Za-z0-9*])\*{2,}(?![A-Za-z0-9*])|某{2,}"
 )
 _EMPHASIS = re.compile(r"\*\*[^*\n]{1,40}?\*\*")
+# One X standing for a digit: beside a digit or a decimal point between blanks/digits, or before a unit.
+_DIGIT_BLANK = re.compile(
+    r"(?<![A-Za-zＡ-Ｚａ-ｚ0-9０-９XＸ])(?:[XＸ](?=[0-9０-９])|(?<=[0-9０-９])[XＸ]|(?<=[0-9０-９XＸ][.．])[XＸ]"
+    r"|[XＸ](?=[.．][0-9０-９XＸ])|[XＸ](?=[年月日号时点个十百千万亿元%％名家项人次岁倍天周所条件户亩吨届期批轮]))"
+    r"(?![A-Za-zＡ-Ｚａ-ｚXＸ])"
+)
+_HAN_NEAR = re.compile(f"[{_HAN}]")
 
 
 def _is_blank(text: str, start: int, end: int) -> bool:
@@ -53,8 +64,13 @@ def _spans(text: str) -> list[tuple[int, int]]:
     def in_emphasis(start: int, end: int) -> bool:
         return any(a <= start and end <= b and (start == a or end == b) for a, b in emphasis)
 
-    return [(m.start(), m.end()) for m in _BLANK.finditer(text)
-            if _is_blank(text, m.start(), m.end()) and not (emphasis and in_emphasis(m.start(), m.end()))]
+    spans = [(m.start(), m.end()) for m in _BLANK.finditer(text)
+             if _is_blank(text, m.start(), m.end()) and not (emphasis and in_emphasis(m.start(), m.end()))]
+    if "X" in text or "Ｘ" in text:
+        spans += [(m.start(), m.end()) for m in _DIGIT_BLANK.finditer(text)
+                  if _HAN_NEAR.search(text, max(0, m.start() - 4), m.end() + 4)]
+        spans.sort()
+    return spans
 
 
 def find(text: str) -> tuple[Placeholder, ...]:
