@@ -119,6 +119,13 @@ def test_placeholders_are_spoken_as_mou_mou_or_filled_written_keeps_them() -> No
     assert all("XX" not in s.text and "某某" not in s.text for s in named)
 
 
+def test_a_single_digit_blank_is_filled_in_the_spoken_text() -> None:
+    # plan skips the filler on sentences that cannot hold a blank; a lone X (X.X亿元) must not be skipped.
+    sentences = planned("同志们：\n全年实现利润X.X亿元。\n第X届大会在这里召开。").speech.sentences
+    assert [s.text for s in sentences][1:] == ["全年实现利润某某.某某亿元。", "第某某届大会在这里召开。"]
+    assert sentences[1].written == "全年实现利润X.X亿元。"
+
+
 def test_breath_groups_join_back_and_stay_short() -> None:
     sentence = (
         "公安、应急、信访、林业、消防等部门严阵以待、严密防范，全县未发生影响社会稳定的群体性事件、刑事案件、"

@@ -46,6 +46,8 @@ _DIGIT_BLANK = re.compile(
     r"(?![A-Za-zＡ-Ｚａ-ｚXＸ])"
 )
 _HAN_NEAR = re.compile(f"[{_HAN}]")
+# A cheap test that a text may hold a blank (a superset of the rules above), so callers skip the rest.
+MAY_HOLD_BLANK = re.compile(r"[XＸ]|x{2}|ｘ{2}|×{2}|＊{2}|\*{2}|某{2}")
 
 
 def _is_blank(text: str, start: int, end: int) -> bool:

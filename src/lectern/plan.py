@@ -22,7 +22,6 @@ English; ``rate=`` overrides it), scaled by each sentence's ``[慢]``/``[快]`` 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -42,15 +41,13 @@ from lectern.model import (
     Sentence,
     Speech,
 )
-from lectern.placeholders import Filler, find
+from lectern.placeholders import MAY_HOLD_BLANK, Filler, find
 from lectern.segment import breath_groups, count_units
 
 DEFAULT_RATE = {Language.ZH: 220.0, Language.EN: 140.0}
 # A delivery rate outside this band is a typo (e.g. --rate 2.2 meant 220), not a speaking style.
 RATE_RANGE = {Language.ZH: (60.0, 600.0), Language.EN: (40.0, 400.0)}
 
-# A superset of what lectern.placeholders calls a blank, to skip the filler on the many sentences without one.
-_MAY_HOLD_BLANK = re.compile(r"[Xx]{2}|[Ｘｘ]{2}|×{2}|＊{2}|\*{2}|某{2}")
 _ENDS = frozenset("。！？；…!?;.：:")
 _CLAUSE_ENDS = frozenset("，、,")
 _CLOSERS = "”’」』）)》】〕］]\"' "
@@ -97,7 +94,7 @@ def plan(
                 ) == speech.salutation
                 first_sentence = False
                 structural = _structural(position, is_salutation, sentence, pauses)
-                text = filler.fill(sentence.text) if _MAY_HOLD_BLANK.search(sentence.text) else sentence.text
+                text = filler.fill(sentence.text) if MAY_HOLD_BLANK.search(sentence.text) else sentence.text
                 units = count_units(text, language)
                 est = round(units * 60_000 / delivery / (sentence.rate or 1.0))
                 resolved = _resolve_pauses(structural, sentence.pauses, pauses)
