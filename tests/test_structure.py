@@ -487,6 +487,16 @@ def test_an_english_heading_number_is_not_a_sentence_end() -> None:
     assert "We met in Room II." in written(parse(script_of("We met in Room II. Then we left for home.")))
 
 
+def test_english_commencement_venue_line_and_congratulations_closing() -> None:
+    body = "I have to admit that I was nervous when I got the call asking me to speak today, and I still am a little."
+    text = "\n".join(["Commencement Address to the Class of 2024", "Riverside State University", "May 18, 2024",
+                      body, body, "Congratulations, Class of 2024. Thank you. (Applause.)"])  # fmt: skip
+    speech = parse(script_of(text))
+    assert dict(speech.meta) == {"place": "Riverside State University", "date": "May 18, 2024"}
+    assert outline(speech) == [(0, None, "Opening"), (0, None, "Closing")]
+    assert written(speech)[-2:] == ["Congratulations, Class of 2024.", "Thank you."]
+
+
 def test_half_width_punctuation_in_chinese_text() -> None:
     speech = parse(script_of("同志们:\n今天我们召开会议.经济增长5.2%.大家要努力!对吗?"))
     assert speech.salutation == "同志们:"

@@ -182,6 +182,10 @@ _GREETING = re.compile(
     re.IGNORECASE,
 )
 _TITLE_END = re.compile(r"(?:讲话|发言|致辞|报告|演讲|主持词|讲稿)$")
+_EN_PLACE = re.compile(
+    r"\b(?:University|College|School|Academy|Institute|Hall|Cent(?:er|re)|Stadium|Arena|Auditorium|Church|Cathedral"
+    r"|Capitol|Park|Square|Library|Museum|Theat(?:er|re)|Hotel)\b"
+)
 _EN_SUBTITLE = re.compile(r"(?:Remarks|Address|Speech|Keynote|Statement|Lecture|Commencement)\b")
 
 
@@ -278,6 +282,8 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
             meta.append(("date", m.group("date").strip()))
         elif _DOC_NOTE.match(line):
             meta.append(("note", line))
+        elif language == Language.EN and title_parts and "place" not in dict(meta) and _EN_PLACE.search(line):
+            meta.append(("place", line))  # "Riverside State University" is where, not who: not the speaker
         elif title_parts and "speaker" not in dict(meta) and _name_like(line, language) and (
             seen_subtitle or not has_subtitle_ahead
         ) and (seen_subtitle or "date" in dict(meta) or salutation_ahead or _TITLE_END.search(title_parts[-1])
@@ -464,7 +470,7 @@ _ZH_CLOSING_FORMULA = re.compile(
 _ZH_GENERIC_ADDRESS = r"同志们|朋友们|同学们|老师们|乡亲们|代表们|各位[\u4e00-\u9fff]{0,6}?|女士们、先生们"
 _EN_CLOSING = re.compile(
     r"(?:Thank you|Thanks|God bless|May God|My (?:dear )?fellow [A-Za-z]+|Fellow[- ][A-Za-z]+|Ladies and gentlemen"
-    r"|Friends)\b",
+    r"|Friends|Congratulations)\b",
     re.IGNORECASE,
 )
 
