@@ -497,6 +497,18 @@ def test_english_commencement_venue_line_and_congratulations_closing() -> None:
     assert written(speech)[-2:] == ["Congratulations, Class of 2024.", "Thank you."]
 
 
+def test_shou_xian_and_zui_hou_alone_are_thanks_and_wishes_not_a_list() -> None:
+    part = "希望你们永远保持学习的热情，走出校门以后依然保持读书的习惯，每年至少读完十本好书，让学习成为一种生活方式。"
+    text = ("在2024届毕业典礼上的讲话 校长 陈树声 亲爱的同学们，老师们：大家上午好！首先，我代表学校，向全体毕业生表示祝贺！"
+            f"我想提两点希望。第一，要学习。{part * 3}第二，要担当。{part * 3}"
+            "同学们，母校永远是你们温暖的家。最后，祝愿同学们前程似锦！谢谢大家！")
+    speech = parse(script_of(text))
+    assert speech.title == "在2024届毕业典礼上的讲话"
+    assert dict(speech.meta) == {"speaker": "校长 陈树声"}
+    assert outline(speech) == [(0, None, "开场"), (1, "第一，", "要学习"), (1, "第二，", "要担当"), (0, None, "结束语")]
+    assert "首先，我代表学校，向全体毕业生表示祝贺！" in written(speech)
+
+
 def test_half_width_punctuation_in_chinese_text() -> None:
     speech = parse(script_of("同志们:\n今天我们召开会议.经济增长5.2%.大家要努力!对吗?"))
     assert speech.salutation == "同志们:"

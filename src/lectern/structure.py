@@ -11,8 +11,9 @@ How sections are found, and what each rule risks:
   ``统一是``, ``唯一是``, ``第一次``, ``第一书记`` and a ``首先要`` in mid-sentence never qualify: the character before the
   numeral is not a boundary, or the marker lacks its comma.
 * Candidates of one style form a *run* only when numbered 1, 2, 3… without a gap (二是 continues only after 一是;
-  a new 一是 restarts), and a run needs two members (a lone 首先， is an adverb, not a list). A preview list
-  ``一是认清形势。二是明确任务。三是狠抓落实。`` is rejected: inside a paragraph the items must be followed by
+  a new 一是 restarts), and a run needs two members (a lone 首先， is an adverb, not a list; nor is 首先…最后 with
+  nothing between, the thanks and the wishes of a 致辞). A preview list ``一是认清形势。二是明确任务。三是狠抓落实。`` is
+  rejected: inside a paragraph the items must be followed by
   substantial text (median span ≥ MIN_SPAN), and on lines of their own a run of one-sentence items that a second
   run of the same style follows is the outline, not the sections.
 * Structural styles rank 一、 > （一） > 1. > （1）; a run of a lower style must lie between two accepted headings of
@@ -268,7 +269,10 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
         if sal:
             prefix, salutation, rest = sal
             if prefix.strip():
-                title_parts.append(prefix.strip())
+                title, speaker = _split_glued_speaker(prefix.strip(), language)
+                title_parts.append(title)
+                if speaker and "speaker" not in dict(meta):
+                    meta.append(("speaker", speaker))
             first_body = salutation + rest if language == Language.ZH else f"{salutation} {rest}".strip()
             body_start = i + 1
             break
@@ -311,6 +315,14 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
         return _Head(lines[0], (), tuple(lines[1:]), None)
     title = " ".join(title_parts) if title_parts else None
     return _Head(title, _unique(meta), tuple(body), salutation)
+
+
+def _split_glued_speaker(prefix: str, language: Language) -> tuple[str, str | None]:
+    """A one-line scrape glues the speaker to the title (``在…上的讲话 校长 陈树声 同学们：``): split them."""
+    m = re.match(r"^(.+?(?:讲话|发言|致辞|报告|演讲))\s+(\S.*)$", prefix)
+    if m and _name_like(m.group(2), language):
+        return m.group(1), m.group(2)
+    return prefix, None
 
 
 def _name_like(line: str, language: Language) -> bool:
@@ -408,7 +420,8 @@ def _accept(
         by_region.setdefault(bisect.bisect_right(bounds, c.offset), []).append(c)
     accepted = []
     for group in by_region.values():
-        runs = [run for run in _runs(group) if len(run) >= 2]
+        # 首先，我代表… / 最后，祝…: a 致辞 thanks first and wishes last; with no 其次 between, that is no list.
+        runs = [run for run in _runs(group) if len(run) >= 2 and not (len(run) == 2 and run[-1].number == LAST)]
         for k, run in enumerate(runs):
             if any(c.local > 0 for c in run):
                 spans = sorted(b.offset - a.offset for a, b in zip(run, run[1:]))
