@@ -210,6 +210,8 @@ def test_every_builtin_rule_has_a_reason_and_a_family() -> None:
         ("WASHINGTON (AP) — The president spoke today about jobs and the economy.",
          "The president spoke today about jobs and the economy.", "WASHINGTON (AP) —"),
         ("【精品文档】要抓好落实。", "要抓好落实。", "【精品文档】"),
+        ("谢谢大家！相关推荐： 校长在毕业典礼上的讲话（精选10篇） 毕业典礼校长致辞范文", "谢谢大家！",
+         "相关推荐： 校长在毕业典礼上的讲话（精选10篇） 毕业典礼校长致辞范文"),
     ],
 )
 def test_inline_noise_is_cut_and_speech_kept(line: str, kept: str, cut: str) -> None:
@@ -365,7 +367,20 @@ def test_scraped_government_page() -> None:
     assert result.text.splitlines() == [
         "在全省经济工作会议上的讲话", "同志们：", "今天我们召开全省经济工作会议。",
         "我们要坚持稳中求进，全力以赴抓好各项工作。信息发布时间要准确，回应群众关切要及时。"]
-    assert {r.reason for r in result.removals} == {"web-page chrome", "watermark (site tag)"}
+    assert {r.reason for r in result.removals} == {
+        "web-page chrome", "web-page chrome (related articles)", "watermark (site tag)"}
+
+
+def test_an_applause_note_is_not_taken_away_by_noise_glued_after_it() -> None:
+    result = _clean(f"{TITLE}\n\n{OPENING}谢谢大家！（热烈掌声）本文由第一范文网整理，转载请注明出处。\n")
+    assert result.text.splitlines()[-1].endswith("谢谢大家！（热烈掌声）")
+    assert [r.text for r in result.removals] == ["本文由第一范文网整理，转载请注明出处。"]
+
+
+def test_a_related_list_label_with_sentences_after_it_takes_only_itself() -> None:
+    # A related-articles label misplaced before the speech in a one-line scrape must not take the speech along.
+    result = _clean(f"{TITLE}\n\n相关链接： 同志们：今天我们召开全县安全生产工作会议，主要任务是部署下一阶段工作。\n")
+    assert "今天我们召开全县安全生产工作会议，主要任务是部署下一阶段工作。" in result.text
 
 
 def test_only_noise_is_a_script_error() -> None:

@@ -115,6 +115,11 @@ RULES: tuple[Rule, ...] = (
           r"|^(?:当前位置|您的位置|您现在的位置)\s*[:：]"
           r"|(?i:\bshare this\b|\bprint this\b|getty images|\(AP Photo|/ AP\b)",
           "web-page chrome"),
+    # A list of related articles to the end of the line: the titles after the label are the site's, and they read
+    # like titles (…的讲话（精选10篇）). Only when no sentence end follows, so a label misplaced before the speech in a
+    # one-line scrape cannot take the speech with it.
+    _rule("related-list", r"(?:相关(?:链接|阅读|新闻|文章|推荐|范文)|猜你喜欢|推荐阅读|延伸阅读|热门(?:推荐|文章|范文)|精彩推荐)"
+          r"\s*[:：][^。！？!?\n]{0,160}$", "web-page chrome (related articles)", "inline"),
     # WeChat article chrome (copying an article from the WeChat app or its web view).
     _rule("wechat-chrome", r"预览时标签不可点|微信扫一扫(?:关注|可打开|赞赏)|(?:继续|向上)滑动看下一个|轻触阅读原文|喜欢此内容的人还喜欢"
           r"|^(?:阅读原文|写留言|赞赏|在看|点赞|分享|收藏|知道了|留言|取消|允许)$", "web-page chrome (WeChat)", "line"),
@@ -216,6 +221,8 @@ def _opens_speech(text: str) -> bool:
 # Separators inside a line: whitespace next to Chinese, and the gap after a sentence end.
 _SEPARATOR = re.compile(rf"(?<=[{_H}\u3000-\u303f\uff00-\uffef“”‘’…])\s+|\s+(?=[{_H}\u3000-\u303f\uff00-\uffef“”‘’…])"
                         r"|(?<=[。！？!?])(?![”’」』）)\"'。！？!?…])\s*|(?<=[。！？][”’」』])\s*"
+                        # after an applause note, so noise glued to it takes the note away with it
+                        r"|(?<=(?:掌声|笑声|鼓掌|欢呼)[）)])\s*"
                         r"|(?<=[a-z0-9][.])\s+(?=[A-Z\"“])")
 
 
