@@ -509,6 +509,33 @@ def test_shou_xian_and_zui_hou_alone_are_thanks_and_wishes_not_a_list() -> None:
     assert "首先，我代表学校，向全体毕业生表示祝贺！" in written(speech)
 
 
+@pytest.mark.parametrize(
+    ("intro", "markers"),
+    [("下面，我讲三点意见。第一，", ("第一，", "第二，", "第三，")),
+     ("下面，我讲三点意见：第一，", ("第一，", "第二，", "第三，")),
+     ("今年要重点抓好三项工作。一是", ("一是", "二是", "三是"))],
+)
+def test_a_first_item_at_the_end_of_the_introduction_opens_the_list(intro: str, markers: tuple[str, ...]) -> None:
+    # Real speeches often run the first item on from the introduction; the rest start paragraphs. Missing the first
+    # item used to lose the whole list (二是 without 一是 is no run).
+    item = "要充分认识这项工作的重要意义，增强责任感和紧迫感，拿出务实管用的举措，确保各项任务落地见效。"
+    text = "\n".join(["同志们：", f"今天召开这次会议。{intro}{item}{item}", f"{markers[1]}{item}",
+                      f"{markers[2]}{item}", "同志们，让我们共同努力！"])  # fmt: skip
+    speech = parse(script_of(text))
+    assert [(s.level, s.marker) for s in speech.sections] == [(0, None), *((1, m) for m in markers), (0, None)]
+    assert speech.sections[1].sentences[0].written.startswith(markers[0] + "要充分认识")
+    assert written(speech)[1:3] == ["今天召开这次会议。", intro[: intro.index(markers[0])]]
+
+
+def test_an_inline_preview_before_the_items_is_not_a_lead() -> None:
+    item = "要充分认识这项工作的重要意义，增强责任感和紧迫感，拿出务实管用的举措，确保各项任务落地见效。"
+    text = "\n".join(["同志们：", "我讲三点：一是认清形势；二是明确任务；三是狠抓落实。", f"一是认清形势。{item}",
+                      f"二是明确任务。{item}", f"三是狠抓落实。{item}"])  # fmt: skip
+    speech = parse(script_of(text))
+    assert [s.marker for s in speech.sections] == [None, "一是", "二是", "三是"]
+    assert "".join(written(speech)[1:4]) == "我讲三点：一是认清形势；二是明确任务；三是狠抓落实。"
+
+
 def test_half_width_punctuation_in_chinese_text() -> None:
     speech = parse(script_of("同志们:\n今天我们召开会议.经济增长5.2%.大家要努力!对吗?"))
     assert speech.salutation == "同志们:"

@@ -143,6 +143,7 @@ class _Candidate:
     number: int
     marker: str  # as written: "一、", "（一）", "一是", "第一，"
     marker_end: int  # local offset just after the marker
+    lead: bool = False  # a first item inside a paragraph (我讲三点意见。第一，…) whose list goes on at paragraph starts
 
 
 # --- title block and salutation -------------------------------------------------------------------------------------
@@ -364,6 +365,9 @@ def _heading_at(text: str, pos: int, language: Language) -> tuple[_Style, int, s
 _END_THEN_SPACE = re.compile(r"[。！？；!?;][”’」』）)]*\s*|[.!?][”’\"')]*\s+")
 
 
+_LEAD_AFTER = re.compile(r"[。！？；：:!?;][”’」』）)]*\s*")
+
+
 def _candidates(paragraphs: Sequence[str], offsets: Sequence[int], one_line: Sequence[bool], language: Language):
     found: list[_Candidate] = []
     for pi, text in enumerate(paragraphs):
@@ -378,13 +382,32 @@ def _candidates(paragraphs: Sequence[str], offsets: Sequence[int], one_line: Seq
                 while text[local].isspace():
                     local += 1
                 found.append(_Candidate(offsets[pi] + local, pi, local, style, number, marker, end))
+        if not one_line[pi]:
+            # The first item often ends the introduction's paragraph (下面，我讲三点意见：第一，…): a lead, kept only
+            # when item 2 opens the next paragraph (see _runs).
+            for m in _LEAD_AFTER.finditer(text):
+                hit = _heading_at(text, m.end(), language) if m.end() < len(text) else None
+                if hit and hit[1] == 1:
+                    style, number, marker, end = hit
+                    found.append(_Candidate(offsets[pi] + m.end(), pi, m.end(), style, number, marker, end, lead=True))
+    found.sort(key=lambda c: c.offset)
     return found
 
 
 def _runs(cands: Sequence[_Candidate]) -> list[list[_Candidate]]:
     runs: list[list[_Candidate]] = []
     current: list[_Candidate] = []
-    for c in cands:
+    for k, c in enumerate(cands):
+        if c.lead:
+            following = next((d for d in cands[k + 1 :] if not d.lead), None)
+            later_lead = any(d.lead and d.paragraph == c.paragraph for d in cands[k + 1 :])
+            if following and following.number == 2 and following.local == 0 and not later_lead and (
+                following.paragraph == c.paragraph + 1
+            ):
+                if current:
+                    runs.append(current)
+                current = [c]
+            continue
         if c.number == 1:
             if current:
                 runs.append(current)
