@@ -9,7 +9,8 @@ How sections are found, and what each rule risks:
 * Heading markers are candidates only where a heading can start: at the start of a paragraph, and in a one-line
   document (a scraped page whose whole speech is one or two huge paragraphs) also right after a sentence end.
   ``统一是``, ``唯一是``, ``第一次``, ``第一书记`` and a ``首先要`` in mid-sentence never qualify: the character before the
-  numeral is not a boundary, or the marker lacks its comma.
+  numeral is not a boundary, or the marker lacks its comma. A first item right after a sentence end or colon
+  inside a paragraph (下面，我讲三点意见：第一，…) is a *lead*: it counts only when item 2 opens the next paragraph.
 * Candidates of one style form a *run* only when numbered 1, 2, 3… without a gap (二是 continues only after 一是;
   a new 一是 restarts), and a run needs two members (a lone 首先， is an adverb, not a list; nor is 首先…最后 with
   nothing between, the thanks and the wishes of a 致辞). A preview list ``一是认清形势。二是明确任务。三是狠抓落实。`` is
