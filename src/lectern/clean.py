@@ -104,6 +104,9 @@ RULES: tuple[Rule, ...] = (
     _rule("doc-note", r"欢迎(?:下载|收藏)|可(?:任意|自由)?(?:编辑|复制)修改|可任意编辑|(?i:word)\s*格式"
           r"|更多[^，。\n]{0,6}(?:请(?:关注|访问|登录|下载|搜索|点击)|尽在|敬请)"
           r"|(?:资料|文档|内容)(?:均|皆)?来源于网络|双击.{0,6}删除|本文档"
+          # the site disclaiming what its users upload, or labelling its own notes
+          r"|(?:内容|资料|文档|本文)(?:均|皆)?来自(?:用户|网友|网络|互联网)|由(?:互联网)?用户自发(?:贡献|上传)|(?:由|系)(?:网友|用户)上传"
+          r"|^(?:免责)?声明\s*[:：]|^下载(?:提示|说明|须知)\s*[:：]|(?:值得|建议|记得|赶紧)收藏[！!]*$"
           r"|(?i:continue reading|subscribe (?:now|today|to read)|sign in to read)", "document-site note"),
     # --- web-page chrome scraped along with the speech (gov.cn, news sites) ------------------------------------
     _rule("page-chrome", r"字[体号]\s*[:：]?\s*[【\[]?\s*大\s*中\s*小|打印本页|关闭窗口|分享到\s*[:：]|扫一扫在手机|"
@@ -132,20 +135,23 @@ RULES: tuple[Rule, ...] = (
           r"|倒卖(?:资料|会员|文档|材料)|(?:禁止|严禁|不得)(?:倒卖|转售|二次销售|商用)",
           "anti-resale notice"),
     # Trade-union speeches talk about 会员 too (会员资料, 对会员免费开放): only document-site phrases count.
-    _rule("member-ad", r"会员(?:群|专区|可(?:阅读|下载|查看)|登录|充值|特权|下载)|(?:开通|升级|购买|充值|VIP|vip|年费|终身|钻石)会员",
+    _rule("member-ad", r"会员(?:群|专区|可(?:阅读|下载|查看)|登录|充值|特权|下载)|(?:开通|升级|购买|充值|VIP|vip|年费|终身|钻石)会员"
+          r"|(?:加入|成为|开通|升级|购买|充值)\s*(?:VIP|vip|Vip)",
           "membership ad"),
     _rule("subscribe-ad", r"立享|立即订阅|现在订阅|订阅(?:后|即可|本号|专栏|立享)|长按(?:识别|二维码)|关注(?:微信)?公众号"
-          r"|点击[^，。\n]{0,4}关注我们|关注我们(?:获取|领取|查看|了解更多)|扫码(?:关注|加群|加好友)"
+          r"|点击[^，。\n]{0,4}关注我们|关注我们(?:获取|领取|查看|了解更多)|扫码(?:关注|加群|加好友|阅读|下载)"
           # 微信公众号：某某 关注后回复“廉政”免费领取…: a speech names an account inside a sentence, never as a label.
           r"|^(?:微信)?公众号\s*[:：]|关注后?回复|回复[“\"「【]?[^”\"」】\s，。、；！？,]{1,8}[”\"」】]?(?:即可)?(?:免费)?(?:领取|获取|下载)",
           "subscription ad"),
     _rule("gift-ad", r"赠送.{0,8}会员|会员.{0,8}赠送|免费(?:下载|获取).{0,6}(?:资料|文档|模板|范文)"
           r"|免费(?:赠送|领取).{0,6}(?:会员|文档|模板|范文)", "membership ad (free gift)"),
+    # A line that is only the word 广告 (an ad slot's label): never a line of a speech.
+    _rule("ad-label", r"^\s*[【\[(（]?(?:广告|推广|赞助内容|(?i:advertisement|sponsored))[】\])）]?\s*$", "ad label", "line"),
     # --- paywall and truncation notes ----------------------------------------------------------------------------
     _rule("truncated-inline", r"[（(]\s*未完(?:待续)?\s*[)）]|未完[，,]?待续"
           r"|[（(]\s*(?:此处)?省略\s*\d+\s*字\s*[)）]|(?:此处)?省略\s*\d+\s*字",
           "truncation note", "inline"),
-    _rule("paywall", r"预览(?:已)?结束|试读结束|剩余\s*\d+\s*字|正式会员可阅读|全文请|(?:查看|阅读|下载|获取)(?:全文|完整版|完整内容|完整文档)"
+    _rule("paywall", r"预览(?:已)?结束|试读结束|剩余\s*\d+\s*字|(?:还剩|剩余|剩下)\s*\d+\s*页(?:未读)?|^继续阅读\W*$|正式会员可阅读|全文请|(?:查看|阅读|下载|获取)(?:全文|完整版|完整内容|完整文档)"
           r"|点击(?:下载|查看全文|阅读全文|获取)|下载(?:全文|完整|本文|文档|word)|(?i:word版|docx?版)|^未完[…\.。]*$"
           r"|^(?:免费|立即|点击|马上)?(?:下载|阅读|查看)(?:全文|原文|地址|文档)?\W*$"
           r"|(?i:subscribe to (?:our|my|the) (?:newsletter|channel))",
