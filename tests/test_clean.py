@@ -550,6 +550,40 @@ def test_english_and_document_notes(noise: str, where: str) -> None:
     assert [r.text for r in result.removals] == [noise]
 
 
+EN_SPEECH = ["Remarks at the Library Opening", "Good morning, everyone.",
+             "It is an honor to stand before you today at the opening of the new library, and I am grateful to you.",
+             "This library belongs to all of you, and it will serve this town for generations to come.", "Thank you."]
+
+
+@pytest.mark.parametrize(
+    "noise",
+    ["Read more: The full text of the speech", "RELATED: Five takeaways from the speech", "Share on Facebook",
+     "Sign up for our newsletter", "This transcript has been edited for clarity.", "Click here to download the PDF",
+     "Follow us on Twitter @herald", "Transcript courtesy of Rev.com"],
+)
+def test_english_page_chrome_in_the_body_is_removed(noise: str) -> None:
+    # Mid-body, between two speech paragraphs, only a strong rule can take these out.
+    result = _clean("\n".join([*EN_SPEECH[:3], noise, *EN_SPEECH[3:]]))
+    assert [r.text for r in result.removals] == [noise]
+    assert result.text.splitlines() == EN_SPEECH
+
+
+@pytest.mark.parametrize(
+    "near_miss",
+    ["I want you to read more, to listen more, and to click less.", "Watch what we do, not what we say, friends.",
+     "NASA: we will go to the Moon again, and this time we will stay."],
+)
+def test_english_near_misses_are_kept(near_miss: str) -> None:
+    result = _clean("\n".join([*EN_SPEECH[:3], near_miss, *EN_SPEECH[3:]]))
+    assert result.removals == ()
+
+
+def test_a_transcript_speaker_label_goes_and_the_words_stay() -> None:
+    result = _clean("\n".join([*EN_SPEECH[:3], "THE PRESIDENT: Thank you.", *EN_SPEECH[3:]]))
+    assert [r.text for r in result.removals] == ["THE PRESIDENT:"]
+    assert result.text.splitlines()[3] == "Thank you."
+
+
 def test_source_note_after_a_sentence_in_a_scraped_line() -> None:
     result = _clean(_speech_with("要坚持人民至上，生命至上。来源：人民网 责任编辑：王五"))
     assert "要坚持人民至上，生命至上。" in result.text.splitlines()

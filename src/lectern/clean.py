@@ -62,6 +62,7 @@ def _rule(name: str, pattern: str, reason: str, scope: Scope = "segment", strong
 
 
 _H = "\u4e00-\u9fff"
+_SPEAKER_LABEL = "speaker label (transcript)"
 _SITE_WORDS = "文库|文档网|范文网|资料网|文秘网|公文网|秘书网|材料网|写作网|范文大全|文档下载|文稿网|写作吧|笔杆子"
 
 #: The built-in table, in the order it is tried; the first matching rule gives the reason. Families follow
@@ -145,6 +146,17 @@ RULES: tuple[Rule, ...] = (
           "subscription ad"),
     _rule("gift-ad", r"赠送.{0,8}会员|会员.{0,8}赠送|免费(?:下载|获取).{0,6}(?:资料|文档|模板|范文)"
           r"|免费(?:赠送|领取).{0,6}(?:会员|文档|模板|范文)", "membership ad (free gift)"),
+    # English news-page chrome and transcript credits, anchored at a piece's start: a speaker says "read more",
+    # never "Read more:" as a label before a link.
+    _rule("en-chrome", r"^(?i:read more|related(?: articles?| stories)?|see also|also read|recommended|more on this"
+          r"|watch|listen)\s*:|^(?i:share (?:on|via) (?:facebook|twitter|x|linkedin|whatsapp|email)\b)"
+          r"|^(?i:follow us on (?:facebook|twitter|instagram|x|linkedin)\b)|^(?i:sign up for (?:our|the) (?:\w+ )?newsletter)"
+          r"|^(?i:click here\b)|^(?i:(?:this |the )?transcript (?:has been|was) (?:lightly )?(?:edited|condensed))"
+          r"|(?i:\btranscript (?:courtesy of|by|provided by)\b)", "web-page chrome (English)"),
+    # A transcript's speaker label (THE PRESIDENT: …): the label goes, the words stay.
+    _rule("speaker-label", r"^(?!(?:RELATED|READ MORE|SEE ALSO|ALSO READ|WATCH|LISTEN|UPDATE|EDITOR'S NOTE|NOTE)\b)"
+          r"(?:THE |MR\. |MRS\. |MS\. |DR\. )?[A-Z][A-Z'-]{2,}(?: [A-Z][A-Z'-]+){0,2}:\s+(?=[A-Z\"“])",
+          _SPEAKER_LABEL, "inline"),
     # A line that is only the word 广告 (an ad slot's label): never a line of a speech.
     _rule("ad-label", r"^\s*[【\[(（]?(?:广告|推广|赞助内容|(?i:advertisement|sponsored))[】\])）]?\s*$", "ad label", "line"),
     # --- paywall and truncation notes ----------------------------------------------------------------------------
@@ -382,7 +394,8 @@ def _apply_strong(ln: _Line, table: _Table, removals: list[Removal]) -> None:
     cuts.sort()
 
     rest = _without(ln.text, [(a, b) for a, b, _ in cuts])
-    if not _has_words(rest) or (cuts and len(rest) <= 12 and not _protected(rest)):
+    noise_cuts = [c for c in cuts if c[2] != _SPEAKER_LABEL]  # what follows a speaker label is the speech itself
+    if not _has_words(rest) or (noise_cuts and len(rest) <= 12 and not _protected(rest)):
         # Nothing, or only a stub such as "最新最全的" left of "最新最全的【文档】": the line was the noise.
         _remove_line(ln, cuts[0][2] if cuts else "empty after cuts", removals, strong=True)
         return
