@@ -536,6 +536,16 @@ def test_an_inline_preview_before_the_items_is_not_a_lead() -> None:
     assert "".join(written(speech)[1:4]) == "我讲三点：一是认清形势；二是明确任务；三是狠抓落实。"
 
 
+def test_yi_yao_er_yao_is_a_spoken_list_and_yao_qiu_is_not() -> None:
+    item = "各乡镇、各部门要克服麻痹思想和侥幸心理，坚持底线思维，做好防大汛、抗大洪、抢大险的各项准备。"
+    text = "\n".join(["同志们：", "下面，我强调几点意见。", f"一要高度重视。{item}", f"二要突出重点。{item}",
+                      f"三要强化值守。{item}", "同志们，让我们共同努力！"])  # fmt: skip
+    assert [(s.level, s.marker, s.title) for s in parse(script_of(text)).sections] == [
+        (0, None, "开场"), (1, "一要", "高度重视"), (1, "二要", "突出重点"), (1, "三要", "强化值守"), (0, None, "结束语")]
+    traps = "\n".join(["同志们：", f"一要求各单位抓好落实。{item}", f"二要素必须齐全。{item}"])
+    assert [s.marker for s in parse(script_of(traps)).sections] == [None]
+
+
 def test_half_width_punctuation_in_chinese_text() -> None:
     speech = parse(script_of("同志们:\n今天我们召开会议.经济增长5.2%.大家要努力!对吗?"))
     assert speech.salutation == "同志们:"

@@ -112,6 +112,8 @@ _STYLES = (
     _Style("cn_qi", re.compile(rf"其([{_CN_NUM}]{{1,3}})[，,、：:]"), 0, Language.ZH),
     _Style("cn_shouxian", re.compile(r"(首先|其次|再次|最后)[，,]"), 0, Language.ZH),
     _Style("cn_shi", re.compile(rf"([{_CN_NUM}]{{1,3}})是(?![否])"), 0, Language.ZH),
+    # 一要抓好…。二要…: the imperative form of 一是; 一要求/三要素/要点/要件/要务 are words, not items.
+    _Style("cn_yao", re.compile(rf"([{_CN_NUM}]{{1,3}})要(?![求素点件务])"), 0, Language.ZH),
     _Style(
         "en_ordinal",
         re.compile(r"(First of all|Firstly|First|Secondly|Second|Thirdly|Third|Fourthly|Fourth|Fifth|Sixth|Seventh"
@@ -123,7 +125,7 @@ _STYLES = (
 
 
 def _style_number(style: _Style, token: str) -> int | None:
-    if style.name in ("cn_dun", "cn_paren", "cn_di", "cn_qi", "cn_shi"):
+    if style.name in ("cn_dun", "cn_paren", "cn_di", "cn_qi", "cn_shi", "cn_yao"):
         return cn_number(token)
     if style.name in ("digit_dot", "digit_paren"):
         value = int(token)
