@@ -38,6 +38,22 @@ class _Titled(Protocol):
     def sentences(self) -> Sequence[_SpokenText]: ...
 
 
+def heading_text(marker: str | None, title: str) -> str:
+    """Marker and title as one heading, the marker shown once: ``一是`` + ``所有工作…`` → ``一是所有工作…``.
+
+    >>> heading_text("1.", "The economy"), heading_text("一、", "一、坚持"), heading_text(None, "开场")
+    ('1. The economy', '一、坚持', '开场')
+    """
+    title = " ".join(title.split())
+    marker = (marker or "").strip()
+    if marker and not title.startswith(marker):
+        # "一、坚持" and "一、GDP" read as written; "1. The economy" keeps the space a Latin title had after its
+        # Latin marker.
+        latin = marker[-1:].isascii() and title[:1].isascii() and title[:1].isalnum()
+        title = f"{marker} {title}" if latin else marker + title
+    return title
+
+
 def chapter_title(section: _Titled) -> str:
     """The section's name as a speaker says it: marker and title on one line (``一是所有工作都要负起责任来``).
 
@@ -52,13 +68,7 @@ def chapter_title(section: _Titled) -> str:
     >>> chapter_title(TimedSection(0, 0, None, "", 0, 1, (TimedSentence("今天是10月9日，节后上班第一天。", 0, 1),)))
     '今天是10月9日，节后上班第一天…'
     """
-    title = " ".join(section.title.split())
-    marker = (section.marker or "").strip()
-    if marker and not title.startswith(marker):
-        # "一、坚持" and "一、GDP" read as written; "1. The economy" keeps the space a Latin title had after its
-        # Latin marker.
-        latin = marker[-1:].isascii() and title[:1].isascii() and title[:1].isalnum()
-        title = f"{marker} {title}" if latin else marker + title
+    title = heading_text(section.marker, section.title)
     if title:
         return title
     for sentence in section.sentences:

@@ -11,23 +11,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TPE1, TRCK, CTOCFlags, ID3NoHeaderError
+from mutagen.id3 import (
+    CHAP,
+    CTOC,
+    ID3,
+    TALB,
+    TIT2,
+    TPE1,
+    TRCK,
+    CTOCFlags,
+    ID3NoHeaderError,
+)
 
 from lectern.errors import OutputError
 from lectern.model import TimedSection, Timeline
+from lectern.writers.chapters import chapter_title
 
 ALBUM = "lectern rehearsal"
 TOC_ID = "toc"
 # A CHAP's byte offsets are unknown to us (the audio is measured in time); 0xFFFFFFFF means "use the times".
 _NO_OFFSET = 0xFFFFFFFF
-
-
-def _section_title(section: TimedSection) -> str:
-    """The heading as a listener names it: the title, or the marker when the heading is only a marker."""
-    title = section.title.strip()
-    if title:
-        return title
-    return (section.marker or f"Section {section.index + 1}").strip()
 
 
 class _ChapterOrderID3(ID3):
@@ -87,7 +90,7 @@ def tag_rehearsal(path: Path, timeline: Timeline, *, album: str = ALBUM) -> None
                 end_time=max(section.end_ms, section.start_ms),
                 start_offset=_NO_OFFSET,
                 end_offset=_NO_OFFSET,
-                sub_frames=[TIT2(encoding=1, text=[_section_title(section)])],
+                sub_frames=[TIT2(encoding=1, text=[chapter_title(section)])],
             )
         )
     if ids:
@@ -106,7 +109,7 @@ def tag_section(path: Path, timeline: Timeline, section: TimedSection, *, number
                 album: str = ALBUM) -> None:
     """Tags for one per-section file: a player lists them as the tracks of one album, in speaking order."""
     tags = _fresh_tags(path)
-    tags.add(TIT2(encoding=1, text=[_section_title(section)]))
+    tags.add(TIT2(encoding=1, text=[chapter_title(section)]))
     if timeline.speaker:
         tags.add(TPE1(encoding=1, text=[timeline.speaker]))
     tags.add(TALB(encoding=1, text=[f"{timeline.title} · {album}" if timeline.title else album]))

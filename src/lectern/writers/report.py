@@ -45,8 +45,9 @@ from rich.table import Table
 from rich.text import Text
 
 from lectern.model import Language
-from lectern.timecode import clock as _clock
 from lectern.report import PaceFlag, Report, SectionTiming
+from lectern.timecode import clock as _clock
+from lectern.writers.chapters import heading_text
 
 SCHEMA = "lectern.report/1"
 
@@ -77,11 +78,7 @@ def _round(x: float | None, digits: int = 1) -> float | None:
 
 
 def _section_name(s: SectionTiming) -> str:
-    title = s.title.strip()
-    if s.marker and not title.startswith(s.marker):
-        # "一、坚持" reads as written; "1. The economy" needs the space a Latin title had after its marker.
-        title = f"{s.marker} {title}" if title[:1].isascii() and title[:1].isalnum() else f"{s.marker}{title}"
-    return title or f"section {s.index + 1}"
+    return heading_text(s.marker, s.title) or f"section {s.index + 1}"
 
 
 def _short(text: str, limit: int) -> str:
