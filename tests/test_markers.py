@@ -101,10 +101,21 @@ def test_absurd_pause_is_a_script_error_naming_the_file() -> None:
     assert "speech.txt" in str(err.value) and "[停999秒]" in str(err.value)
 
 
-@pytest.mark.parametrize("note", ["（众笑）", "（笑）", "（鼓掌）"])
+@pytest.mark.parametrize(
+    "note",
+    ["（众笑）", "（笑）", "（鼓掌）", "（会场响起经久不息的热烈掌声）", "(Audience applauds.)", "(Standing ovation)",
+     "(Crowd cheers)", "(Cheers and applause.)", "(Applause and cheers.)"],
+)
 def test_more_audience_reactions(note: str) -> None:
     (m,) = scan_blocks([f"这个问题很有意思。{note}"])
     assert m.text == "这个问题很有意思。" and m.pauses[0][1].kind == PauseKind.APPLAUSE
+
+
+def test_a_long_parenthesis_is_speech_even_with_a_note_word() -> None:
+    # Notes may be long now (English transcripts); a long aside is still the speaker's, not a document note.
+    text = "县公安局（交警支队、治安支队、刑侦支队和各派出所要根据摘要分工）要配合。"
+    (m,) = scan_blocks([text])
+    assert m.text == text and m.notes == () and m.pauses == ()
 
 
 def test_end_of_document_note_is_not_spoken() -> None:

@@ -42,7 +42,7 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _TOKEN = re.compile(
     r"(?P<bracket>[\[［](?P<body>[^\[\]［］\n]{1,24})[\]］])"
     r"|(?P<long>(?<![:/：／])(?://|／／)(?![/／]))"
-    r"|(?P<note>[（(](?P<note_body>[^（）()\[\]［］\n]{1,16})[）)])"
+    r"|(?P<note>[（(](?P<note_body>[^（）()\[\]［］\n]{1,28})[）)])"
 )
 _PAUSE = re.compile(
     r"^(?:停顿?|暂停|pause|p)\s*(?:(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十半]+)\s*"
@@ -50,11 +50,15 @@ _PAUSE = re.compile(
     re.IGNORECASE,
 )
 _RATE = re.compile(r"^(?P<close>/)?\s*(?P<kind>慢|慢速|快|快速|slow|fast)\s*$", re.IGNORECASE)
+# Transcripts describe the room at some length: （会场响起经久不息的热烈掌声）, (Audience applauds.), (Cheers and
+# applause.). A note is a stage note when its words are about the audience reacting, whatever comes around them.
 _APPLAUSE_NOTE = re.compile(
-    r"^[^（）()]{0,8}(?:掌声|鼓掌|笑声|欢呼)[^（）()]{0,6}$|^(?:众|大|全场|会场)?笑$"
-    r"|^\s*(?:applause|laughter|cheers|laughs|cheering)\b[^()]{0,16}$",
+    r"^[^（）()]{0,14}(?:掌声|鼓掌|笑声|欢呼)[^（）()]{0,6}$|^(?:众|大|全场|会场)?笑$"
+    r"|^\s*(?:[A-Za-z]+\s+){0,3}(?:applause|applauds?|applauding|laughter|laughs|cheers|cheering|ovation)\b"
+    r"[^()]{0,20}$",
     re.IGNORECASE,
 )
+DOCUMENT_NOTE_MAX = 16  # a longer parenthesis is the speaker's own words, even if it says 摘要
 _DOCUMENT_NOTE = re.compile(
     r"录音整理|根据.{0,8}整理|有删节|删节|节选|摘要|此件|未经本人审阅|本人审阅|内部资料|记录整理|^(?:全文)?完$"
 )
@@ -159,7 +163,7 @@ def scan_blocks(blocks: Sequence[str], *, path: str | None = None) -> tuple[Mark
                 body = m.group("note_body")
                 if _APPLAUSE_NOTE.search(body):
                     pauses.append((length, Pause(PauseKind.APPLAUSE, APPLAUSE_MS)))
-                elif _DOCUMENT_NOTE.search(body):
+                elif len(body) <= DOCUMENT_NOTE_MAX and _DOCUMENT_NOTE.search(body):
                     notes.append(m.group(0))
                 else:  # ordinary parenthesised speech, e.g. 县公安局（交警支队）
                     kept.append(m.group(0))
