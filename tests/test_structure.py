@@ -424,6 +424,18 @@ def test_title_block_with_a_two_post_speaker_a_blank_date_and_a_colleague_saluta
     assert written(speech) == ["各位同事、同志们：", body]
 
 
+@pytest.mark.parametrize(
+    ("line", "meta"),
+    [("（2024.3.5）", {"date": "2024.3.5"}), ("2024-03-05", {"date": "2024-03-05"}), ("2024/3/5", {"date": "2024/3/5"}),
+     ("（在2024年全县经济工作会议上）", {"subtitle": "（在2024年全县经济工作会议上）"})],
+)
+def test_numeric_dates_and_bracketed_subtitles_are_title_block(line: str, meta: dict[str, str]) -> None:
+    body = "今天我们召开全县经济工作会议，主要任务是总结去年的工作，部署今年的任务。"
+    speech = parse(script_of("\n".join(["在全县经济工作会议上的讲话", line, "县长 王明", "同志们：", body])))
+    assert dict(speech.meta) == {**meta, "speaker": "县长 王明"}
+    assert written(speech) == ["同志们：", body]
+
+
 def test_a_list_of_addresses_opens_the_closing() -> None:
     part = "要推动文旅产业发展，坚持以文塑旅、以旅彰文，推出更多既有文化内涵、又有时代气息的文旅产品，讲好城市的故事。"
     text = "\n".join(["尊敬的各位领导、各位来宾，女士们、先生们、朋友们：", "大家好！", "第一，要用好数字技术。" + part,

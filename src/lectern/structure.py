@@ -165,8 +165,11 @@ _TITLE_PREFIX_END = re.compile(r"(?:\s|讲话|发言|致辞|报告|演讲|[）)]
 
 _ZH_DATE = re.compile(
     r"^[（(]?\s*(?P<date>[\dXxＸ×〇○零一二三四五六七八九十]{4}\s*年\s*[\dXxＸ×〇○零一二三四五六七八九十]{1,2}\s*月"
-    r"(?:\s*[\dXxＸ×〇○零一二三四五六七八九十]{1,3}\s*日)?[^（）()]{0,16}?)\s*[）)]?$"
+    r"(?:\s*[\dXxＸ×〇○零一二三四五六七八九十]{1,3}\s*日)?[^（）()]{0,16}?"
+    r"|(?:19|20)\d\d\s*(?P<sep>[.．/-])\s*\d{1,2}\s*(?P=sep)\s*\d{1,2})\s*[）)]?$"  # 2024.3.5, 2024-03-05
 )
+# A subtitle in brackets instead of after a dash: （在2024年全县经济工作会议上）, （在…上的讲话）.
+_ZH_BRACKET_SUBTITLE = re.compile(r"^[（(]在[^（）()]{2,40}(?:上|时|期间|之际)(?:的(?:讲话|发言|致辞|报告|演讲))?[）)]$")
 _EN_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _EN_DATE = re.compile(
     rf"^\(?(?P<date>(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?:{_EN_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
@@ -283,7 +286,9 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
         if not _title_like(line, language):
             body_start = i
             break
-        if line.startswith(("——", "—", "--", "─")) or (title_parts and _EN_SUBTITLE.match(line)):
+        if line.startswith(("——", "—", "--", "─")) or (title_parts and _EN_SUBTITLE.match(line)) or (
+            title_parts and language == Language.ZH and _ZH_BRACKET_SUBTITLE.match(line)
+        ):
             meta.append(("subtitle", line))
             seen_subtitle = True
         elif (m := (_EN_DATE if language == Language.EN else _ZH_DATE).match(line)) and "date" not in dict(meta):
