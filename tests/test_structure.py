@@ -558,6 +558,25 @@ def test_yi_yao_er_yao_is_a_spoken_list_and_yao_qiu_is_not() -> None:
     assert [s.marker for s in parse(script_of(traps)).sections] == [None]
 
 
+@pytest.mark.parametrize(
+    ("head", "meta"),
+    [(["Remarks by the Mayor at the Harbor Festival", "As Prepared for Delivery", "Harbor City, California"],
+      {"note": "As Prepared for Delivery", "place": "Harbor City, California"}),
+     (["Remarks by Governor Jane Smith", "Washington, D.C.", "March 5, 2024"],
+      {"place": "Washington, D.C.", "date": "March 5, 2024"}),
+     (["Keynote Address", "Dr. Alan Reyes", "Delivered at the Annual Meeting of the Medical Society"],
+      {"speaker": "Dr. Alan Reyes", "subtitle": "Delivered at the Annual Meeting of the Medical Society"}),
+     (["STATE OF THE CITY ADDRESS", "Mayor Linda Park", "February 12, 2025", "*As prepared for delivery*"],
+      {"speaker": "Mayor Linda Park", "date": "February 12, 2025", "note": "*As prepared for delivery*"})],
+)
+def test_english_title_block_places_and_delivery_notes(head: list[str], meta: dict[str, str]) -> None:
+    body = "It is an honor to stand before you today at the opening of the new library, and I am grateful to you."
+    speech = parse(script_of("\n".join([*head, "Good evening, everyone.", body, "Thank you."])))
+    assert speech.title == head[0]
+    assert dict(speech.meta) == meta
+    assert written(speech)[0] == "Good evening, everyone."
+
+
 def test_half_width_punctuation_in_chinese_text() -> None:
     speech = parse(script_of("同志们:\n今天我们召开会议.经济增长5.2%.大家要努力!对吗?"))
     assert speech.salutation == "同志们:"

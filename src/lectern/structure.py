@@ -190,11 +190,25 @@ _GREETING = re.compile(
     re.IGNORECASE,
 )
 _TITLE_END = re.compile(r"(?:讲话|发言|致辞|报告|演讲|主持词|讲稿)$")
+# Where a speech was given, in an English title block: an institution or venue (not Hall, Park, Church: surnames),
+# or "City, State" (Harbor City, California; Washington, D.C.). A line that opens with an office is a person.
 _EN_PLACE = re.compile(
-    r"\b(?:University|College|School|Academy|Institute|Hall|Cent(?:er|re)|Stadium|Arena|Auditorium|Church|Cathedral"
-    r"|Capitol|Park|Square|Library|Museum|Theat(?:er|re)|Hotel)\b"
+    r"\b(?:University|College|School|Academy|Institute|Cent(?:er|re)|Stadium|Arena|Auditorium|Cathedral"
+    r"|Capitol|Library|Museum|Theat(?:er|re)|Hotel)\b"
+    r"|^[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, (?:[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}|[A-Z]\.[A-Z]\.|[A-Z]{2})$"
 )
-_EN_SUBTITLE = re.compile(r"(?:Remarks|Address|Speech|Keynote|Statement|Lecture|Commencement)\b")
+_EN_OFFICE = re.compile(
+    r"^(?:Mayor|Governor|President|Senator|Representative|Secretary|Chancellor|Dean|Judge|Chief|Ambassador|General"
+    r"|Mr\.|Mrs\.|Ms\.|Dr\.|Prof\.|Rev\.|Sir|Dame|Lord|Lady)\s"
+)
+_EN_SUBTITLE = re.compile(
+    r"(?:Remarks|Address|Speech|Keynote|Statement|Lecture|Commencement)\b"
+    r"|(?:Delivered|Given|Presented|Spoken) (?:at|to|before|on|by)\b"
+)
+# A delivery note in an English title block (the White House's "As Prepared for Delivery"): metadata.
+_EN_DELIVERY_NOTE = re.compile(
+    r"^\W*(?:as prepared for delivery|as delivered|check against delivery|embargoed\b[^.!?]{0,60})\W*$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,9 +307,11 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
             seen_subtitle = True
         elif (m := (_EN_DATE if language == Language.EN else _ZH_DATE).match(line)) and "date" not in dict(meta):
             meta.append(("date", m.group("date").strip()))
-        elif _DOC_NOTE.match(line):
+        elif _DOC_NOTE.match(line) or (language == Language.EN and _EN_DELIVERY_NOTE.match(line)):
             meta.append(("note", line))
-        elif language == Language.EN and title_parts and "place" not in dict(meta) and _EN_PLACE.search(line):
+        elif language == Language.EN and title_parts and "place" not in dict(meta) and _EN_PLACE.search(line) and (
+            not _EN_OFFICE.match(line)
+        ):
             meta.append(("place", line))  # "Riverside State University" is where, not who: not the speaker
         elif title_parts and "speaker" not in dict(meta) and _name_like(line, language) and (
             seen_subtitle or not has_subtitle_ahead
