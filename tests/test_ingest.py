@@ -365,6 +365,21 @@ def test_blank_line_paragraphs_in_english_join_across_sentence_ends() -> None:
     assert paragraphs[2].strip().endswith("that we should do this.")
 
 
+def test_a_wrapped_line_opening_with_a_stage_note_joins_its_paragraph() -> None:
+    text = ("Inaugural Address\n\n"
+            "We kept that promise. Unemployment today stands at 3.8 percent, the\n"
+            "lowest it has been in twenty years. The bridge reopened last spring.\n"
+            "(Applause.) More than 11,000 homes have been repaired or rebuilt, and\n"
+            "every one of the schools damaged in the storm is open again for all.\n\n"
+            "None of this happened because of one governor. It happened because of\n"
+            "linemen who worked through the night, and teachers who held their class\n"
+            "in church basements. To every one of you, thank you, and God bless.\n"
+            "(Applause.)\n")
+    paragraphs = join_hard_wraps(text).split("\n\n")
+    assert "\n" not in paragraphs[1] and "spring. (Applause.) More than" in paragraphs[1]
+    assert paragraphs[2].endswith("\n(Applause.)\n")  # a note on a line of its own stays there
+
+
 def test_utf8_with_a_stray_byte_and_a_cut_end_stays_utf8() -> None:
     raw = (Path(__file__).resolve().parents[1] / "examples" / "postholiday_meeting_raw.txt").read_bytes()
     source = decode(raw[:1000] + b"\xff" + raw[1000:3000], "damaged.txt")

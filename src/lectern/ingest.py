@@ -575,6 +575,8 @@ HEADING_RE = re.compile(
     r"|[IVX]+\.\s|[-*•·]\s)"
 )
 _STAGE_NOTE = re.compile(r"^[（(][^）)]{1,12}[）)]$")
+# A wrapped line that starts with a stage note and goes on with the speech: "(Applause.) More than 11,000 homes…"
+_NOTE_THEN_TEXT = re.compile(r"^[(\[][A-Za-z][^)\]\n]{0,30}[)\]]\s+[A-Za-z\"“]")
 _SALUTATION = re.compile(r"^[^，。！？]{1,30}[：:]$")
 
 
@@ -650,7 +652,7 @@ def join_hard_wraps(text: str) -> str:
     for line in lines:
         continues = is_wrapped_fragment(previous, width) or (
             blank_separated and previous and not _WIDE_CHAR.search(previous) and _columns(previous) >= 0.85 * width
-            and line[:1].isalpha() and not previous.endswith(":"))
+            and (line[:1].isalpha() or _NOTE_THEN_TEXT.match(line)) and not previous.endswith(":"))
         if (out and previous and line and continues
                 and not HEADING_RE.match(line) and not _STAGE_NOTE.match(line) and not _SALUTATION.match(line)):
             glue = "" if _is_cjk(previous[-1]) or _is_cjk(line[0]) else " "
