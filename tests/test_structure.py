@@ -436,6 +436,15 @@ def test_numeric_dates_and_bracketed_subtitles_are_title_block(line: str, meta: 
     assert written(speech) == ["同志们：", body]
 
 
+@pytest.mark.parametrize("salutation", ["尊敬的XX书记、XX市长，各位来宾，各位同事：", "尊敬的王书记、李县长，各位嘉宾：",
+                                        "尊敬的张董事长、刘总经理：", "尊敬的陈教授："])
+def test_a_salutation_greeting_officials_by_their_posts(salutation: str) -> None:
+    body = "十年前的今天，我们在一间不到五十平方米的办公室里创办了公司。"
+    speech = parse(script_of("\n".join(["在公司成立十周年庆典上的致辞", salutation, "大家下午好！", body])))
+    assert speech.salutation == salutation
+    assert written(speech)[:2] == [salutation, "大家下午好！"]
+
+
 def test_a_list_of_addresses_opens_the_closing() -> None:
     part = "要推动文旅产业发展，坚持以文塑旅、以旅彰文，推出更多既有文化内涵、又有时代气息的文旅产品，讲好城市的故事。"
     text = "\n".join(["尊敬的各位领导、各位来宾，女士们、先生们、朋友们：", "大家好！", "第一，要用好数字技术。" + part,
