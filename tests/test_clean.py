@@ -398,6 +398,25 @@ def test_a_related_list_label_with_sentences_after_it_takes_only_itself() -> Non
     assert "今天我们召开全县安全生产工作会议，主要任务是部署下一阶段工作。" in result.text
 
 
+@pytest.mark.parametrize(
+    ("title", "suffix"),
+    [("在全县工作会议上的讲话(word版可编辑)", "（word版可编辑）"), ("在全县工作会议上的讲话-公文范文网", "-公文范文网"),
+     ("在全县工作会议上的讲话_百度文库", "_百度文库"), ("在全县工作会议上的讲话 - 豆丁网", "- 豆丁网"),
+     ("在全县工作会议上的讲话（精选5篇）", "（精选5篇）"), ("在全县工作会议上的讲话范文", "范文")],
+)
+def test_a_download_site_title_suffix_is_cut_and_the_title_stays(title: str, suffix: str) -> None:
+    result = _clean(f"{title}\n\n{OPENING}\n{CLOSING}\n")
+    assert result.text.splitlines()[0] == "在全县工作会议上的讲话"
+    assert [r.text for r in result.removals] == [suffix]
+
+
+@pytest.mark.parametrize("line", ["要学习先进典型的讲话范文本，不要照搬照抄。", "要抓好“十四五”规划（共5篇章）的落实。",
+                                  "全县建成5G基站3200个，实现了乡镇全覆盖。"])
+def test_title_suffix_near_misses_are_kept(line: str) -> None:
+    result = _clean(_speech_with(line))
+    assert result.removals == () and line in result.text.splitlines()
+
+
 def test_only_noise_is_a_script_error() -> None:
     with pytest.raises(ScriptError, match="nothing left to speak") as info:
         clean(read_script(str(FIXTURES / "only_noise.txt")))

@@ -124,6 +124,13 @@ RULES: tuple[Rule, ...] = (
     # one-line scrape cannot take the speech with it.
     _rule("related-list", r"(?:相关(?:链接|阅读|新闻|文章|推荐|范文)|猜你喜欢|推荐阅读|延伸阅读|热门(?:推荐|文章|范文)|精彩推荐)"
           r"\s*[:：][^。！？!?\n]{0,160}$", "web-page chrome (related articles)", "inline"),
+    # What a download site appends to a document's title: "-公文范文网", "_百度文库", "（word版可编辑）", "（精选5篇）",
+    # "…的讲话范文". Cut from the line so the title itself stays (a title is the speech's metadata).
+    _rule("title-suffix", r"\s*[-_|｜—–]+\s*[^\s\-_|｜—–]{1,12}(?:网|文库|文档|范文|资料|巴巴)\s*$"
+          r"|\s*[（(【\[]\s*(?:(?i:word|docx?|pdf)\s*版?)?\s*(?:(?:可编辑|可修改|可复制|完整版|最新版|通用版|优秀篇)[^）)】\]]{0,6}"
+          r"|(?:精选|共)?\s*\d+\s*篇)[）)】\]]"
+          r"|(?<=讲话|致辞|发言|报告|演讲)(?:范文|模板|范本)(?:大全|精选)?(?=\s*$)",
+          "document-site title suffix", "inline"),
     # WeChat article chrome (copying an article from the WeChat app or its web view).
     _rule("wechat-chrome", r"预览时标签不可点|微信扫一扫(?:关注|可打开|赞赏)|(?:继续|向上)滑动看下一个|轻触阅读原文|喜欢此内容的人还喜欢"
           r"|^(?:阅读原文|写留言|赞赏|在看|点赞|分享|收藏|知道了|留言|取消|允许)$", "web-page chrome (WeChat)", "line"),
