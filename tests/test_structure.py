@@ -445,6 +445,20 @@ def test_a_salutation_greeting_officials_by_their_posts(salutation: str) -> None
     assert written(speech)[:2] == [salutation, "大家下午好！"]
 
 
+@pytest.mark.parametrize(
+    ("head", "meta"),
+    [("在全市经济工作会议上的讲话（2024年3月5日）", {"date": "2024年3月5日"}),
+     ("在全市经济工作会议上的讲话 市长 王明（2024年3月5日） ", {"date": "2024年3月5日", "speaker": "市长 王明"}),
+     ("在全市经济工作会议上的讲话 2024年3月5日 ", {"date": "2024年3月5日"})],
+)
+def test_a_one_line_scrape_peels_date_and_speaker_off_the_glued_title(head: str, meta: dict[str, str]) -> None:
+    body = "今天，我们召开全市经济工作会议，主要任务是总结去年工作、部署今年任务。" * 12
+    speech = parse(script_of(f"{head}同志们：{body}谢谢大家！"))
+    assert speech.title == "在全市经济工作会议上的讲话"
+    assert dict(speech.meta) == meta
+    assert written(speech)[0] == "同志们："
+
+
 def test_a_list_of_addresses_opens_the_closing() -> None:
     part = "要推动文旅产业发展，坚持以文塑旅、以旅彰文，推出更多既有文化内涵、又有时代气息的文旅产品，讲好城市的故事。"
     text = "\n".join(["尊敬的各位领导、各位来宾，女士们、先生们、朋友们：", "大家好！", "第一，要用好数字技术。" + part,

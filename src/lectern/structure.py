@@ -292,10 +292,9 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
         if sal:
             prefix, salutation, rest = sal
             if prefix.strip():
-                title, speaker = _split_glued_speaker(prefix.strip(), language)
+                title, glued = _split_glued_head(prefix.strip(), language)
                 title_parts.append(title)
-                if speaker and "speaker" not in dict(meta):
-                    meta.append(("speaker", speaker))
+                meta.extend(item for item in glued if item[0] not in dict(meta))
             first_body = salutation + rest if language == Language.ZH else f"{salutation} {rest}".strip()
             body_start = i + 1
             break
@@ -344,12 +343,28 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
     return _Head(title, _unique(meta), tuple(body), salutation)
 
 
-def _split_glued_speaker(prefix: str, language: Language) -> tuple[str, str | None]:
-    """A one-line scrape glues the speaker to the title (``在…上的讲话 校长 陈树声 同学们：``): split them."""
-    m = re.match(r"^(.+?(?:讲话|发言|致辞|报告|演讲))\s+(\S.*)$", prefix)
-    if m and _name_like(m.group(2), language):
-        return m.group(1), m.group(2)
-    return prefix, None
+_GLUED_DATE = re.compile(
+    r"\s*[（(]?\s*(?P<date>[\d〇○零一二三四五六七八九十]{4}\s*年\s*[\d〇○零一二三四五六七八九十]{1,2}\s*月"
+    r"(?:\s*[\d〇○零一二三四五六七八九十]{1,3}\s*日)?)\s*[）)]?\s*$"
+)
+
+
+def _split_glued_head(prefix: str, language: Language) -> tuple[str, list[tuple[str, str]]]:
+    """A one-line scrape glues the title block together before the salutation (``在…上的讲话 校长 陈树声（2024年
+    6月18日） 同学们：``): the title, and the date and speaker peeled off its end."""
+    meta: list[tuple[str, str]] = []
+    for _ in range(2):
+        if (m := _GLUED_DATE.search(prefix)) and m.start() > 0 and "date" not in dict(meta):
+            meta.append(("date", m.group("date")))
+            prefix = prefix[: m.start()].rstrip()
+            continue
+        m = re.match(r"^(.+?(?:讲话|发言|致辞|报告|演讲))\s+(\S.*)$", prefix)
+        if m and "speaker" not in dict(meta) and _name_like(m.group(2), language):
+            meta.append(("speaker", m.group(2)))
+            prefix = m.group(1)
+            continue
+        break
+    return prefix, meta
 
 
 def _name_like(line: str, language: Language) -> bool:
