@@ -267,3 +267,11 @@ def test_a_breath_group_without_chinese_is_still_cut_at_the_sentences_jieba_word
     groups = ("同志们<", "script>alert(1)</script>")
     cues = sentence_cues(TimedSentence("".join(groups), 0, 1000, breath_groups=groups))
     assert [cue.lines for cue in cues] == [("同志们<",), ("script>alert", "(1)</script>")]
+
+
+def test_a_number_stays_on_the_line_of_its_unit() -> None:
+    from lectern.writers.subtitles import words
+
+    tokens = words("全年地区生产总值达到2846.3亿元，2024年增长5.2%")
+    assert "2846.3亿元" in tokens and "2024年" in tokens and "5.2%" in tokens
+    assert "".join(tokens) == "全年地区生产总值达到2846.3亿元，2024年增长5.2%"

@@ -76,8 +76,24 @@ def words(text: str) -> list[str]:
     """The word tokens lines may break between (their concatenation is ``text``): jieba's for Chinese, runs of
     spaces and non-spaces otherwise. Tests use this same function to check no line cuts a word."""
     if is_chinese(text):
-        return [w for w in _jieba().cut(text) if w]
+        return _keep_numbers_with_units([w for w in _jieba().cut(text) if w])
     return re.findall(r"\s+|\S+", text)
+
+
+_NUMBER = re.compile(r"[0-9０-９][0-9０-９.,%％‰]*")
+_UNIT = re.compile(r"[\u4e00-\u9fff]{1,2}")
+
+
+def _keep_numbers_with_units(tokens: list[str]) -> list[str]:
+    """jieba cuts 2846.3|亿元 and 2024|年; a line must not end on a bare number whose unit starts the next line,
+    so a number and the short word after it (its unit or measure word) count as one word."""
+    merged: list[str] = []
+    for token in tokens:
+        if merged and _UNIT.fullmatch(token) and _NUMBER.fullmatch(merged[-1]):
+            merged[-1] += token
+        else:
+            merged.append(token)
+    return merged
 
 
 # --- cutting a sentence into lines and cues ----------------------------------------------------------------------
