@@ -154,7 +154,8 @@ def reference(
                 "paragraphs": paragraphs,
                 "pace_speaking": per_min(n, speaking),
                 "pace_overall": per_min(n, end - start) if speaking else None,
-                "flag": flag_of(per_min(n, end - start), lang) if speaking else None,
+                # under 10 s of speech the pause after a section swamps the pace: shown, never flagged
+                "flag": flag_of(per_min(n, end - start), lang) if speaking >= 10_000 else None,
                 "speaker_ms": round(n * 60_000 / speaker_pace) + (end - start - speaking),
             }
         )
@@ -263,7 +264,7 @@ def reference(
         "pace": {
             "speaking": per_min(units, speaking),
             "overall": per_min(units, total) if speaking else None,
-            "flag": flag_of(per_min(units, total), lang) if speaking else None,
+            "flag": flag_of(per_min(units, total), lang) if speaking >= 10_000 else None,
         },
         "band": (
             {"slow": 100.0, "brisk": 165.0, "news": None, "basis": "section"}
@@ -391,6 +392,20 @@ def test_en_flags_in_words_per_minute(words: int, flag: str) -> None:
     assert data["pace_unit"] == "wpm" and data["unit"] == "words"
     assert data["counts"]["units"] == words
     assert data["sections"][0]["flag"] == flag
+
+
+def test_a_short_closing_shows_its_pace_but_is_not_flagged() -> None:
+    # A real commencement build: a closing "Thank you all, and congratulations." (6 words) spoken in 3.1 s and then
+    # the 1.8 s section pause came out at 66 wpm and was flagged "slow" -- a verdict on the pause table.
+    body = TimedSentence(" ".join(["word"] * 140) + ".", 0, 60_000)
+    thanks = TimedSentence("Thank you all, and congratulations graduates.", 61_000, 64_100)
+    sections = (TimedSection(0, 0, None, "Opening", 0, 61_000, (body,)), TimedSection(1, 0, None, "Closing", 61_000, 66_000, (thanks,)))
+    report = build_report(Timeline("a.mp3", 66_000, "espeak", "v", sections, language=Language.EN))
+    closing = report.sections[1]
+    assert closing.pace_overall == pytest.approx(6 / (5_000 / 60_000))
+    assert closing.flag is None
+    assert report.sections[0].flag is PaceFlag.OK
+    assert not any("Closing" in line for line in render_md(report).split("## Flags")[1].splitlines()[:4])
 
 
 def test_a_configured_band_and_basis_change_the_flag() -> None:

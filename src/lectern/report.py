@@ -53,6 +53,10 @@ LONGEST_COUNT = 5
 CANDIDATE_COUNT = 3
 BREATH_GROUP_UNITS = {Language.ZH: 25, Language.EN: 12}  # ≲ 25 字 a breath, as plan cuts breath groups
 MINUTE_MS = 60_000
+# A section with less speech than this gets its pace shown but not flagged: over a heading or a "Thank you." the
+# 1.8 s pause after a section is half the span, so the figure measures the pause table, not the delivery (a
+# closing "Thank you all." at 66 wpm was flagged "slow"). Ten seconds is about two ordinary sentences.
+MIN_FLAGGED_SPEAKING_MS = 10_000
 
 _BREATH_BREAKS = (re.compile(r"(?<=[；;：:—])"), re.compile(r"(?<=[，,])"), re.compile(r"(?<=[、])"))
 
@@ -302,6 +306,7 @@ def build_report(
         pace_speaking = pace_per_minute(units, speaking)
         # A section where nothing is spoken (a bare heading, a wait) has no pace: flagging it "slow" would mislead.
         pace_overall = pace_per_minute(units, duration) if speaking else None
+        flagged = speaking >= MIN_FLAGGED_SPEAKING_MS
         planned = plan_sections.get(section.index)
         section_rows.append(
             SectionTiming(
@@ -319,7 +324,7 @@ def build_report(
                 paragraphs=len(planned.paragraphs) if planned is not None else None,
                 pace_speaking=pace_speaking,
                 pace_overall=pace_overall,
-                flag=band.flag(pace_speaking if band.basis == "speaking" else pace_overall),
+                flag=band.flag(pace_speaking if band.basis == "speaking" else pace_overall) if flagged else None,
                 speaker_ms=round(units * MINUTE_MS / speaker_pace) + (duration - speaking),
             )
         )
@@ -391,7 +396,11 @@ def build_report(
         units=units,
         pace_speaking=pace_speaking,
         pace_overall=pace_overall,
-        flag=band.flag(pace_speaking if band.basis == "speaking" else pace_overall),
+        flag=(
+            band.flag(pace_speaking if band.basis == "speaking" else pace_overall)
+            if speaking_ms >= MIN_FLAGGED_SPEAKING_MS
+            else None
+        ),
         band=band,
         sections=tuple(section_rows),
         minutes=_minutes(all_sentences, total_ms, language),
