@@ -86,6 +86,42 @@ def test_no_ascii_digit_survives() -> None:
         assert not any(c in "0123456789" for c in spoken.replace("A-", "")), spoken
 
 
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        # shouxian_placeholders.txt: X.X亿元 and X000万美元 arrive filled as 某某; espeak said "某某某某亿元" (a silent
+        # dot) and "某某零万美元". A blank inside a number is an unknown digit, said 几 as a speaker says it.
+        ("实现利润总额某某.某某亿元，", "实现利润总额几点几亿元，"),
+        ("力争出口额突破某某000万美元。", "力争出口额突破几千万美元。"),
+        ("某某00人", "几百人"),
+        ("增长3.某某%", "增长百分之三点几"),
+        ("某某.5亿元", "几点五亿元"),
+        ("20某某年", "二零某某年"),
+        # A blank before a bare unit may be a name or a count: it stays audibly a blank.
+        ("营业收入某某亿元", "营业收入某某亿元"),
+        ("选拔某某名", "选拔某某名"),
+    ],
+)
+def test_a_blank_inside_a_number_is_read_as_ji(written: str, spoken: str) -> None:
+    assert normalize_numbers(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        # gov_work_report.txt: "1.扩大有效投资。" was sent as "一.扩大有效投资。"; a speaker says 一、 and pauses.
+        ("1.扩大有效投资。", "一、扩大有效投资。"),
+        ("12．完善养老服务体系。", "十二、完善养老服务体系。"),
+        ("3、稳住外贸外资基本盘。", "三、稳住外贸外资基本盘。"),
+        # A decimal opening a sentence is still a decimal.
+        ("1.5亿元资金已经到位。", "一点五亿元资金已经到位。"),
+        ("3.6万亿元", "三点六万亿元"),
+    ],
+)
+def test_a_numbered_heading_is_read_like_yi_dun(written: str, spoken: str) -> None:
+    assert normalize_numbers(written) == spoken
+
+
 def test_helpers() -> None:
     assert digits("2026") == "二零二六"
     assert number("3.14") == "三点一四"
@@ -94,7 +130,7 @@ def test_helpers() -> None:
 
 _PIECES = st.sampled_from(
     ["2026", "年", "10", "月", "9", "日", "5.2", "%", "-", "～", "1,234", "，", "第", "3", "万", "亿", "元", ":", "30",
-     "0731", "13812345678", "/", "个", "后", ".", "℃", "同志们", "增长", " ", "G", "５"]
+     "0731", "13812345678", "/", "个", "后", ".", "℃", "同志们", "增长", " ", "G", "５", "某某", "00"]
 )
 
 

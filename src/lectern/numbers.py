@@ -159,6 +159,40 @@ _RULES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], str]], ...] 
     ),
 )
 
+# A template's blank (XX, X, ××: see lectern.placeholders) reaches this module already filled as 某某. Inside a
+# written number it plainly stands for digits: "X.X亿元" becomes 某某.某某亿元 and "X000万美元" 某某000万美元, which
+# espeak reads as "某某某某亿元" (the dot is silent) and "某某零万美元" (000 is a quantity, zero). A listener expects
+# the way a speaker says an unknown figure: 几点几亿元, 几千万美元. Only a blank touching a digit or a decimal
+# point is read 几: before a bare unit (某某亿元, 某某名) it may as well be a name, and 某某 keeps it audibly a blank.
+_BLANK = "某某"
+_BLANK_DECIMAL = re.compile(rf"(?P<a>{_BLANK}|\d+)[.．](?P<b>{_BLANK}|\d+)(?P<sign>[%‰]?)(?=\D|$)")
+_BLANK_TENS = re.compile(rf"{_BLANK}(?P<zeros>0{{1,4}})(?![\d.])")
+_ZEROS_PLACE = {1: "十", 2: "百", 3: "千", 4: "万"}
+# 20XX年: a year with blank digits, said digit by digit like any year.
+_BLANK_YEAR = re.compile(rf"{_LEFT}(?P<a>\d{{2,3}}){_BLANK}年")
+
+
+def _blank_decimal(m: re.Match[str]) -> str:
+    a, b = m.group("a", "b")
+    if _BLANK not in (a, b):
+        return m.group(0)  # 3.6 is the number rules' job
+    kind = {"%": "百分之", "‰": "千分之"}.get(m.group("sign"), "")
+    return kind + ("几" if a == _BLANK else number(a)) + "点" + ("几" if b == _BLANK else digits(b))
+
+
+def _read_blanks(text: str) -> str:
+    if _BLANK not in text:
+        return text
+    text = _BLANK_DECIMAL.sub(_blank_decimal, text)
+    text = _BLANK_TENS.sub(lambda m: "几" + _ZEROS_PLACE[len(m.group("zeros"))], text)
+    return _BLANK_YEAR.sub(lambda m: digits(m.group("a")) + _BLANK + "年", text)
+
+
+# "1.扩大有效投资" opening a sentence is a numbered heading (the 1. level under （一）): a speaker says 一、 and
+# pauses. Left alone, the number rule reads 一 and espeak runs on over the dot into the heading. Only at the start
+# and only before a non-digit, so 1.5亿元 opening a sentence stays a decimal.
+_HEADING_NUMBER = re.compile(r"^(?P<lead>\s*)(?P<n>\d{1,2})[.．、]\s*(?=[^\d\s.．])")
+
 _LEFTOVER = re.compile(_LEFT.replace(".", "") + r"\d+")
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d,])")
 
@@ -176,9 +210,10 @@ def normalize_numbers(text: str) -> str:
     >>> normalize_numbers("2026年10月9日，增长5.2%")
     '二零二六年十月九日，增长百分之五点二'
     """
-    if not any(c.isdigit() for c in text):
+    if not any(c.isdigit() for c in text) and not _BLANK_DECIMAL.search(text):
         return text
-    text = _fold_width(text)
+    text = _read_blanks(_fold_width(text))
+    text = _HEADING_NUMBER.sub(lambda m: m.group("lead") + number(m.group("n")) + "、", text)
     # 1,234,567: an ASCII comma between groups of three digits is a thousands separator. A Chinese list
     # uses 、 or ，, so dropping it cannot merge two numbers a speaker says apart.
     text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
