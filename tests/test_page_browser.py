@@ -36,6 +36,7 @@ from lectern.model import (
     TimedSentence,
     Timeline,
 )
+from lectern.timecode import clock
 from lectern.writers.page import render_page
 
 pytestmark = pytest.mark.browser
@@ -395,6 +396,19 @@ def test_script_markup_is_shown_as_text_and_never_runs(rehearsal: Rehearsal, ope
     assert session.errors == []
 
 
+def test_the_header_drops_the_dash_that_sets_off_a_subtitle(rehearsal: Rehearsal, open_page: object) -> None:
+    # gov_work_report.txt: the header read "…市长 周启明 · ——2024年1月16日在…会议上", a doubled separator.
+    from dataclasses import replace
+
+    timeline, plan = build_rehearsal(rehearsal.folder)
+    subtitle = "——2024年1月16日在临川市第十七届人民代表大会第三次会议上"
+    timeline = replace(timeline, meta=(("subtitle", subtitle), ("speaker", "张三")))
+    page = rehearsal.folder / "meta.html"
+    page.write_text(render_page(timeline, plan), encoding="utf-8")
+    session = open_page(page)
+    assert session.js("document.getElementById('meta').textContent") == "张三 · " + subtitle.lstrip("—")
+
+
 def test_page_reads_on_desktop_phone_and_as_prompter(rehearsal: Rehearsal, open_page: object) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     desktop = open_page(rehearsal.page)
@@ -402,13 +416,16 @@ def test_page_reads_on_desktop_phone_and_as_prompter(rehearsal: Rehearsal, open_
     desktop.js("audio.pause()")
     assert desktop.page.locator("mark.ph").first.inner_text() == "XX"
     assert desktop.page.locator(".pz-marker").count() == 1
-    # The contents: each section's start and its span to the next section's start (the spans add up to the whole).
+    # The contents: each section's start and its span to the next section's start (the spans add up to the whole),
+    # rounded to the second as the timing report prints them: the page once showed 0:05 for a section the report
+    # started at 0:06 (5.7 s), and "Pauses 0:49" beside the report's 0:50.
     sections = rehearsal.timeline.sections
     ends = [sec.start_ms for sec in sections[1:]] + [rehearsal.timeline.duration_ms]
     assert desktop.js("[...document.querySelectorAll('#toc li')].map(li => [...li.children].map(c => c.textContent))") == [
-        [f"{sec.marker or ''}{sec.title}", _clock(sec.start_ms), _clock(end - sec.start_ms)]
+        [f"{sec.marker or ''}{sec.title}", clock(sec.start_ms), clock(end - sec.start_ms)]
         for sec, end in zip(sections, ends)
     ]
+    assert desktop.js("document.querySelector('#summary dd').textContent") == clock(rehearsal.timeline.duration_ms)
     desktop.page.screenshot(path=str(ARTIFACTS / "page.png"), full_page=True)
 
     phone = open_page(rehearsal.page, viewport=(390, 844), mobile=True)

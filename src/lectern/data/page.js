@@ -20,6 +20,13 @@
     return node;
   }
 
+  // Lengths and starts in the contents, summary and chart are rounded to the nearest second, as the timing report
+  // prints them (lectern.timecode.clock): a page saying "Pauses 0:49" beside a report saying 0:50 looks wrong.
+  // Only the running clock counts down whole seconds, like every player.
+  function length(ms) {
+    return clock(Math.round(Math.max(0, ms) / 1000) * 1000);
+  }
+
   function clock(ms) {
     var s = Math.max(0, Math.floor(ms / 1000));
     var h = Math.floor(s / 3600);
@@ -48,7 +55,9 @@
     var bits = [];
     if (data.speaker) bits.push(data.speaker);
     (data.meta || []).forEach(function (kv) {
-      if (kv[1] && kv[1] !== data.speaker) bits.push(kv[1]);
+      // "——2024年1月16日在…会议上": the dash sets a subtitle under the title on paper; after " · " it doubles it.
+      var value = String(kv[1] || "").replace(/^[\s—–―-]+/, "");
+      if (value && kv[1] !== data.speaker) bits.push(value);
     });
     document.getElementById("meta").textContent = bits.join(" · ");
   }
@@ -61,7 +70,7 @@
       box.id = "sec-" + si;
       var head = el(sec.level >= 2 ? "h3" : "h2", "sec-head");
       head.appendChild(el("span", "sec-name", sectionName(sec)));
-      head.appendChild(el("span", "sec-time", clock(sec.start_ms) + " · " + clock(spanMs(si))));
+      head.appendChild(el("span", "sec-time", length(sec.start_ms) + " · " + length(spanMs(si))));
       head.addEventListener("click", function () { jumpToSection(si, true); });
       box.appendChild(head);
 
@@ -110,8 +119,8 @@
       a.href = "#sec-" + si;
       a.addEventListener("click", function (e) { e.preventDefault(); jumpToSection(si, true); });
       li.appendChild(a);
-      li.appendChild(el("span", "toc-time", clock(sec.start_ms)));
-      li.appendChild(el("span", "toc-dur", clock(spanMs(si))));
+      li.appendChild(el("span", "toc-time", length(sec.start_ms)));
+      li.appendChild(el("span", "toc-dur", length(spanMs(si))));
       toc.appendChild(li);
       sections.push({ start: sec.start_ms, end: sec.end_ms, el: box, tocEl: li });
     });
@@ -133,13 +142,13 @@
       div.appendChild(el("dd", "", value));
       dl.appendChild(div);
     }
-    figure(L.total, clock(sum.total_ms));
-    figure(L.speaking, clock(sum.speaking_ms));
-    figure(L.pause, clock(sum.pause_ms));
+    figure(L.total, length(sum.total_ms));
+    figure(L.speaking, length(sum.speaking_ms));
+    figure(L.pause, length(sum.pause_ms));
     if (typeof sum.pace === "number") {
       figure(L.pace, Math.round(sum.pace) + " " + sum.pace_unit + (sum.flag ? " · " + (L[sum.flag] || sum.flag) : ""));
     }
-    if (typeof sum.target_ms === "number") figure(L.target, clock(sum.target_ms));
+    if (typeof sum.target_ms === "number") figure(L.target, length(sum.target_ms));
     box.appendChild(dl);
     (sum.notes || []).forEach(function (note) { box.appendChild(el("p", "note", note)); });
 
@@ -159,7 +168,7 @@
       bar.style.width = (100 * dur / longest).toFixed(1) + "%";
       track.appendChild(bar);
       row.appendChild(track);
-      var text = clock(dur);
+      var text = length(dur);
       if (typeof info.pace === "number") text += " · " + Math.round(info.pace) + " " + sum.pace_unit;
       if (info.flag) text += " · " + (L[info.flag] || info.flag);
       row.appendChild(el("span", "bar-value", text));
