@@ -122,6 +122,32 @@ def test_a_numbered_heading_is_read_like_yi_dun(written: str, spoken: str) -> No
     assert normalize_numbers(written) == spoken
 
 
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        # Shapes that gov reports use and that came out wrong: a hotline said as a count (一万二千三百四十五热线),
+        # office hours with the dash left for espeak (九点-十七点), a plan's years without 年 read as counts
+        # (两千零二十四到两千零二十六), a ratio and 7×24 with their signs left in (二:一, 七×二十四).
+        ("开通12345政务服务便民热线", "开通一二三四五政务服务便民热线"),
+        ("拨打110报警", "拨打一一零报警"),
+        ("12315投诉举报平台", "一二三一五投诉举报平台"),
+        ("办理时间9:00-17:00", "办理时间九点到十七点"),
+        ("8:30～12:00", "八点三十分到十二点"),
+        ("三年行动（2024-2026）", "三年行动（二零二四到二零二六）"),
+        ("比例尺1:500", "比例尺一比五百"),
+        ("以3:1获胜", "以三比一获胜"),
+        ("7×24小时", "七乘二十四小时"),
+        # Near misses stay quantities: a count with a unit, a price range, a service shape with no dialling word.
+        ("建成120公里", "建成一百二十公里"),
+        ("全市120所学校", "全市一百二十所学校"),
+        ("110千伏", "一百一十千伏"),
+        ("2000-2500元", "两千到两千五百元"),
+    ],
+)
+def test_service_numbers_clock_ranges_bare_year_ranges_ratios(written: str, spoken: str) -> None:
+    assert normalize_numbers(written) == spoken
+
+
 def test_helpers() -> None:
     assert digits("2026") == "二零二六"
     assert number("3.14") == "三点一四"
@@ -130,7 +156,7 @@ def test_helpers() -> None:
 
 _PIECES = st.sampled_from(
     ["2026", "年", "10", "月", "9", "日", "5.2", "%", "-", "～", "1,234", "，", "第", "3", "万", "亿", "元", ":", "30",
-     "0731", "13812345678", "/", "个", "后", ".", "℃", "同志们", "增长", " ", "G", "５", "某某", "00"]
+     "0731", "13812345678", "/", "个", "后", ".", "℃", "同志们", "增长", " ", "G", "５", "某某", "00", "×", "热线", "拨打", "110", "（"]
 )
 
 

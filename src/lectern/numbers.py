@@ -65,8 +65,39 @@ def _iso_date(m: re.Match[str]) -> str:
     return f"{digits(year)}年{number(month)}月{number(day)}日"
 
 
+_CLOCK_AT = r"(?P<{h}>[01]?\d|2[0-3])[:：](?P<{m}>[0-5]\d)"
+_DIAL_BEFORE = r"拨打|拨通|致电|打|拨"
+_DIAL_AFTER = r"热线|报警|急救|电话|专线|平台|投诉|服务|号码"
+_SERVICE_NUMBER = re.compile(
+    r"(?P<pre>" + _DIAL_BEFORE + r")?" + _LEFT + r"(?P<n>1[12]\d|123\d\d|9[56]\d{3})(?![\d.])"
+)
+_DIAL_CONTEXT = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:" + _DIAL_AFTER + r")")
+
+
+def _service_number(m: re.Match[str]) -> str:
+    pre = m.group("pre") or ""
+    if pre or _DIAL_CONTEXT.match(m.string, m.end()):
+        return pre + digits(m.group("n"))
+    return m.group(0)  # left to the count rules
+
+
+def _bare_year_range(m: re.Match[str]) -> str:
+    a, b = m.group("a", "b")
+    if not 0 < int(b) - int(a) <= 50:
+        return number(a) + "到" + number(b)
+    return digits(a) + "到" + digits(b)
+
+
+def _clock_range(m: re.Match[str]) -> str:
+    start = _clock_words(m.group("h"), m.group("m"))
+    return start + "到" + _clock_words(m.group("h2"), m.group("m2"))
+
+
 def _clock(m: re.Match[str]) -> str:
-    hour, minute = m.group("h", "m")
+    return _clock_words(m.group("h"), m.group("m"))
+
+
+def _clock_words(hour: str, minute: str) -> str:
     spoken = number(hour) + "点"
     if int(minute) == 0:
         return spoken
@@ -134,12 +165,30 @@ _RULES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], str]], ...] 
     ("phone", re.compile(_LEFT + r"(?:0\d{2,3}|400|800)-\d{3,4}-?\d{4}(?!\d)"), _phone),
     # 2023—2024年, 2023-2024年: both ends are years.
     ("year range", re.compile(_LEFT + r"(?P<a>\d{4})" + _RANGE_DASH + r"(?P<b>\d{4})年"), _year_range),
+    # （2024-2026）, 2021—2025规划: two years without 年, both 19xx/20xx and rising by less than a lifetime. Risk:
+    # "1995-2010元" is a price range; a count unit or % after it keeps it a quantity.
+    (
+        "bare year range",
+        re.compile(_LEFT + r"(?P<a>(?:19|20)\d\d)" + _RANGE_DASH + r"(?P<b>(?:19|20)\d\d)(?![\d.%‰" + _COUNT_UNITS + r"])"),
+        _bare_year_range,
+    ),
     # 2026年 is a year, said digit by digit. Risk: "1000年" (a thousand years) is read 一零零零年.
     ("year", re.compile(_LEFT + r"(?P<a>\d{4})年"), lambda m: digits(m.group("a")) + "年"),
     # 95后, 00后: a birth cohort, said digit by digit.
     ("cohort", re.compile(_LEFT + r"(?P<n>\d{2})后(?![天年月日])"), _cohort),
+    # 9:00-17:00: office hours, both ends times ("九点-十七点" left espeak the dash to read).
+    (
+        "clock range",
+        re.compile(_LEFT + _CLOCK_AT.format(h="h", m="m") + _RANGE_DASH + _CLOCK_AT.format(h="h2", m="m2") + r"(?!\d)"),
+        _clock_range,
+    ),
     # 8:30, 14:05. Risk: a score "3:1" is read as a time; scores are rare in speeches.
-    ("clock", re.compile(_LEFT + r"(?P<h>[01]?\d|2[0-3])[:：](?P<m>[0-5]\d)(?!\d)"), _clock),
+    ("clock", re.compile(_LEFT + _CLOCK_AT.format(h="h", m="m") + r"(?!\d)"), _clock),
+    # 2:1, 1:500 (a ratio, a map scale): what the clock rule left is said 比, never "二冒号一".
+    ("ratio", re.compile(_LEFT + r"(?P<a>" + _NUM + r")[:：](?P<b>" + _NUM + r")(?![\d.])"),
+     lambda m: number(m.group("a")) + "比" + number(m.group("b"))),
+    # 7×24小时: said 七乘二十四. Only × between digits; a pair ×× is a blank (lectern.placeholders).
+    ("times", re.compile(r"(?<=\d)\s*×\s*(?=\d)"), lambda m: "乘"),
     # 3%-5%, 3-5%: both ends are percentages.
     (
         "percent range",
@@ -151,6 +200,10 @@ _RULES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], str]], ...] 
     ("fraction", re.compile(_LEFT + r"(?P<a>\d+)/(?P<b>\d+)(?![\d/])"), _fraction),
     # 3-5天, 3～5: a range. Read "到", as speakers do.
     ("range", re.compile(_LEFT + r"(?P<a>" + _NUM + r")" + _RANGE_DASH + r"(?P<b>" + _NUM + r")(?![\d.])"), _range),
+    # 12345热线, 拨打110, 12315平台, 95588: a service number is dialled, so said digit by digit, never 一万二千….
+    # Only the shapes of China's short numbers (11x/12x, 123xx, 95xxx/96xxx) and only with a dialling word beside
+    # them: "120公里" stays a count.
+    ("service number", _SERVICE_NUMBER, _service_number),
     # Anything else: a quantity, or a code when it looks like one (see _plain).
     (
         "number",
