@@ -140,6 +140,26 @@ def test_the_text_each_engine_is_given() -> None:
     assert spoken_text(Sentence("In 2026, we grew 5%."), Language.EN, "espeak", None) == "In 2026, we grew 5%."
 
 
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        # english_inaugural_roman.txt: "I. Where We Stand" was said "I where we stand", the pronoun.
+        ("I. Where We Stand", "One. Where We Stand"),
+        ("II. What Remains Undone", "Two. What Remains Undone"),
+        ("IV. The Road Ahead", "Four. The Road Ahead"),
+        ("XXIV. Appendix", "Twenty-four. Appendix"),
+        # Not headings: the pronoun, a word in capitals, a numeral inside the sentence, an ill-formed numeral.
+        ("I said it on a cold morning.", "I said it on a cold morning."),
+        ("LIVID. Nobody was.", "LIVID. Nobody was."),
+        ("World War II. That changed us.", "World War II. That changed us."),
+        ("IIII. Four", "IIII. Four"),
+    ],
+)
+def test_a_roman_numbered_english_heading_is_said_as_a_number(written: str, spoken: str) -> None:
+    assert spoken_text(Sentence(written), Language.EN, "espeak", None) == spoken
+    assert spoken_text(Sentence(written), Language.EN, "edge", None) == spoken
+
+
 def test_the_speakers_rate_marking_is_added_to_the_voice_rate(tmp_path: Path) -> None:
     plan = make_plan([["慢慢说。", "正常说。", "快快说。"]], rates={"慢慢说。": 0.85, "快快说。": 1.2})
     engine = FakeEngine()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 from collections.abc import Callable
 
 from lectern.cache import TakeCache, take_key
@@ -29,6 +30,46 @@ OnTake = Callable[[int, Take, bool], None]
 _NEEDS_NUMBER_WORDS = frozenset({"espeak"})
 
 
+# "I. Where We Stand" opening a sentence is a Roman-numbered heading: every engine says the pronoun "I" and runs
+# on, so the listener hears "I where we stand". A speaker says the number ("One. Where we stand."). Only at the
+# start, only a numeral followed by a dot and a capitalised word: the pronoun is never written "I." there.
+_ROMAN_HEADING = re.compile(r"^(?P<lead>\s*)(?P<roman>[IVXL]{1,7})\.\s+(?=[A-Z])")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+    "seventeen eighteen nineteen".split()
+_TENS = {2: "twenty", 3: "thirty", 4: "forty", 5: "fifty", 6: "sixty", 7: "seventy", 8: "eighty"}
+
+
+def _roman(numeral: str) -> int | None:
+    """The value of a well-formed Roman numeral below 90, else None (so "LIVID" or "VX" stay words)."""
+    values = [_ROMAN_VALUES[c] for c in numeral]
+    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    return total if 0 < total < 90 and _to_roman(total) == numeral else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for value, letters in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _english_number(n: int) -> str:
+    if n < 20:
+        return _ONES[n]
+    tens, ones = divmod(n, 10)
+    return _TENS[tens] + ("-" + _ONES[ones] if ones else "")
+
+
+def _read_roman_heading(text: str) -> str:
+    m = _ROMAN_HEADING.match(text)
+    value = _roman(m.group("roman")) if m else None
+    if m is None or value is None:
+        return text
+    return m.group("lead") + _english_number(value).capitalize() + ". " + text[m.end():]
+
+
 def spoken_text(sentence: Sentence, language: Language, engine: str, lexicon: Lexicon | None) -> str:
     """The exact text ``engine`` is given for ``sentence``: lexicon readings, then numbers as words where needed.
 
@@ -38,6 +79,8 @@ def spoken_text(sentence: Sentence, language: Language, engine: str, lexicon: Le
     text = apply_lexicon(sentence.text, lexicon, engine=engine)
     if language is Language.ZH and engine in _NEEDS_NUMBER_WORDS:
         text = normalize_numbers(text)
+    if language is Language.EN:
+        text = _read_roman_heading(text)
     return text
 
 
