@@ -409,6 +409,32 @@ def test_the_header_drops_the_dash_that_sets_off_a_subtitle(rehearsal: Rehearsal
     assert session.js("document.getElementById('meta').textContent") == "张三 · " + subtitle.lstrip("—")
 
 
+def test_a_long_speech_charts_its_headings_with_the_subsections_folded_in(
+    rehearsal: Rehearsal, open_page: object
+) -> None:
+    # A 120-item speech (（1）…（40） under each of 一、二、三、) drew 125 bars above the script.
+    from dataclasses import replace
+
+    timeline, plan = build_rehearsal(rehearsal.folder)
+    sections = [TimedSection(0, 0, None, "开场", 0, 4_000, (TimedSentence("同志们：", 100, 900),))]
+    for h, name in enumerate("一二三"):
+        start = 4_000 + h * 41_000
+        sections.append(TimedSection(len(sections), 1, f"{name}、", "方面", start, start + 1_000,
+                                     (TimedSentence(f"{name}、方面", start, start + 800),)))
+        for k in range(40):
+            at = start + 1_000 + k * 1_000
+            sections.append(TimedSection(len(sections), 2, f"（{k + 1}）", "任务", at, at + 1_000,
+                                         (TimedSentence(f"（{k + 1}）任务。", at, at + 900),)))
+    timeline = replace(timeline, duration_ms=127_000, sections=tuple(sections))
+    page = rehearsal.folder / "long.html"
+    page.write_text(render_page(timeline), encoding="utf-8")
+    session = open_page(page)
+    bars = session.js("[...document.querySelectorAll('.bar-row')].map(r => [r.querySelector('.bar-name').textContent,"
+                      " r.querySelector('.bar-value').textContent])")
+    assert bars == [["开场", "0:04"], ["一、方面", "0:41"], ["二、方面", "0:41"], ["三、方面", "0:41"]]
+    assert session.js("document.querySelectorAll('#toc li').length") == 124
+
+
 def test_page_reads_on_desktop_phone_and_as_prompter(rehearsal: Rehearsal, open_page: object) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     desktop = open_page(rehearsal.page)

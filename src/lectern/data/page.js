@@ -43,6 +43,27 @@
     return Math.max(0, (next ? next.start_ms : Math.max(data.duration_ms, sec.end_ms)) - sec.start_ms);
   }
 
+  // 125 bars (120 （N） items under three 一、 headings) push the script two screens down and say nothing a reader
+  // can take in. Past CHART_ROWS sections only the shallowest levels that fit are charted, each bar running to the
+  // next charted section, so deeper sections fold into their heading, as the cue sheet keeps its 99 tracks. The
+  // contents still list every section.
+  var CHART_ROWS = 30;
+
+  function chartedSections() {
+    var all = data.sections.map(function (sec, si) { return si; });
+    if (all.length <= CHART_ROWS) return all;
+    var levels = data.sections.map(function (sec) { return Math.max(sec.level, 1); })
+      .filter(function (level, i, list) { return list.indexOf(level) === i; })
+      .sort(function (a, b) { return a - b; });
+    var kept = null;
+    for (var i = 0; i < levels.length; i++) {
+      var shallower = all.filter(function (si) { return data.sections[si].level <= levels[i]; });
+      if (kept !== null && shallower.length > CHART_ROWS) break;
+      kept = shallower;
+    }
+    return kept;
+  }
+
   function sectionName(sec) {
     return ((sec.marker || "") + (sec.title || "")).trim() || "#" + (sec.index + 1);
   }
@@ -153,13 +174,22 @@
     (sum.notes || []).forEach(function (note) { box.appendChild(el("p", "note", note)); });
 
     // The chart: one bar per section, as long as the section, so the speaker sees where the time goes.
-    var longest = Math.max.apply(null, data.sections.map(function (s, si) { return spanMs(si); }).concat([1]));
+    var rows = chartedSections();
+    var spans = rows.map(function (si, k) {
+      var next = rows[k + 1];
+      var end = next === undefined ? Math.max(data.duration_ms, data.sections[si].end_ms) : data.sections[next].start_ms;
+      return Math.max(0, end - data.sections[si].start_ms);
+    });
+    var longest = Math.max.apply(null, spans.concat([1]));
     var chart = el("div", "chart");
     chart.setAttribute("role", "list");
     chart.setAttribute("aria-label", L.chart);
-    data.sections.forEach(function (sec, si) {
-      var dur = spanMs(si);
-      var info = (sum.sections || {})[String(sec.index)] || {};
+    rows.forEach(function (si, k) {
+      var sec = data.sections[si];
+      var dur = spans[k];
+      // A bar that folds deeper sections in has no pace of its own to show: the report's is the heading's alone.
+      var folded = rows[k + 1] !== undefined ? rows[k + 1] !== si + 1 : si !== data.sections.length - 1;
+      var info = folded ? {} : (sum.sections || {})[String(sec.index)] || {};
       var row = el("div", "bar-row" + (info.flag ? " " + info.flag : ""));
       row.setAttribute("role", "listitem");
       row.appendChild(el("span", "bar-name", sectionName(sec)));
