@@ -36,12 +36,15 @@ def test_parse_duration_reads_common_forms(text: str, ms: int) -> None:
     assert parse_duration(text) == ms
 
 
-@pytest.mark.parametrize("text", ["", "abc", "15x", "15:75", "-5m", "0", "5m5m", "1::00", "m", "0.5s", "15 m 2"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "15x", "15:75", "-5m", "0", "5m5m", "1::00", "m", "0.5s", "15 m 2", "25h", "1" * 20 + "h"]
+)
 def test_parse_duration_rejects_nonsense_with_one_line_error(text: str) -> None:
     with pytest.raises(ConfigError) as info:
         parse_duration(text)
     message = str(info.value)
     assert "\n" not in message
+    assert message.startswith("--target: ")  # names the option, as other errors name their file
     assert "15m" in message  # the error shows a form that works
 
 

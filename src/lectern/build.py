@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from lectern import clean as clean_step
-from lectern import ingest, structure
+from lectern import ingest, placeholders, structure
 from lectern import plan as plan_step
 from lectern.atomic import write_text
-from lectern.errors import OutputError, ScriptError
-from lectern.model import Language, Plan, Take, Timeline
+from lectern.errors import ConfigError, OutputError, ScriptError
+from lectern.model import CleanScript, Language, Plan, Speech, Take, Timeline
 from lectern.presets import Preset, load_preset
 from lectern.timecode import clock as _clock
 
@@ -70,10 +70,12 @@ TakeProgress = Callable[[int, int, str, bool], None]  # (done, total, sentence t
 
 def prepare(path: str, options: TextOptions = TextOptions(), *, stdin: BinaryIO | None = None) -> Plan:
     """Read, clean, structure and plan a script. Raises a LecternError naming the file on bad input."""
+    check_fills(options.fills)
     source = ingest.read_script(path, stdin=stdin)
-    rules = clean_step.load_rules(options.rules) if options.rules else ()
+    rules = load_rules(options.rules) if options.rules else ()
     script = clean_step.clean(source, rules=rules, keep=options.keep)
     speech = structure.parse(script)
+    _require_speech(speech, script)
     preset = choose_preset(options.preset, speech.language)
     rate = options.rate
     if rate is None and preset.language == speech.language:
@@ -81,6 +83,52 @@ def prepare(path: str, options: TextOptions = TextOptions(), *, stdin: BinaryIO 
     return plan_step.plan(
         speech, script, rate=rate, pauses=preset.pauses, fills=options.fills, breath=options.breath
     )
+
+
+def load_rules(path: str | os.PathLike[str]) -> tuple[clean_step.Rule, ...]:
+    """``--rules FILE``: :func:`lectern.clean.load_rules`, with a file that is not UTF-8 text (tomllib raises a bare
+    UnicodeDecodeError for it) reported as the bad rules file it is rather than as a crash."""
+    name = os.fspath(path)
+    try:
+        return clean_step.load_rules(name)
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"cannot read rules file (not UTF-8 text: byte {e.start} is invalid)", path=name) from e
+
+
+def check_fills(fills: tuple[str, ...] | list[str]) -> None:
+    """Refuse ``--fill`` values that would be spoken literally or silently drop a name.
+
+    placeholders.Fills reads any value that is not ``BLANK=NAME`` as a positional name, so ``=王明``, ``YY=王明`` or
+    ``XX=`` would otherwise put "=王明" into the audio or read a blank as nothing.
+    """
+    for value in fills:
+        shown = repr(value)
+        if not value.strip():
+            raise ConfigError(f"{shown} is empty: give a name (--fill 王明) or BLANK=NAME (--fill XX=王明)", path="--fill")
+        key, sep, name = value.partition("=")
+        if not sep:
+            continue
+        if not key.strip():
+            raise ConfigError(f"{shown} has nothing before '=': write the blank as the script has it, e.g. XX=王明",
+                              path="--fill")
+        if not name.strip():
+            raise ConfigError(f"{shown} has no name after '=': e.g. {key.strip()}=王明", path="--fill")
+        if not placeholders.Fills.parse([value]).named:
+            raise ConfigError(f"{shown}: {key.strip()!r} is not a blank spelling (XX, ××, ＊＊, 某某…)", path="--fill")
+
+
+def _require_speech(speech: Speech, script: CleanScript) -> None:
+    """A script that leaves nothing but blanks to say is bad input for every command, not an empty rehearsal."""
+    if not speech.sentences:
+        raise ScriptError("nothing to speak: the script holds only a title block or stage marks", path=script.path)
+    if not any(_has_words(placeholders.fill(s.text, default="")) for s in speech.sentences):
+        listed = ", ".join(f"{p.text} ×{p.count}" for p in script.placeholders) or "blanks"
+        raise ScriptError(f"nothing to speak but placeholders ({listed}): the speech around them is missing",
+                          path=script.path)
+
+
+def _has_words(text: str) -> bool:
+    return any(c.isalnum() for c in text)
 
 
 def choose_preset(name: str | None, language: Language) -> Preset:
@@ -123,8 +171,7 @@ def build(
 
     stage = on_stage or (lambda _name: None)
     plan = prepare(path, options.text, stdin=stdin)
-    if not plan.speech.sentences:
-        raise ScriptError("nothing to speak after cleaning", path=path)
+    check_out_dir(out_dir)
     preset = choose_preset(options.text.preset, plan.speech.language)
     staging = _staging_dir(out_dir)
     try:
@@ -217,6 +264,39 @@ def _fit_to_target(
     return rate_percent, note or f"voice rate {rate_percent:+d}% gives {_clock(timeline.duration_ms)}", timeline
 
 
+# Everything a build puts in its folder (write_outputs' files, the audio, the sections folder). A folder holding
+# anything else is not a rehearsal: the build would delete it when it swaps the new folder in.
+OUTPUT_NAMES = frozenset({
+    "rehearsal.mp3", "sections", "rehearsal.cue", "rehearsal.srt", "rehearsal.vtt", "rehearsal.lrc", "chapters.vtt",
+    "chapters.json", "timings.json", "script.txt", "report.md", "report.html", "report.json", "index.html",
+})  # fmt: skip
+# What file managers drop into any folder they show; losing them loses nothing.
+_DESKTOP_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse, before any synthesis, an output path the final swap would fail on or destroy.
+
+    The swap replaces the whole folder, so ``-o .`` or ``-o ~/Documents`` would delete the user's files (the
+    script among them); only a missing folder, an empty one or an earlier rehearsal may be replaced.
+    """
+    name = str(out_dir)
+    try:
+        if not out_dir.exists():
+            return
+        if not out_dir.is_dir():
+            raise OutputError("exists and is not a folder", path=name)
+        foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in OUTPUT_NAMES | _DESKTOP_LITTER)
+    except OSError as e:
+        raise OutputError(f"cannot use as the output folder ({e.strerror or e})", path=name) from e
+    if foreign:
+        listed = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+        raise OutputError(
+            f"holds files that are not a rehearsal ({listed}); a build replaces the whole folder, so choose a new "
+            "folder with -o", path=name,
+        )
+
+
 def write_outputs(folder: Path, timeline: Timeline, plan: Plan, report: object, *, bom: bool = False) -> tuple[str, ...]:
     """Render every text output of a build into ``folder`` (already holding the audio)."""
     from lectern.writers import chapters, cue, page, script, subtitles, timings
@@ -238,7 +318,10 @@ def write_outputs(folder: Path, timeline: Timeline, plan: Plan, report: object, 
         "index.html": page.render_page(timeline, plan, report),
     }
     for name, text in outputs.items():
-        write_text(folder / name, text)
+        try:
+            write_text(folder / name, text)
+        except OSError as e:
+            raise OutputError(f"cannot write {name} ({e.strerror or e})", path=str(folder)) from e
     return tuple(outputs)
 
 

@@ -62,6 +62,10 @@ class TakeCache:
 
     def __init__(self, root: Path | str | None = None) -> None:
         self.root = Path(root) if root is not None else default_cache_dir()
+        # Checked here, not at the first write: `cache info`/`clear` would otherwise report an empty cache for a
+        # mistyped --cache-dir, and a build would fail only after planning.
+        if self.root.exists() and not self.root.is_dir():
+            raise OutputError("is not a folder: the take cache must be a folder (--cache-dir)", path=str(self.root))
 
     def _paths(self, key: str) -> tuple[Path, Path]:
         folder = self.root / key[:2]

@@ -17,14 +17,47 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
+from typer.core import TyperGroup
 
 from lectern.atomic import write_text
-from lectern.build import BuildOptions, TextOptions, build, default_out_dir, prepare
-from lectern.errors import LecternError
+from lectern.build import BuildOptions, TextOptions, build, default_out_dir, load_rules, prepare
+from lectern.errors import InputError, LecternError, OutputError
 from lectern.model import Plan
 from lectern.timecode import clock as _clock
 
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+@contextmanager
+def _usage_errors() -> Iterator[None]:
+    try:
+        yield
+    except NoArgsIsHelpError:
+        raise  # `lectern` alone prints the help, as it should
+    except UsageError as e:
+        hint = f" (see {e.ctx.command_path} --help)" if e.ctx is not None else ""
+        err.print(f"error: {e.format_message()}{hint}", markup=False, soft_wrap=True)
+        raise typer.Exit(e.exit_code) from None
+
+
+class _OneLineUsageErrors(TyperGroup):
+    """A bad option value (``--pace abc``) or an unknown option is one ``error:`` line like every other bad input,
+    not click's usage block; it keeps click's exit code 2, which tells a script "wrong command line" apart from
+    "bad file" (1)."""
+
+    def make_context(self, info_name, args, parent=None, **extra):  # noqa: ANN001, ANN201 - click's signature
+        with _usage_errors():
+            return super().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx):  # noqa: ANN001, ANN201
+        with _usage_errors():
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
+    cls=_OneLineUsageErrors,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -33,9 +66,6 @@ app = typer.Typer(
 )
 cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the take cache.")
 app.add_typer(cache_app, name="cache")
-
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
 
 ScriptArg = Annotated[str, typer.Argument(help="The speech script: .txt, .md or .docx; - reads standard input.")]
 RulesOpt = Annotated[Optional[Path], typer.Option("--rules", help="TOML file of extra cleaning rules.")]
@@ -91,10 +121,12 @@ def clean(
 
     with _errors():
         source = ingest.read_script(script, stdin=_stdin_for(script))
-        extra = clean_step.load_rules(rules) if rules else ()
+        extra = load_rules(rules) if rules else ()
         result = clean_step.clean(source, rules=extra, keep=tuple(keep))
         if output:
-            write_text(output, result.text.rstrip("\n") + "\n")
+            if output.is_dir():
+                raise OutputError("is a folder: give a file name for the cleaned text", path=str(output))
+            _write(output, result.text.rstrip("\n") + "\n")
         else:
             out.print(result.text.rstrip("\n"), markup=False, soft_wrap=True)
         err.print(f"{script}: read as {source.encoding}; removed {len(result.removals)} line(s)", markup=False)
@@ -282,26 +314,49 @@ def report(
     with _errors():
         target_ms = parse_duration(target) if target else None
         folder = Path(source)
+        if not estimate and folder.name == "timings.json" and folder.is_file():
+            folder = folder.parent  # the file itself was named: its folder is the rehearsal
         if estimate:
             options = _text_options(None, [], fill, rate, voice, breath=False)
             the_plan = prepare(source, options, stdin=_stdin_for(source))
             result = build_report(timeline_from_plan(the_plan), the_plan, pace=pace, target_ms=target_ms)
         else:
             timings = folder / "timings.json"
+            if not folder.exists():
+                raise InputError("no such rehearsal folder (or pass a script with --estimate)", path=source)
+            if folder.is_file():
+                raise InputError("is a file, not a rehearsal folder: to report on a script, add --estimate", path=source)
             if not timings.is_file():
-                raise LecternError("no timings.json here: build it first, or pass a script with --estimate", path=source)
-            timeline = parse_timings(timings.read_text(encoding="utf-8"), path=str(timings))
+                raise InputError("no timings.json here: build it first, or pass a script with --estimate", path=source)
+            timeline = parse_timings(_read_timings(timings), path=str(timings))
             result = build_report(timeline, None, pace=pace, target_ms=target_ms)
             for name, text in (
                 ("report.md", report_writer.render_md(result)),
                 ("report.html", report_writer.render_html(result)),
                 ("report.json", report_writer.render_json(result)),
             ):
-                write_text(folder / name, text)
+                _write(folder / name, text)
         if as_json:
             sys.stdout.write(report_writer.render_json(result))
         else:
             _print_report(result)
+
+
+def _read_timings(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"is not UTF-8 text (byte {e.start}): not a timings.json lectern wrote", path=str(path)) from e
+    except OSError as e:
+        raise InputError(f"cannot read ({e.strerror or e})", path=str(path)) from e
+
+
+def _write(path: Path, text: str) -> None:
+    """An atomic write whose failure (a folder in the way, a parent that is a file, a read-only place) is one line."""
+    try:
+        write_text(path, text)
+    except OSError as e:
+        raise OutputError(f"cannot write ({e.strerror or e})", path=str(path)) from e
 
 
 def _print_report(report) -> None:  # noqa: ANN001 - lectern.report.Report

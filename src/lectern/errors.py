@@ -6,14 +6,20 @@ problem in their script without a traceback.
 
 from __future__ import annotations
 
+import os
+
 
 class LecternError(Exception):
     """Base of every error lectern raises on purpose. Anything else is a bug."""
 
-    def __init__(self, message: str, *, path: str | None = None, sentence: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, path: str | os.PathLike[str] | None = None, sentence: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
-        self.path = path
+        # Callers pass the Path they were given; the message joins strings, so a Path here must not turn a clear
+        # error into a TypeError while it is being printed.
+        self.path = os.fspath(path) if path is not None else None
         self.sentence = sentence
 
     def __str__(self) -> str:

@@ -38,14 +38,18 @@ _PARTS = re.compile(rf"(?:{_NUMBER}\s*(?:{_UNIT})\s*)+", re.IGNORECASE)
 _CLOCK = re.compile(r"(\d+):([0-5]?\d)(?::([0-5]?\d))?")
 
 _HELP = "use e.g. 15m, 900s, 15:00, 1h5m or 15 (minutes)"
+# No speech slot lasts a day; a longer "target" is a typo (a missing unit, digits run together), and taken as given
+# it asks for a rate no voice can reach and prints an hour count dozens of digits long.
+MAX_TARGET_MS = 24 * 3_600_000
 
 
-def parse_duration(text: str) -> int:
-    """A target length as written by the user, in ms. Raises :class:`ConfigError` naming the text on nonsense."""
+def parse_duration(text: str, *, option: str = "--target") -> int:
+    """A target length as written by the user, in ms. Raises :class:`ConfigError` naming ``option`` and the text on
+    nonsense."""
     raw = text
     text = text.strip().replace("：", ":").replace("．", ".")
     if not text:
-        raise ConfigError(f"empty target duration: {_HELP}")
+        raise ConfigError(f"empty target duration: {_HELP}", path=option)
     ms: float
     if re.fullmatch(_NUMBER, text):
         ms = float(text) * 60_000
@@ -58,12 +62,14 @@ def parse_duration(text: str) -> int:
     elif _PARTS.fullmatch(text):
         units = [u.lower() for _, u in _PART.findall(text)]
         if len(set(units)) != len(units):
-            raise ConfigError(f"target duration {raw!r} names a unit twice: {_HELP}")
+            raise ConfigError(f"target duration {raw!r} names a unit twice: {_HELP}", path=option)
         ms = sum(float(n) * _UNIT_MS[u.lower()] for n, u in _PART.findall(text))
     else:
-        raise ConfigError(f"cannot read target duration {raw!r}: {_HELP}")
+        raise ConfigError(f"cannot read target duration {raw!r}: {_HELP}", path=option)
     if ms < 1000:
-        raise ConfigError(f"target duration {raw!r} is shorter than a second: {_HELP}")
+        raise ConfigError(f"target duration {raw!r} is shorter than a second: {_HELP}", path=option)
+    if ms > MAX_TARGET_MS:
+        raise ConfigError(f"target duration {raw!r} is longer than a day: {_HELP}", path=option)
     return round(ms)
 
 
