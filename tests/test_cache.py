@@ -118,6 +118,23 @@ def test_info_and_clear(tmp_path: Path) -> None:
     assert cache.clear() == 3
     assert cache.info().entries == 0 and cache.get(key("一")) is None
     assert (root / "notes.txt").exists()  # clear removes only what the cache made
+    assert sorted(p.name for p in root.iterdir()) == ["notes.txt"]  # emptied shard folders go too
+
+
+def test_clear_on_a_folder_of_the_users_keeps_their_files(tmp_path: Path) -> None:
+    # --cache-dir pointed at the wrong folder: its db/ and sections/ look like the cache's folders but are not.
+    cache = TakeCache(tmp_path)
+    cache.put(key(), "今天是十月九日。", "espeak", "cmn", RENDERING)
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "data.sqlite").write_text("user data")
+    (tmp_path / "sections" / "mp3").mkdir(parents=True)
+    (tmp_path / "sections" / "slides.pptx").write_text("user slides")
+    (tmp_path / "sections" / "mp3" / ("ab" * 20 + ".mp3")).write_bytes(b"an encoded section")
+    (tmp_path / "sections" / "takes.json").write_text("{}")
+    assert cache.clear() == 1
+    assert cache.get(key()) is None
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    assert left == ["db", "db/data.sqlite", "sections", "sections/slides.pptx"]
 
 
 def test_default_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

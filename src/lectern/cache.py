@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,21 +135,52 @@ class TakeCache:
         size = 0
         if self.root.is_dir():
             for path in self.root.glob("*/*"):
-                if path.is_file():
+                if path.is_file() and _ENTRY_FILE.fullmatch(path.name) and _SHARD.fullmatch(path.parent.name):
                     size += path.stat().st_size
                     entries += path.suffix == ".json"
+            sections = self.root / SECTIONS_DIR
+            for path in (*sections.glob("mp3/*"), *sections.glob("*")):
+                if path.is_file() and (_SECTION_FILE.fullmatch(path.name) or _SECTIONS_INDEX.fullmatch(path.name)):
+                    size += path.stat().st_size
         return CacheInfo(self.root, entries, size)
 
     def clear(self) -> int:
-        """Delete every entry; returns how many there were. Only the two-hex-digit folders lectern made are removed."""
+        """Delete every entry; returns how many there were.
+
+        Only files named the way lectern names them are removed, folder by folder: ``--cache-dir`` may point at a
+        folder of the user's by mistake, and a ``db/`` or ``sections/`` of theirs must survive ``cache clear``.
+        """
         before = self.info().entries
         if self.root.is_dir():
             for folder in self.root.iterdir():
-                if folder.is_dir() and len(folder.name) == 2 and all(c in "0123456789abcdef" for c in folder.name):
-                    shutil.rmtree(folder, ignore_errors=True)
+                if folder.is_dir() and _SHARD.fullmatch(folder.name):
+                    _remove_ours(folder, _ENTRY_FILE)
             # Encoded sections kept by assembly for fast rebuilds are derived from takes: they go with them.
-            shutil.rmtree(self.root / SECTIONS_DIR, ignore_errors=True)
+            sections = self.root / SECTIONS_DIR
+            if sections.is_dir():
+                _remove_ours(sections / "mp3", _SECTION_FILE)
+                _remove_ours(sections, _SECTIONS_INDEX)
         return before
+
+
+_SHARD = re.compile(r"[0-9a-f]{2}")
+# An entry's files and the temporary files an interrupted write leaves (lectern.atomic: ".NAME.XXXX.tmp").
+_ENTRY_FILE = re.compile(r"\.?[0-9a-f]{64}\.(?:pcm|json)(?:\..+\.tmp)?")
+_SECTION_FILE = re.compile(r"\.?[0-9a-f]{32,64}\.mp3(?:\..+)?")
+_SECTIONS_INDEX = re.compile(r"\.?takes\.json(?:\..+\.tmp)?")
+
+
+def _remove_ours(folder: Path, ours: re.Pattern[str]) -> None:
+    """Delete the files in ``folder`` whose names match ``ours``, then the folder itself if that emptied it."""
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if path.is_file() and ours.fullmatch(path.name):
+            path.unlink(missing_ok=True)
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # something of the user's is left in it (or another build wrote meanwhile): keep it
 
 
 def _sha256_file(path: Path) -> str:
