@@ -218,7 +218,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], str]], ...] 
 # the way a speaker says an unknown figure: 几点几亿元, 几千万美元. Only a blank touching a digit or a decimal
 # point is read 几: before a bare unit (某某亿元, 某某名) it may as well be a name, and 某某 keeps it audibly a blank.
 _BLANK = "某某"
-_BLANK_DECIMAL = re.compile(rf"(?P<a>{_BLANK}|\d+)[.．](?P<b>{_BLANK}|\d+)(?P<sign>[%‰]?)(?=\D|$)")
+_BLANK_DECIMAL = re.compile(rf"(?P<a>{_BLANK}|\d+)[.．](?P<b>{_BLANK}|\d+(?![\d.]))(?P<sign>[%‰]?)")
 _BLANK_TENS = re.compile(rf"{_BLANK}(?P<zeros>0{{1,4}})(?![\d.])")
 _ZEROS_PLACE = {1: "十", 2: "百", 3: "千", 4: "万"}
 # 20XX年: a year with blank digits, said digit by digit like any year.
