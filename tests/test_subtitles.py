@@ -275,3 +275,15 @@ def test_a_number_stays_on_the_line_of_its_unit() -> None:
     tokens = words("全年地区生产总值达到2846.3亿元，2024年增长5.2%")
     assert "2846.3亿元" in tokens and "2024年" in tokens and "5.2%" in tokens
     assert "".join(tokens) == "全年地区生产总值达到2846.3亿元，2024年增长5.2%"
+
+
+def test_a_breath_group_edge_inside_a_word_does_not_cut_it() -> None:
+    # english_inaugural_roman.txt: the plan's groups split "11,000", and the subtitle read "More than 11," / "000 homes…".
+    groups = ("More than 11,", "000 homes have been repaired or rebuilt, ", "and every one of the 62 schools damaged in ",
+              "the storm is open again.")
+    text = "".join(groups)
+    cues = sentence_cues(TimedSentence(text, 0, 9000, breath_groups=groups))
+    lines = [line for cue in cues for line in cue.lines]
+    assert " ".join(lines) == text
+    assert any("11,000" in line for line in lines)
+    assert all(len(line) <= LATIN_LINE for line in lines)

@@ -242,8 +242,11 @@ def _breath_cuts(text: str, groups: Sequence[str]) -> list[int] | None:
 def _sentence_lines(sentence: TimedSentence, text: str, limit: int) -> list[_Line]:
     """Lines never cross a breath group's edge; without (usable) breath groups the sentence is one segment."""
     cuts = _breath_cuts(text, sentence.breath_groups) if sentence.breath_groups else None
-    bounds = [0, *(cuts or ()), len(text)]
     spans = _word_spans(text)
+    # A breath group edge inside one of the sentence's words is no place to breathe or to end a line: the plan's
+    # groups once split "More than 11," from "000 homes". Such an edge is dropped and the words decide.
+    inside = {c for a, b in spans for c in range(a + 1, b)}
+    bounds = [0, *(c for c in cuts or () if c not in inside), len(text)]
     return [line for a, b in zip(bounds, bounds[1:]) for line in _segment_lines(text, a, b, limit, spans)]
 
 
