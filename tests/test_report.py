@@ -491,6 +491,20 @@ def test_target_with_pauses_longer_than_the_slot_says_so() -> None:
 # --- breath groups -----------------------------------------------------------------------------------------------
 
 
+def test_an_english_breath_group_edge_inside_a_word_is_closed_up() -> None:
+    # english_inaugural_roman.txt: the plan's groups cut "11,|000", and the report said "breathe: More than 11, / 000…".
+    text = "More than 11,000 homes have been repaired or rebuilt, and every one of the 62 schools is open again."
+    groups = ("More than 11,", "000 homes have been repaired or rebuilt, ", "and every one of the 62 schools ",
+              "is open again.")
+    sentence = TimedSentence(text, 0, 8_000, breath_groups=groups)
+    tl = Timeline("a.mp3", 9_000, "espeak", "v", (TimedSection(0, 0, None, "Opening", 0, 9_000, (sentence,)),),
+                  language=Language.EN)
+    [row] = build_report(tl).longest_by_units
+    assert [g.strip() for g in row.breath_groups] == [
+        "More than 11,000 homes have been repaired or rebuilt,", "and every one of the 62 schools", "is open again."
+    ]
+
+
 def test_breath_groups_come_from_the_timeline_then_the_plan_then_commas() -> None:
     tl, plan = make_timeline(), make_plan()
     with_plan = {r.number: r.breath_groups for r in build_report(tl, plan).longest_by_units}

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -344,9 +345,10 @@ def build_report(
             text=sentence.text,
             units=count_units(sentence.text, language),
             duration_ms=_span(sentence),
-            breath_groups=sentence.breath_groups
-            or fallback_groups.get(i)
-            or _breath_groups(sentence.text, language),
+            breath_groups=_whole_words(
+                sentence.text,
+                sentence.breath_groups or fallback_groups.get(i) or _breath_groups(sentence.text, language), language
+            ),
         )
         for i, (sentence, section) in enumerate(all_sentences)
     ]
@@ -479,6 +481,26 @@ def _plan_breath_groups(timeline: Timeline, plan: Plan | None) -> dict[int, tupl
     if len(planned) != len(timed) or any(p.text != t.text for p, t in zip(planned, timed)):
         return {}
     return {i: p.breath_groups for i, p in enumerate(planned) if p.breath_groups}
+
+
+def _whole_words(text: str, groups: Sequence[str], language: Language) -> tuple[str, ...]:
+    """English breath groups with any edge inside a word closed up: the plan's groups once cut "11,|000 homes",
+    and a "breathe:" hint in the middle of a number asks the speaker for what no one can do. Groups that do not
+    spell the sentence are left as they are."""
+    if language is not Language.EN:
+        return tuple(groups)
+    out: list[str] = []
+    cursor = 0
+    for group in groups:
+        found = text.find(group.strip(), cursor)
+        if found < 0:
+            return tuple(groups)
+        if out and found == cursor and found > 0 and not text[found - 1].isspace() and group.strip():
+            out[-1] = out[-1].rstrip() + group.strip() + (" " if group[-1:].isspace() else "")
+        else:
+            out.append(group)
+        cursor = found + len(group.strip())
+    return tuple(out)
 
 
 def _breath_groups(text: str, language: Language) -> tuple[str, ...]:
