@@ -243,3 +243,18 @@ def test_ctrl_c_during_a_build_keeps_the_old_rehearsal_and_the_rerun_resumes(tmp
 
 def _takes(cache: Path) -> list[Path]:
     return [p for p in cache.rglob("*.pcm") if p.with_suffix(".json").is_file()]
+
+
+@pytest.mark.slow
+def test_a_build_replaces_its_earlier_rehearsal_and_clears_only_dead_builds_leftovers(inputs: Path) -> None:
+    live = inputs / f".out.building-{os.getpid()}-abc"  # a build still running (this process)
+    dead = inputs / ".out.building-4194999-abc"  # beyond Linux's pid_max: its build is gone
+    old_style = inputs / ".out.building-xyz"
+    for folder in (live, dead, old_style):
+        folder.mkdir()
+    for _ in range(2):  # the second build replaces the first's folder: a rehearsal is not "the user's files"
+        result = runner.invoke(app, [*shlex.split(BUILD), "s.txt", "-o", "out"], catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr
+    assert live.is_dir() and not dead.exists() and not old_style.exists()
+    assert '"duration_ms"' in (inputs / "out" / "timings.json").read_text(encoding="utf-8")
+    assert not [p.name for p in inputs.iterdir() if p.name.startswith(".out.") and p != live]

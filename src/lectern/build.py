@@ -10,6 +10,7 @@ stopped instead of starting over.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -330,14 +331,32 @@ def _staging_dir(out_dir: Path) -> Path:
     parent = out_dir.resolve().parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        # A killed build leaves its staging folder behind; it holds nothing the cache does not.
+        # A killed build leaves its staging folder behind; it holds nothing the cache does not. The owner's pid is
+        # in the name so that a second build into the same folder does not pull a running one's files away.
         for stale in parent.glob(f".{out_dir.name}.building-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-        staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out_dir.name}.building-"))
+            if not _owner_alive(stale.name):
+                shutil.rmtree(stale, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out_dir.name}.building-{os.getpid()}-"))
         staging.chmod(0o755)  # it becomes the output folder; mkdtemp makes it private
         return staging
     except OSError as e:
         raise OutputError(f"cannot write the output folder ({e.strerror or e})", path=str(out_dir)) from e
+
+
+def _owner_alive(staging_name: str) -> bool:
+    m = re.search(r"\.building-(\d+)-", staging_name)
+    if not m:
+        return False  # named before pids were recorded: its build is long gone
+    pid = int(m.group(1))
+    if pid == os.getpid():
+        return True  # this process's own, e.g. another thread's build
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists but is not ours to signal
+    return True
 
 
 def _swap_into_place(staging: Path, out_dir: Path) -> None:

@@ -84,14 +84,15 @@ VoiceOpt = Annotated[
 
 
 @contextmanager
-def _errors() -> Iterator[None]:
+def _errors(interrupted: str = "interrupted") -> Iterator[None]:
+    """``interrupted`` is what Ctrl-C leaves behind, said to the user (exit 130, as a shell reports SIGINT)."""
     try:
         yield
     except LecternError as e:
         err.print(f"error: {e}", markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
-        err.print("interrupted: finished takes are cached; run the same command again to resume", markup=False)
+        err.print(interrupted, markup=False, soft_wrap=True)
         raise typer.Exit(130) from None
 
 
@@ -231,7 +232,7 @@ def build_command(
     """
     from lectern.targets import parse_duration
 
-    with _errors():
+    with _errors("interrupted: finished takes are cached; run the same command again to resume"):
         options = BuildOptions(
             text=_text_options(rules, keep, fill, rate, voice),
             engine=engine,
