@@ -160,6 +160,22 @@ def test_a_roman_numbered_english_heading_is_said_as_a_number(written: str, spok
     assert spoken_text(Sentence(written), Language.EN, "edge", None) == spoken
 
 
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        # english_inaugural_roman.txt: espeak said "dollar four point five million under budget".
+        ("$4.5 million under budget.", "4.5 million dollars under budget."),
+        ("We raised $250,000.", "We raised 250,000 dollars."),
+        ("It costs $1 a day.", "It costs 1 dollar a day."),
+        ("£3 billion and €40", "3 billion pounds and 40 euros"),
+        ("$ 12", "12 dollars"),
+        ("No money here: 5 million people.", "No money here: 5 million people."),
+    ],
+)
+def test_an_english_amount_of_money_is_said_with_the_currency_last(written: str, spoken: str) -> None:
+    assert spoken_text(Sentence(written), Language.EN, "espeak", None) == spoken
+
+
 def test_the_speakers_rate_marking_is_added_to_the_voice_rate(tmp_path: Path) -> None:
     plan = make_plan([["慢慢说。", "正常说。", "快快说。"]], rates={"慢慢说。": 0.85, "快快说。": 1.2})
     engine = FakeEngine()

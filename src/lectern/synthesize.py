@@ -70,6 +70,20 @@ def _read_roman_heading(text: str) -> str:
     return m.group("lead") + _english_number(value).capitalize() + ". " + text[m.end():]
 
 
+# espeak says the currency sign where it is written: "$4.5 million" came out "dollar four point five million" and
+# "$5 today" "dollar five today". A speaker says the sign last, after any scale word: "4.5 million dollars".
+_MONEY = re.compile(
+    r"(?P<sign>[$£€])\s?(?P<amount>\d[\d,]*(?:\.\d+)?)(?P<scale>\s+(?:thousand|million|billion|trillion)\b)?"
+)
+_CURRENCY = {"$": ("dollar", "dollars"), "£": ("pound", "pounds"), "€": ("euro", "euros")}
+
+
+def _say_money(m: re.Match[str]) -> str:
+    one, many = _CURRENCY[m.group("sign")]
+    amount, scale = m.group("amount"), m.group("scale") or ""
+    return f"{amount}{scale} {one if amount == '1' and not scale else many}"
+
+
 def spoken_text(sentence: Sentence, language: Language, engine: str, lexicon: Lexicon | None) -> str:
     """The exact text ``engine`` is given for ``sentence``: lexicon readings, then numbers as words where needed.
 
@@ -80,7 +94,7 @@ def spoken_text(sentence: Sentence, language: Language, engine: str, lexicon: Le
     if language is Language.ZH and engine in _NEEDS_NUMBER_WORDS:
         text = normalize_numbers(text)
     if language is Language.EN:
-        text = _read_roman_heading(text)
+        text = _MONEY.sub(_say_money, _read_roman_heading(text))
     return text
 
 
