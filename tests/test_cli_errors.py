@@ -118,6 +118,7 @@ CASES = [
     (f"{BUILD} s.txt -o afile/out", r"afile/out: cannot write the output folder .*", 1),
     (f"{BUILD} s.txt -o notes", r"notes: holds files that are not a rehearsal \(notes\.md\); .*", 1),
     (f"{BUILD} s.txt -o .", r"\.: holds files that are not a rehearsal \(.*\); .*", 1),
+    (f"{BUILD} s.txt -o s.txt/..", r"s\.txt/\.\.: holds files that are not a rehearsal \(.*\); .*", 1),
     ("clean s.txt -o notes", r"notes: is a folder: give a file name for the cleaned text", 1),
     ("clean s.txt -o afile/x.txt", r"afile/x\.txt: cannot write \(.*\)", 1),
     ("clean s.txt -o /proc/lectern-x.txt", r"/proc/lectern-x\.txt: cannot write \(.*\)", 1),

@@ -283,11 +283,14 @@ def check_out_dir(out_dir: Path) -> None:
     """
     name = str(out_dir)
     try:
-        if not out_dir.exists():
+        # The swap renames the resolved path: check that one (``-o speech.txt/..`` does not exist as written but
+        # resolves to the script's own folder).
+        target = out_dir.resolve()
+        if not target.exists():
             return
-        if not out_dir.is_dir():
+        if not target.is_dir():
             raise OutputError("exists and is not a folder", path=name)
-        foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in OUTPUT_NAMES | _DESKTOP_LITTER)
+        foreign = sorted(p.name for p in target.iterdir() if p.name not in OUTPUT_NAMES | _DESKTOP_LITTER)
     except OSError as e:
         raise OutputError(f"cannot use as the output folder ({e.strerror or e})", path=name) from e
     if foreign:
