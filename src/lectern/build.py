@@ -73,7 +73,7 @@ def prepare(path: str, options: TextOptions = TextOptions(), *, stdin: BinaryIO 
     """Read, clean, structure and plan a script. Raises a LecternError naming the file on bad input."""
     check_fills(options.fills)
     source = ingest.read_script(path, stdin=stdin)
-    rules = load_rules(options.rules) if options.rules else ()
+    rules = clean_step.load_rules(options.rules) if options.rules else ()
     script = clean_step.clean(source, rules=rules, keep=options.keep)
     speech = structure.parse(script)
     _require_speech(speech, script)
@@ -84,16 +84,6 @@ def prepare(path: str, options: TextOptions = TextOptions(), *, stdin: BinaryIO 
     return plan_step.plan(
         speech, script, rate=rate, pauses=preset.pauses, fills=options.fills, breath=options.breath
     )
-
-
-def load_rules(path: str | os.PathLike[str]) -> tuple[clean_step.Rule, ...]:
-    """``--rules FILE``: :func:`lectern.clean.load_rules`, with a file that is not UTF-8 text (tomllib raises a bare
-    UnicodeDecodeError for it) reported as the bad rules file it is rather than as a crash."""
-    name = os.fspath(path)
-    try:
-        return clean_step.load_rules(name)
-    except UnicodeDecodeError as e:
-        raise ConfigError(f"cannot read rules file (not UTF-8 text: byte {e.start} is invalid)", path=name) from e
 
 
 def check_fills(fills: tuple[str, ...] | list[str]) -> None:

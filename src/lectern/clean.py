@@ -25,13 +25,14 @@ the halves of a sentence is gone before the halves are rejoined.
 from __future__ import annotations
 
 import re
-import tomllib
+import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from . import placeholders
+from .config import read_toml
 from .errors import ConfigError, ScriptError
 from .ingest import HEADING_RE, ends_sentence, is_wrapped_fragment, join_hard_wraps, wrap_width
 from .model import CleanScript, Removal, SourceText
@@ -585,12 +586,11 @@ def _compile_keep(keep: Sequence[str]) -> list[re.Pattern[str]]:
         try:
             out.append(re.compile(pattern))
         except re.error as e:
-            raise ConfigError(f"--keep pattern {pattern!r} is not a valid regular expression ({e})",
-                              path="--keep") from None
+            raise ConfigError(f"pattern {pattern!r} is not a valid regular expression ({e})", path="--keep") from None
     return out
 
 
-def load_rules(path: str) -> tuple[Rule, ...]:
+def load_rules(path: str | os.PathLike[str]) -> tuple[Rule, ...]:
     """Extra rules from a TOML file::
 
         [[rule]]
@@ -601,15 +601,7 @@ def load_rules(path: str) -> tuple[Rule, ...]:
 
     User rules are strong: they remove even sentence-shaped lines, since the user asked for them.
     """
-    try:
-        with open(path, "rb") as f:
-            data = tomllib.load(f)
-    except FileNotFoundError:
-        raise ConfigError("rules file not found", path=path) from None
-    except OSError as e:
-        raise ConfigError(f"cannot read rules file ({e.strerror or e})", path=path) from None
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"not valid TOML ({e})", path=path) from None
+    data = read_toml(path, "rules file")
     entries = data.get("rule", [])
     if not isinstance(entries, list):
         raise ConfigError("[[rule]] must be an array of tables", path=path)

@@ -21,7 +21,7 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from lectern.atomic import write_text
-from lectern.build import BuildOptions, TextOptions, build, default_out_dir, load_rules, prepare
+from lectern.build import BuildOptions, TextOptions, build, default_out_dir, prepare
 from lectern.errors import InputError, LecternError, OutputError
 from lectern.model import Plan
 from lectern.timecode import clock as _clock
@@ -122,7 +122,7 @@ def clean(
 
     with _errors():
         source = ingest.read_script(script, stdin=_stdin_for(script))
-        extra = load_rules(rules) if rules else ()
+        extra = clean_step.load_rules(rules) if rules else ()
         result = clean_step.clean(source, rules=extra, keep=tuple(keep))
         if output:
             if output.is_dir():

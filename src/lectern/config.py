@@ -21,8 +21,9 @@ def read_toml(path: str | Path, what: str) -> dict[str, Any]:
             return tomllib.load(f)
     except FileNotFoundError as e:
         raise ConfigError(f"{what} not found", path=name) from e
-    except (OSError, UnicodeDecodeError) as e:
-        reason = e.strerror if isinstance(e, OSError) and e.strerror else e
-        raise ConfigError(f"cannot read {what} ({reason})", path=name) from e
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"cannot read {what} (not UTF-8 text: byte {e.start} is invalid)", path=name) from e
+    except OSError as e:
+        raise ConfigError(f"cannot read {what} ({e.strerror or e})", path=name) from e
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"not valid TOML ({e})", path=name) from e

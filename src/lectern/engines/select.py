@@ -87,8 +87,7 @@ def select_engine(
     if name == "edge":
         if not answered:
             raise EngineError(
-                f"edge-tts service unreachable ({why_not}); check the network or --proxy, "
-                "or use --engine espeak for the offline voice"
+                f"edge-tts service unreachable ({why_not}); --engine espeak uses the offline voice"
             )
         return _edge_engine(proxy, concurrency), "edge-tts, as requested"
     if answered:
