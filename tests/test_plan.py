@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lectern.errors import ScriptError
 from lectern.model import CleanScript, Language, PauseKind, PauseTable, Placeholder, Removal
@@ -158,9 +160,74 @@ def test_english_breath_groups_cut_at_commas_and_words() -> None:
     )
     groups = breath_groups(sentence, Language.EN)
     assert "".join(groups) == sentence
-    assert groups[0] == "With malice toward none, "
+    # Two phrases of 8 and 13 words, cut at a comma: not three groups of 4, 4 and 13 words.
+    assert groups == ("With malice toward none, with charity for all, ",
+                      "with firmness in the right as God gives us to see the right")
     assert all(not g.startswith(" ") for g in groups)
     assert all(len(g.strip()) <= BREATH_UNITS[Language.EN] for g in groups)
+
+
+def test_english_breath_groups_keep_numbers_whole_and_strand_no_word() -> None:
+    # english_inaugural_roman.txt: a 42-character cut gave "More than 11," / "000 homes …" and a lone "full.".
+    sentence = "More than 11,000 homes were connected this year, and the Chicago office repaid its loan in full."
+    groups = breath_groups(sentence, Language.EN)
+    assert "".join(groups) == sentence
+    assert groups == (
+        "More than 11,000 homes were connected this year, ", "and the Chicago office repaid its loan in full."
+    )
+
+
+def test_english_breath_groups_cut_before_a_clause_word_not_inside_a_phrase() -> None:
+    sentence = "The U.S. delegation pledged $4.5 million to the fund, which will be repaid in full over ten years."
+    groups = breath_groups(sentence, Language.EN)
+    assert "".join(groups) == sentence
+    assert groups[0] == "The U.S. delegation pledged $4.5 million to the fund, "
+    long_run = "The U.S. Department of Transportation has offered a grant that covers 60 percent of the budget."
+    assert breath_groups(long_run, Language.EN) == (
+        "The U.S. Department of Transportation has offered a grant ", "that covers 60 percent of the budget."
+    )
+
+
+def test_a_short_english_sentence_is_one_breath_group() -> None:
+    for sentence in ("Thank you.", "  Good morning, everyone. ", "First, let me explain why the bridge matters."):
+        assert breath_groups(sentence, Language.EN) == (sentence,)
+    assert breath_groups("", Language.EN) == ()
+
+
+_EN_TOKENS = st.sampled_from(
+    ("11,000", "$4.5", "U.S.", "3.5%", "the", "and", "of", "in", "full.", "which", "government", "county,",
+     "responsibility;", "internationalization-and-cooperation-between-the-federal-and-local-levels", "—", ",",
+     "(2024)", "“trust.”", "O'Brien", "a", "we", "will", "build", "schools", "bridges:", "x" * 70)
+)
+_EN_GAPS = st.sampled_from((" ", " ", " ", "  ", "\n", " \t"))
+
+
+@settings(deadline=None, max_examples=200)
+@given(st.lists(st.tuples(_EN_TOKENS, _EN_GAPS), max_size=60), st.sampled_from(("", " ")), st.booleans())
+def test_english_breath_groups_join_back_and_never_cut_a_token(pairs, lead, trail) -> None:
+    text = lead + "".join(tok + gap for tok, gap in pairs)
+    if not trail:
+        text = text.rstrip()
+    groups = breath_groups(text, Language.EN)
+    assert "".join(groups) == text
+    assert all(groups)
+    limit = BREATH_UNITS[Language.EN]
+    at = 0
+    for k, group in enumerate(groups):
+        if k:
+            assert not (text[at - 1].strip() and text[at].strip()), f"cut inside a token at {at}: {groups}"
+            assert not group[0].isspace()
+        at += len(group)
+        # Over the limit only a single token, which cannot be cut.
+        assert len(group.strip()) <= limit or len(group.split()) == 1
+    # A group of one or two words sits next to its neighbours only when joining either one would overflow.
+    words = [sum(any(c.isalnum() for c in t) for t in g.split()) for g in groups]
+    for k, group in enumerate(groups):
+        if words[k] <= 2:
+            for m in (k - 1, k + 1):
+                if 0 <= m < len(groups):
+                    joined = (groups[min(k, m)] + groups[max(k, m)]).strip()
+                    assert len(joined) > limit, f"{group!r} could join {groups[m]!r}"
 
 
 def test_every_planned_sentence_has_breath_groups_that_join_to_its_text() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 from lectern.model import Language
 
@@ -30,7 +31,9 @@ MAX_PROTECTED = 200
 # the last comma or space before this length; the engines' own limits are far above it.
 MAX_SENTENCE = 300
 
-BREATH_UNITS = {Language.ZH: 25, Language.EN: 42}  # ≲ 25 字 per group; ≈ one subtitle line of English
+# ≲ 25 字 per Chinese group; for English the most characters a group may hold, so that a stranded word can still
+# join its neighbour (one subtitle cue of two lines holds it).
+BREATH_UNITS = {Language.ZH: 25, Language.EN: 60}
 _BREATH_PREFERRED = frozenset("，、：,:;；—")
 
 # Abbreviations whose dot never ends a sentence (titles before a name, e.g./i.e. inside a clause) and those that
@@ -241,28 +244,30 @@ def _words(text: str) -> list[str]:
 
 
 def breath_groups(text: str, language: Language) -> tuple[str, ...]:
-    """The sentence cut into groups of ≲ BREATH_UNITS, joined back they give ``text`` exactly.
+    """The sentence cut into breath groups; joined back they give ``text`` exactly.
 
-    Cuts prefer clause punctuation (，、：); a clause still too long is cut between words (jieba for Chinese,
-    spaces for English), never inside one. A single word longer than the limit stays whole.
+    Chinese: groups of ≲ BREATH_UNITS 字, cut at clause punctuation (，、：) first; a clause still too long is cut
+    between jieba's words, never inside one. A single word longer than the limit stays whole.
+
+    English: see :func:`_english_groups` (phrase boundaries, never inside a token).
     """
+    if language == Language.EN:
+        return _english_groups(text)
     limit = BREATH_UNITS[language]
-    if _units(text, language) <= limit:
+    if _units(text) <= limit:
         return (text,) if text else ()
     clauses = _clauses(text)
     pieces: list[str] = []
     for clause in clauses:
-        if _units(clause, language) <= limit:
+        if _units(clause) <= limit:
             pieces.append(clause)
         else:
-            pieces.extend(_pack(_tokens(clause, language), limit, language))
-    groups = _pack(pieces, limit, language)
+            pieces.extend(_pack(_words(clause), limit))
+    groups = _pack(pieces, limit)
     return tuple(g for g in groups if g)
 
 
-def _units(text: str, language: Language) -> int:
-    if language == Language.EN:
-        return len(text.strip())
+def _units(text: str) -> int:
     return sum(map(str.isalnum, text))
 
 
@@ -281,26 +286,111 @@ def _clauses(text: str) -> list[str]:
     return [c for c in out if c]
 
 
-def _tokens(clause: str, language: Language) -> list[str]:
-    if language == Language.EN:
-        return re.findall(r"\S+\s*|\s+", clause)
-    return _words(clause)
-
-
-def _pack(pieces: Sequence[str], limit: int, language: Language) -> list[str]:
-    """Greedy: join pieces while the group stays within the limit (English counts the spaces between words)."""
+def _pack(pieces: Sequence[str], limit: int) -> list[str]:
+    """Greedy: join pieces while the group stays within the limit."""
     groups: list[str] = []
     current = ""
     current_units = 0
     for piece in pieces:
-        u = _units(piece, language)
-        joined_units = len((current + piece).strip()) if language == Language.EN else current_units + u
-        if current and joined_units > limit:
+        u = _units(piece)
+        if current and current_units + u > limit:
             groups.append(current)
             current, current_units = piece, u
         else:
             current += piece
-            current_units = joined_units
+            current_units += u
     if current:
         groups.append(current)
     return groups
+
+
+# --- English breath groups ---------------------------------------------------------------------------------------
+#
+# Cutting English at a character count split "11,000" at its comma and stranded "full." on a line of its own. A
+# speaker breathes at phrase edges, so the groups are chosen by one pass of dynamic programming over the sentence's
+# tokens (runs of non-space characters: "11,000", "$4.5", "U.S." can never be cut) that minimises
+#   · the price of each cut: free after ; : (a clause ends), cheap after , — ! ? and before a word that opens a
+#     clause (and, but, which, because…), a little dearer before a preposition that opens a phrase (to, of, in…),
+#     dearest anywhere else, and dearer still right after a word that needs what follows (the, of, and…);
+#   · the price of each group: nothing for EN_BREATH_WORDS words, more the further outside; a group of one or two
+#     words costs more than any cut can save, so "full." joins its neighbour whenever the result fits
+#     BREATH_UNITS[EN] characters. Only a single token longer than that may exceed it.
+# Each group is tried from every cut within BREATH_UNITS[EN] characters back, so the cost is linear in the text.
+
+EN_BREATH_WORDS = (6, 14)  # the words one breath carries at a speaking pace of ≈ 2.5 words a second
+# Words that open a clause: a speaker breathes before them, not after.
+_EN_CLAUSE_WORDS = frozenset(
+    "and but or nor so yet because although though unless until since while whereas which that who whom whose "
+    "where when if".split()
+)
+# Prepositions that open a phrase: a weaker place to breathe than a clause word.
+_EN_PHRASE_WORDS = frozenset(
+    "to of in for with on at from by into onto through across over under after before without during between "
+    "against toward towards about among".split()
+)
+# A group ending on one of these leaves the listener waiting for its noun or verb.
+_EN_LEANING = _EN_CLAUSE_WORDS | _EN_PHRASE_WORDS | frozenset(
+    "a an the my our your his her its their this these those".split()
+)
+_EN_TOKEN = re.compile(r"\S+\s*")
+_EN_OPENERS = "\"'“‘([{«"
+_EN_TRAILERS = "\"'”’)]}»"
+# Costs of a cut, by what surrounds it; of a group, per word outside EN_BREATH_WORDS; of a group of ≤ 2 words.
+_CUT_CLAUSE_END, _CUT_COMMA, _CUT_CLAUSE_WORD, _CUT_PHRASE_WORD, _CUT_PLAIN, _CUT_LEANING = 0, 1, 4, 5, 8, 4
+_PER_WORD_OFF, _STRANDED = 2, 50
+
+
+def _english_groups(text: str) -> tuple[str, ...]:
+    """English breath groups at phrase boundaries, never inside a token (see the notes above)."""
+    spans = [m.span() for m in _EN_TOKEN.finditer(text)]
+    if len(spans) <= 1:
+        return (text,) if text else ()
+    starts = [0] + [a for a, _ in spans[1:]]  # spaces before the first word belong to the first group
+    ends = [b for _, b in spans]  # a token carries the spaces after it: a group never starts with a space
+    cores = [text[a:b].rstrip() for a, b in spans]
+    core_ends = [a + len(c) for (a, _), c in zip(spans, cores)]
+    n = len(spans)
+    words = [0]
+    for core in cores:
+        words.append(words[-1] + any(ch.isalnum() for ch in core))
+    cut_cost = [0] + [_en_cut_cost(cores[k - 1], cores[k]) for k in range(1, n)]
+    limit = BREATH_UNITS[Language.EN]
+    lo, hi = EN_BREATH_WORDS
+    best = [0] + [float("inf")] * n
+    back = [0] * (n + 1)
+    for j in range(1, n + 1):
+        for i in range(j - 1, -1, -1):
+            length = core_ends[j - 1] - spans[i][0]
+            if length > limit and i < j - 1:
+                break
+            w = words[j] - words[i]
+            cost = best[i] + cut_cost[i] + _PER_WORD_OFF * (max(0, lo - w) + max(0, w - hi))
+            if w <= 2:
+                cost += _STRANDED
+            if cost < best[j]:
+                best[j], back[j] = cost, i
+    bounds = []
+    j = n
+    while j:
+        bounds.append(j)
+        j = back[j]
+    bounds.append(0)
+    bounds.reverse()
+    return tuple(text[starts[a] : ends[b - 1]] for a, b in pairwise(bounds))
+
+
+def _en_cut_cost(before: str, after: str) -> int:
+    """What a breath between two tokens costs: low at a clause or phrase edge, high inside a phrase."""
+    mark = before.rstrip(_EN_TRAILERS)[-1:]
+    if mark in (";", ":"):
+        return _CUT_CLAUSE_END
+    if mark in (",", "—", "–", "!", "?") or after.startswith(("—", "–", "(")):
+        return _CUT_COMMA
+    if before.strip(_EN_OPENERS + _EN_TRAILERS).lower() in _EN_LEANING:
+        return _CUT_PLAIN + _CUT_LEANING
+    word = after.lstrip(_EN_OPENERS).lower()
+    if word in _EN_CLAUSE_WORDS:
+        return _CUT_CLAUSE_WORD
+    if word in _EN_PHRASE_WORDS:
+        return _CUT_PHRASE_WORD
+    return _CUT_PLAIN
