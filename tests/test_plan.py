@@ -317,3 +317,12 @@ def test_an_overlong_run_cut_at_commas_gets_breaths() -> None:
     assert len(pieces) > 1
     assert all(s.pauses == (pieces[0].pauses[0],) for s in pieces[:-1])
     assert pieces[0].pauses[0].kind == PauseKind.BREATH and pieces[0].pauses[0].ms == 225
+
+
+def test_chinese_breath_groups_never_cut_a_number_at_its_thousands_separator() -> None:
+    from lectern.segment import breath_groups
+
+    text = "今年全县新增就业岗位共计一万一千余个合计11,000个，比去年同期增长百分之十二以上，城镇登记失业率控制在百分之三以内。"
+    groups = breath_groups(text, Language.ZH)
+    assert "".join(groups) == text
+    assert any("11,000" in g for g in groups)

@@ -95,7 +95,7 @@ class Sentence:
     rate: float = 1.0
     written: str = ""  # the sentence as the script writes it (placeholders unfilled), for the page and review
     est_ms: int = 0
-    breath_groups: tuple[str, ...] = ()  # the sentence cut at word boundaries into groups of ≲ 25 字, by plan
+    breath_groups: tuple[str, ...] = ()  # cut at word or phrase boundaries by plan: ≲ 25 字, or 6–14 English words
 
     @property
     def pause_after_ms(self) -> int:

@@ -276,6 +276,8 @@ def _clauses(text: str) -> list[str]:
     start = 0
     for i, ch in enumerate(text):
         if ch in _BREATH_PREFERRED:
+            if ch in ",." and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+                continue  # a thousands separator or decimal point (11,000人), not a clause break
             j = i + 1
             while j < len(text) and (text[j] in _CLOSERS or text[j] == " "):
                 j += 1
