@@ -294,7 +294,6 @@ def check_out_dir(out_dir: Path) -> None:
 def write_outputs(folder: Path, timeline: Timeline, plan: Plan, report: object, *, bom: bool = False) -> tuple[str, ...]:
     """Render every text output of a build into ``folder`` (already holding the audio)."""
     from lectern.writers import chapters, cue, page, script, subtitles, timings
-    from lectern.writers import report as report_writer
 
     speaker = dict(plan.speech.meta).get("speaker")
     outputs = {
@@ -306,9 +305,7 @@ def write_outputs(folder: Path, timeline: Timeline, plan: Plan, report: object, 
         "chapters.json": chapters.render_chapters_json(timeline),
         "timings.json": timings.render_timings(timeline),
         "script.txt": script.render_script(plan),
-        "report.md": report_writer.render_md(report),
-        "report.html": report_writer.render_html(report),
-        "report.json": report_writer.render_json(report),
+        **report_files(report),
         "index.html": page.render_page(timeline, plan, report),
     }
     for name, text in outputs.items():
@@ -317,6 +314,17 @@ def write_outputs(folder: Path, timeline: Timeline, plan: Plan, report: object, 
         except OSError as e:
             raise OutputError(f"cannot write {name} ({e.strerror or e})", path=str(folder)) from e
     return tuple(outputs)
+
+
+def report_files(report: object) -> dict[str, str]:
+    """The timing report's three files by name: written by every build, and again by ``lectern report``."""
+    from lectern.writers import report as report_writer
+
+    return {
+        "report.md": report_writer.render_md(report),
+        "report.html": report_writer.render_html(report),
+        "report.json": report_writer.render_json(report),
+    }
 
 
 def _staging_dir(out_dir: Path) -> Path:

@@ -21,7 +21,7 @@ from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from lectern.atomic import write_text
-from lectern.build import BuildOptions, TextOptions, build, default_out_dir, prepare
+from lectern.build import BuildOptions, TextOptions, build, default_out_dir, prepare, report_files
 from lectern.errors import InputError, LecternError, OutputError
 from lectern.model import Plan
 from lectern.timecode import clock as _clock
@@ -331,11 +331,7 @@ def report(
                 raise InputError("no timings.json here: build it first, or pass a script with --estimate", path=source)
             timeline = parse_timings(_read_timings(timings), path=str(timings))
             result = build_report(timeline, None, pace=pace, target_ms=target_ms)
-            for name, text in (
-                ("report.md", report_writer.render_md(result)),
-                ("report.html", report_writer.render_html(result)),
-                ("report.json", report_writer.render_json(result)),
-            ):
+            for name, text in report_files(result).items():
                 _write(folder / name, text)
         if as_json:
             sys.stdout.write(report_writer.render_json(result))
