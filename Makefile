@@ -19,6 +19,7 @@ demo: $(STAMP)
 	$(BIN)/lectern build $(SPEECH) --engine espeak -o output/postholiday_meeting
 
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from lectern.model import CleanScript  # noqa: E402
-from lectern.plan import plan  # noqa: E402
-from lectern.structure import parse  # noqa: E402
+from lectern.text.plan import plan  # noqa: E402
+from lectern.text.structure import parse  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "speeches"
 SIZES = (25_000, 50_000, 100_000)

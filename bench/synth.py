@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO / "src"))
 import edge_tts.communicate  # noqa: E402
 import edge_tts.voices  # noqa: E402
 
-from lectern.cache import TakeCache, take_key  # noqa: E402
+from lectern.audio.cache import TakeCache, take_key  # noqa: E402
 from lectern.engines.edge import EdgeEngine  # noqa: E402
 from lectern.model import (  # noqa: E402
     CleanScript, Estimate, Language, Paragraph, Plan, Section, Sentence, Speech, Voice,
@@ -44,7 +44,10 @@ ROUNDS = 2
 def load_plan() -> tuple[Plan, str]:
     """The example speech's sentences through lectern's real text pipeline, or a crude split until it exists."""
     try:
-        from lectern import clean, ingest, plan, structure
+        from lectern.text import clean
+        from lectern.text import ingest
+        from lectern.text import plan
+        from lectern.text import structure
 
         script = clean.clean(ingest.read_script(str(SPEECH)))
         return plan.plan(structure.parse(script), script), "ingest → clean → structure → plan"
@@ -62,7 +65,7 @@ def _plan_of(sentences: Sequence[str]) -> Plan:
 
 
 async def _render_all(engine: EdgeEngine, sentences: Sequence[str], cache: TakeCache) -> None:
-    """Stand-in for lectern.synthesize until it lands: cache lookup, bounded concurrent renders, cache put."""
+    """Stand-in for lectern.audio.synthesize until it lands: cache lookup, bounded concurrent renders, cache put."""
     slots = asyncio.Semaphore(engine.concurrency)
 
     async def one(text: str) -> None:
@@ -79,7 +82,7 @@ async def _render_all(engine: EdgeEngine, sentences: Sequence[str], cache: TakeC
 def run(plan: Plan, engine: EdgeEngine, cache: TakeCache) -> int:
     """Synthesize every sentence; returns how many takes came back."""
     try:
-        from lectern.synthesize import synthesize
+        from lectern.audio.synthesize import synthesize
     except ImportError:
         sentences = [s.text for s in plan.speech.sentences]
         asyncio.run(_render_all(engine, sentences, cache))
@@ -99,11 +102,11 @@ def main() -> int:
     plan, source = load_plan()
     sentences = [s.text for s in plan.speech.sentences]
     try:
-        import lectern.synthesize  # noqa: F401
+        import lectern.audio.synthesize  # noqa: F401
 
-        synth_path = "lectern.synthesize.synthesize"
+        synth_path = "lectern.audio.synthesize.synthesize"
     except ImportError:
-        synth_path = "bench stand-in (lectern.synthesize not committed yet)"
+        synth_path = "bench stand-in (lectern.audio.synthesize not committed yet)"
 
     # The fake makes each length of MP3 once; make them all now so no run pays for the fake's own work (the real
     # service's synthesis time is what the 200 ms latency stands for).

@@ -9,6 +9,16 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_SPEECH = REPO / "examples" / "postholiday_meeting_raw.txt"
+# A short Chinese speech with two headings and one blank: the CLI tests' script.
+SHORT_SPEECH = """关于做好当前工作的讲话
+同志们：
+今天我们召开会议，主要是部署下一阶段工作。
+一、提高认识，统一思想
+统一是前提。我们要充分认识做好工作的重要性。
+二、突出重点，狠抓落实
+要抓好XX项目建设，确保按期完成。
+同志们，任务艰巨，使命光荣。谢谢大家！
+"""
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from lectern import assemble as assemble_mod
-from lectern.assemble import assemble, section_file_name
+from lectern.audio import assemble as assemble_mod
+from lectern.audio.assemble import assemble, section_file_name
 from lectern.errors import OutputError
 from lectern.ffmpeg import decode_to_pcm, ffmpeg_exe
 from lectern.model import (
@@ -33,7 +33,7 @@ from lectern.model import (
     Speech,
     Take,
 )
-from lectern.writers.mp3tags import read_chapters
+from lectern.audio.mp3tags import read_chapters
 
 pytestmark = pytest.mark.slow
 

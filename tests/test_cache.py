@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from lectern.cache import TakeCache, default_cache_dir, take_key
+from lectern.audio.cache import TakeCache, take_key
+from lectern.config import default_cache_dir
 from lectern.engines.base import Rendering
 from lectern.errors import OutputError
 from lectern.model import Boundary, Voice

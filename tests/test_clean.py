@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lectern.clean import RULES, clean, load_rules, reads_as_speech
+from lectern.text.clean import RULES, clean, load_rules, reads_as_speech
 from lectern.errors import ConfigError, ScriptError
-from lectern.ingest import decode, read_script
+from lectern.text.ingest import decode, read_script
 from lectern.model import SourceText
 
 FIXTURES = Path(__file__).parent / "fixtures" / "noise"

@@ -12,19 +12,10 @@ from typer.testing import CliRunner
 
 from lectern.cli import app
 
-from .conftest import REPO
+from .conftest import REPO, SHORT_SPEECH
 
 runner = CliRunner()
 
-SPEECH_ZH = """关于做好当前工作的讲话
-同志们：
-今天我们召开会议，主要是部署下一阶段工作。
-一、提高认识，统一思想
-统一是前提。我们要充分认识做好工作的重要性。
-二、突出重点，狠抓落实
-要抓好XX项目建设，确保按期完成。
-同志们，任务艰巨，使命光荣。谢谢大家！
-"""
 
 
 def invoke(*args: str, input: bytes | str | None = None):  # noqa: A002 - mirrors CliRunner
@@ -70,7 +61,7 @@ def test_plan_json_contract_on_the_example_speech(example_speech: Path) -> None:
 
 def test_plan_outline_lists_sections_with_estimated_times(tmp_path: Path) -> None:
     script = tmp_path / "speech.txt"
-    script.write_text(SPEECH_ZH, encoding="utf-8")
+    script.write_text(SHORT_SPEECH, encoding="utf-8")
     result = invoke("plan", str(script))
     assert result.exit_code == 0, result.stderr
     assert "关于做好当前工作的讲话" in result.stdout
@@ -80,14 +71,14 @@ def test_plan_outline_lists_sections_with_estimated_times(tmp_path: Path) -> Non
 
 def test_plan_fill_replaces_placeholders(tmp_path: Path) -> None:
     script = tmp_path / "speech.txt"
-    script.write_text(SPEECH_ZH, encoding="utf-8")
+    script.write_text(SHORT_SPEECH, encoding="utf-8")
     data = json.loads(invoke("plan", str(script), "--json", "--fill", "XX=滨江").stdout)
     spoken = "".join(s["text"] for sec in data["sections"] for p in sec["paragraphs"] for s in p["sentences"])
     assert "滨江项目" in spoken and "某某" not in spoken
 
 
 def test_plan_reads_gbk_from_stdin() -> None:
-    result = invoke("plan", "-", "--json", input=SPEECH_ZH.encode("gbk"))
+    result = invoke("plan", "-", "--json", input=SHORT_SPEECH.encode("gbk"))
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["encoding"] in {"gbk", "gb18030", "gb2312"}

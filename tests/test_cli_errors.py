@@ -21,20 +21,13 @@ from typer.testing import CliRunner
 
 from lectern.cli import app
 
+from .conftest import SHORT_SPEECH
+
 runner = CliRunner()
 
-SPEECH = """关于做好当前工作的讲话
-同志们：
-今天我们召开会议，主要是部署下一阶段工作。
-一、提高认识，统一思想
-统一是前提。我们要充分认识做好工作的重要性。
-二、突出重点，狠抓落实
-要抓好XX项目建设，确保按期完成。
-同志们，任务艰巨，使命光荣。谢谢大家！
-"""
 
 INPUTS: dict[str, bytes] = {
-    "s.txt": SPEECH.encode("utf-8"),
+    "s.txt": SHORT_SPEECH.encode("utf-8"),
     "empty.txt": b"",
     "binary.txt": bytes(range(256)) * 8,
     "undecodable.txt": b"\xff\xfe\x00\xd8abc\x81\x82",

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from lectern.errors import InputError
 from lectern.model import TimedSection, Timeline
 from lectern.writers import cue
-from lectern.writers.chapters import chapter_title
+from lectern.model import chapter_title
 from lectern.writers.cue import MAX_TRACKS, cue_text, cue_tracks, parse_cue, parse_cue_sheet, render_cue
 from tests.strategies import PROPERTY, timelines
 

@@ -396,7 +396,7 @@ def test_voice_list_falls_back_to_a_stale_copy_then_errors(
         list_voices(cache_dir=tmp_path / "empty", timeout_s=1.0)
 
 
-# --- through lectern.synthesize and the take cache (once they exist) ---------------------------------------------
+# --- through lectern.audio.synthesize and the take cache (once they exist) ---------------------------------------------
 
 
 def _plan_of(sentences: Sequence[str]) -> object:
@@ -412,8 +412,8 @@ def _plan_of(sentences: Sequence[str]) -> object:
 def test_a_sentence_that_always_fails_keeps_the_others_takes_in_the_cache(
     edge_service: FakeEdgeService, tmp_path: Path
 ) -> None:
-    synthesize = pytest.importorskip("lectern.synthesize").synthesize
-    from lectern.cache import TakeCache
+    synthesize = pytest.importorskip("lectern.audio.synthesize").synthesize
+    from lectern.audio.cache import TakeCache
 
     cache = TakeCache(tmp_path / "takes")
     first = synthesize(_plan_of(SENTENCES[:3]), engine(), YUNYANG, cache)  # type: ignore[arg-type]
@@ -480,11 +480,11 @@ def test_build_with_edge_exits_1_with_one_line_naming_the_sentence_and_keeps_fin
     edge_service: FakeEdgeService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The user's view of a sentence the service never renders: exit 1, one line naming it, finished takes kept."""
-    pytest.importorskip("lectern.synthesize")
+    pytest.importorskip("lectern.audio.synthesize")
     from typer.testing import CliRunner
 
     import lectern.engines.edge as edge_module
-    from lectern.cache import TakeCache
+    from lectern.audio.cache import TakeCache
     from lectern.cli import app
 
     monkeypatch.setattr(edge_module, "backoff_s", lambda *args: 0.0001)  # the CLI's engine has real backoff

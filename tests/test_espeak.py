@@ -192,7 +192,7 @@ def test_unknown_engine_name() -> None:
 def test_pinyin_readings_reach_espeak() -> None:
     # espeak reads 角色 as jiao3 se4 and 快干 as kuai4 gan1; the zh-formal lexicon's pinyin fixes both.
     from lectern.engines.espeak import phonemes
-    from lectern.lexicon import apply
+    from lectern.text.lexicon import apply
     from lectern.presets import load_preset
 
     lexicon = load_preset("zh-formal").lexicon
@@ -214,7 +214,7 @@ def test_the_calibrated_preset_speaks_the_example_at_the_planned_rate(example_sp
 
     from lectern.model import Language, Sentence
     from lectern.presets import load_preset
-    from lectern.synthesize import spoken_text
+    from lectern.audio.synthesize import spoken_text
 
     lines = example_speech.read_text(encoding="utf-8").splitlines()
     first = next(i for i, line in enumerate(lines) if line.strip() == "同志们：")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lectern.errors import InputError
-from lectern.ingest import MAX_BYTES, decode, join_hard_wraps, normalise, read_script
+from lectern.text.ingest import MAX_BYTES, decode, join_hard_wraps, normalise, read_script
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lectern.errors import ConfigError
-from lectern.lexicon import Entry, Lexicon, apply, from_pairs, is_pinyin, load_lexicon, normalize_pinyin
+from lectern.text.lexicon import Entry, Lexicon, apply, from_pairs, is_pinyin, load_lexicon, normalize_pinyin
 
 LEXICON = from_pairs(
     [
@@ -116,6 +116,6 @@ def test_a_missing_file_is_a_config_error(tmp_path: Path) -> None:
 def load_lexicon_from_text(text: str) -> Lexicon:
     import tomllib
 
-    from lectern.lexicon import parse_lexicon
+    from lectern.text.lexicon import parse_lexicon
 
     return parse_lexicon(tomllib.loads(text), path="<test>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lectern.errors import ScriptError
-from lectern.markers import APPLAUSE_MS, BEAT_MS, FAST_RATE, LONG_MS, SLOW_RATE, pause_ms, scan_blocks
+from lectern.text.markers import APPLAUSE_MS, BEAT_MS, FAST_RATE, LONG_MS, SLOW_RATE, pause_ms, scan_blocks
 from lectern.model import Pause, PauseKind
 
 

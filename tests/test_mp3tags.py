@@ -11,7 +11,7 @@ from mutagen.id3 import ID3
 
 from lectern.ffmpeg import encode_mp3, ffmpeg_exe
 from lectern.model import TimedSection, TimedSentence, Timeline
-from lectern.writers.mp3tags import read_chapters, tag_rehearsal, tag_section
+from lectern.audio.mp3tags import read_chapters, tag_rehearsal, tag_section
 
 LONG = "（一）坚持稳中求进工作总基调，完整准确全面贯彻新发展理念，加快构建新发展格局，着力推动高质量发展，更好统筹发展和安全，奋力开创各项工作新局面"
 

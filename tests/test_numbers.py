@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lectern.numbers import digits, normalize_numbers, number
+from lectern.text.numbers import digits, normalize_numbers, number
 
 
 @pytest.mark.parametrize(

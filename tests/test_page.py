@@ -283,7 +283,7 @@ def test_report_html_fragment_is_inlined() -> None:
 
 
 def test_the_timing_reports_own_report_fills_the_summary() -> None:
-    from lectern.report import build_report
+    from lectern.report.analysis import build_report
 
     report = build_report(timeline(), plan(), target_ms=8000)
     summary = page_data(render_page(timeline(), plan(), report))["summary"]

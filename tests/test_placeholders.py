@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lectern.model import Placeholder
-from lectern.placeholders import Filler, Fills, fill, find
+from lectern.text.placeholders import Filler, Fills, fill, find
 
 SCRIPT = "首先，我和XX、XX、xx同志一起，向ＸＸ县××镇＊＊村的同志们致敬。某某同志作了报告。20XX年，**同志到会。"
 

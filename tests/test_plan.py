@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from lectern.errors import ScriptError
 from lectern.model import CleanScript, Language, PauseKind, PauseTable, Placeholder, Removal
-from lectern.plan import plan, plan_to_json
-from lectern.segment import BREATH_UNITS, breath_groups, count_units
-from lectern.structure import parse
+from lectern.text.plan import plan, plan_to_json
+from lectern.text.segment import BREATH_UNITS, breath_groups, count_units
+from lectern.text.structure import parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "speeches"
 
@@ -140,7 +140,7 @@ def test_breath_groups_join_back_and_stay_short() -> None:
 
 
 def test_breath_groups_cut_between_words_never_inside_one() -> None:
-    from lectern.segment import _words  # the same jieba tokenizer, loaded once
+    from lectern.text.segment import _words  # the same jieba tokenizer, loaded once
 
     sentence = "我们要坚持以人民为中心的发展思想持续推进乡村全面振兴不断提高人民群众的获得感幸福感安全感"
     groups = breath_groups(sentence, Language.ZH)
@@ -280,8 +280,8 @@ def test_plan_to_json_contract_keys_order_and_types() -> None:
 
 
 def test_example_speech_plan_json(example_speech: Path) -> None:
-    clean = pytest.importorskip("lectern.clean")
-    ingest = pytest.importorskip("lectern.ingest")
+    clean = pytest.importorskip("lectern.text.clean")
+    ingest = pytest.importorskip("lectern.text.ingest")
     script = clean.clean(ingest.read_script(str(example_speech)))
     data = plan_to_json(plan(parse(script), script))
     assert data["title"] == "在节后收心会上的讲话"
@@ -320,7 +320,7 @@ def test_an_overlong_run_cut_at_commas_gets_breaths() -> None:
 
 
 def test_chinese_breath_groups_never_cut_a_number_at_its_thousands_separator() -> None:
-    from lectern.segment import breath_groups
+    from lectern.text.segment import breath_groups
 
     text = "今年全县新增就业岗位共计一万一千余个合计11,000个，比去年同期增长百分之十二以上，城镇登记失业率控制在百分之三以内。"
     groups = breath_groups(text, Language.ZH)

@@ -1,7 +1,7 @@
 """The timing report's figures, recomputed here from the timeline and the plan without lectern's own helpers.
 
 ``reference()`` below is a second, independent implementation of every figure in report.json (written from the
-issue, not from lectern/report.py): if the two disagree on any key, a test fails and names the key.
+issue, not from lectern/report/analysis.py): if the two disagree on any key, a test fails and names the key.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from lectern.model import (
     UnknownMarker,
 )
 from lectern.errors import ConfigError
-from lectern.report import PaceBand, PaceFlag, build_report, count_units, timeline_from_plan
+from lectern.report.analysis import PaceBand, PaceFlag, build_report, count_units, timeline_from_plan
 from lectern.writers.report import render_json, render_md, render_notes, render_table
 
 # --- hand-made speech: a plan and the timeline a build of it measured --------------------------------------------

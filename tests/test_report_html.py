@@ -34,7 +34,7 @@ from lectern.model import (
     Timeline,
     UnknownMarker,
 )
-from lectern.report import build_report
+from lectern.report.analysis import build_report
 from lectern.writers.report import durations_chart_svg, pace_chart_svg, render_html
 
 SVG_NS = "{http://www.w3.org/2000/svg}"

@@ -18,7 +18,7 @@ from lectern.model import (
     Speech,
 )
 from lectern.writers import script
-from lectern.writers.chapters import chapter_title
+from lectern.model import chapter_title
 from lectern.writers.script import render_script
 
 

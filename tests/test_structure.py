@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lectern.errors import ScriptError
-from lectern.markers import APPLAUSE_MS
+from lectern.text.markers import APPLAUSE_MS
 from lectern.model import CleanScript, Language, PauseKind, Speech
-from lectern.segment import MAX_SENTENCE
-from lectern.structure import cn_number, detect_language, parse
+from lectern.text.segment import MAX_SENTENCE
+from lectern.text.structure import cn_number, detect_language, parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "speeches"
 _MARKUP = re.compile(r"[\[［][^\]］\n]{1,24}[\]］]|(?<![:/：／])//(?![/／])|[（(](?:热烈)?掌声[）)]|\(Applause\.\)|\s")
@@ -50,8 +50,8 @@ def assert_round_trip(text: str, speech: Speech) -> None:
 
 @pytest.fixture(scope="module")
 def example_script(example_speech: Path) -> CleanScript:
-    clean = pytest.importorskip("lectern.clean")
-    ingest = pytest.importorskip("lectern.ingest")
+    clean = pytest.importorskip("lectern.text.clean")
+    ingest = pytest.importorskip("lectern.text.ingest")
     return clean.clean(ingest.read_script(str(example_speech)))
 
 

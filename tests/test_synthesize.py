@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from lectern.cache import TakeCache
+from lectern.audio.cache import TakeCache
 from lectern.engines.base import Rendering
 from lectern.errors import ConfigError, EngineError
-from lectern.lexicon import from_pairs
+from lectern.text.lexicon import from_pairs
 from lectern.model import (
     CleanScript,
     Estimate,
@@ -24,7 +24,7 @@ from lectern.model import (
     Take,
     Voice,
 )
-from lectern.synthesize import spoken_text, synthesize
+from lectern.audio.synthesize import spoken_text, synthesize
 
 SAMPLE_RATE = 16000
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lectern.errors import ConfigError, LecternError
-from lectern.targets import RATE_LIMIT_PERCENT, parse_duration, rate_for_target
+from lectern.report.targets import RATE_LIMIT_PERCENT, parse_duration, rate_for_target
 
 
 @pytest.mark.parametrize(

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from lectern.clean import clean
-from lectern.ingest import read_script
+from lectern.text.clean import clean
+from lectern.text.ingest import read_script
 from lectern.model import Language, PauseKind, Speech
-from lectern.plan import plan
-from lectern.structure import parse
+from lectern.text.plan import plan
+from lectern.text.structure import parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "unseen"
 

@@ -18,9 +18,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from lectern import clean as clean_step
-from lectern import ingest, placeholders, structure
-from lectern import plan as plan_step
+from lectern.text import clean as clean_step
+from lectern.text import ingest
+from lectern.text import placeholders
+from lectern.text import structure
+from lectern.text import plan as plan_step
 from lectern.atomic import write_text
 from lectern.errors import ConfigError, OutputError, ScriptError
 from lectern.model import CleanScript, Language, Plan, Speech, Take, Timeline
@@ -62,7 +64,7 @@ class BuildResult:
     engine_reason: str
     rate_percent: int
     files: tuple[str, ...]
-    report: object  # lectern.report.Report
+    report: object  # lectern.report.analysis.Report
     target_note: str | None = None
 
 
@@ -153,12 +155,13 @@ def build(
     Every time in the outputs comes from the assembled audio (``assemble`` measures the sample offsets), never
     from the plan's estimate.
     """
-    from lectern import assemble as assemble_step
-    from lectern import report as report_step
-    from lectern import synthesize as synth_step
-    from lectern.cache import SECTIONS_DIR, TakeCache, default_cache_dir
+    from lectern.audio import assemble as assemble_step
+    from lectern.report import analysis as report_step
+    from lectern.audio import synthesize as synth_step
+    from lectern.audio.cache import SECTIONS_DIR, TakeCache
+    from lectern.config import default_cache_dir
     from lectern.engines.select import select_engine
-    from lectern.lexicon import Lexicon
+    from lectern.text.lexicon import Lexicon
 
     stage = on_stage or (lambda _name: None)
     plan = prepare(path, options.text, stdin=stdin)
@@ -239,7 +242,7 @@ def _fit_to_target(
     engine's rate does not scale speech exactly linearly, so up to three corrections are made. Takes at rates
     already tried come from the cache.
     """
-    from lectern.targets import rate_for_target
+    from lectern.report.targets import rate_for_target
 
     note = ""
     for _ in range(4):

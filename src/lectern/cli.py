@@ -117,8 +117,8 @@ def clean(
 
     Example: lectern clean speech.txt -o speech.clean.txt
     """
-    from lectern import clean as clean_step
-    from lectern import ingest
+    from lectern.text import clean as clean_step
+    from lectern.text import ingest
 
     with _errors():
         source = ingest.read_script(script, stdin=_stdin_for(script))
@@ -155,7 +155,7 @@ def plan(
 
     Example: lectern plan speech.txt --json
     """
-    from lectern.plan import plan_to_json
+    from lectern.text.plan import plan_to_json
 
     with _errors():
         options = _text_options(rules, keep, fill, rate, voice, breath=False)
@@ -230,7 +230,7 @@ def build_command(
 
     Example: lectern build speech.txt --engine espeak --target 15m
     """
-    from lectern.targets import parse_duration
+    from lectern.report.targets import parse_duration
 
     with _errors("interrupted: finished takes are cached; run the same command again to resume"):
         options = BuildOptions(
@@ -307,8 +307,8 @@ def report(
 
     Example: lectern report output/speech --target 15m
     """
-    from lectern.report import build_report, timeline_from_plan
-    from lectern.targets import parse_duration
+    from lectern.report.analysis import build_report, timeline_from_plan
+    from lectern.report.targets import parse_duration
     from lectern.writers import report as report_writer
     from lectern.writers.timings import parse_timings
 
@@ -356,7 +356,7 @@ def _write(path: Path, text: str) -> None:
         raise OutputError(f"cannot write ({e.strerror or e})", path=str(path)) from e
 
 
-def _print_report(report) -> None:  # noqa: ANN001 - lectern.report.Report
+def _print_report(report) -> None:  # noqa: ANN001 - lectern.report.analysis.Report
     from lectern.writers.report import render_notes, render_table
 
     out.print(render_table(report))
@@ -392,7 +392,8 @@ def cache_info(
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder.")] = None,
 ) -> None:
     """Where the take cache is, how many takes it holds and its size."""
-    from lectern.cache import TakeCache, default_cache_dir
+    from lectern.audio.cache import TakeCache
+    from lectern.config import default_cache_dir
 
     with _errors():
         info = TakeCache(cache_dir or default_cache_dir()).info()
@@ -404,7 +405,8 @@ def cache_clear(
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder.")] = None,
 ) -> None:
     """Delete every cached take (the next build synthesizes everything again)."""
-    from lectern.cache import TakeCache, default_cache_dir
+    from lectern.audio.cache import TakeCache
+    from lectern.config import default_cache_dir
 
     with _errors():
         removed = TakeCache(cache_dir or default_cache_dir()).clear()

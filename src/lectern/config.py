@@ -1,4 +1,5 @@
-"""Reading the user's TOML files (voice presets, lexicons, cleaning rules) with one kind of error.
+"""The user's configuration: reading their TOML files (voice presets, lexicons, cleaning rules) with one kind of
+error, and where lectern keeps its own files (the take cache, the voice list).
 
 Each caller validates its own keys; this only turns "missing", "unreadable" and "not TOML" into a
 :class:`ConfigError` that names the file and what it was meant to be.
@@ -6,6 +7,7 @@ Each caller validates its own keys; this only turns "missing", "unreadable" and 
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -27,3 +29,13 @@ def read_toml(path: str | Path, what: str) -> dict[str, Any]:
         raise ConfigError(f"cannot read {what} ({e.strerror or e})", path=name) from e
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"not valid TOML ({e})", path=name) from e
+
+
+def default_cache_dir() -> Path:
+    """``$LECTERN_CACHE_DIR``, else the user cache directory (XDG on Linux) / lectern / takes."""
+    configured = os.environ.get("LECTERN_CACHE_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("lectern", appauthor=False)) / "takes"

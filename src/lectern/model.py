@@ -9,9 +9,11 @@ in :mod:`lectern.timecode`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Protocol
 
 
 # --- ingest / clean ---------------------------------------------------------------------------------------------
@@ -261,3 +263,68 @@ class Timeline:
     speaker: str | None = None
     language: Language = Language.ZH
     meta: tuple[tuple[str, str], ...] = field(default=())
+
+
+# --- naming -----------------------------------------------------------------------------------------------------
+# One name per section, shared by the CUE sheet, chapters, ID3 tags, the printed script and the report, so a
+# listener sees the same name in the player, the cue sheet and the report.
+
+UNTITLED_EXCERPT = 16  # characters of the first sentence that name a section with no title
+
+
+class _SpokenText(Protocol):
+    @property
+    def text(self) -> str: ...
+
+
+class _Titled(Protocol):
+    """Both the planned :class:`~lectern.model.Section` and the measured :class:`~lectern.model.TimedSection`."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def marker(self) -> str | None: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def sentences(self) -> Sequence[_SpokenText]: ...
+
+
+def heading_text(marker: str | None, title: str) -> str:
+    """Marker and title as one heading, the marker shown once: ``一是`` + ``所有工作…`` → ``一是所有工作…``.
+
+    >>> heading_text("1.", "The economy"), heading_text("一、", "一、坚持"), heading_text(None, "开场")
+    ('1. The economy', '一、坚持', '开场')
+    """
+    title = " ".join(title.split())
+    marker = (marker or "").strip()
+    if marker and not title.startswith(marker):
+        # "一、坚持" and "一、GDP" read as written; "1. The economy" keeps the space a Latin title had after its
+        # Latin marker.
+        latin = marker[-1:].isascii() and title[:1].isascii() and title[:1].isalnum()
+        title = f"{marker} {title}" if latin else marker + title
+    return title
+
+
+def chapter_title(section: _Titled) -> str:
+    """The section's name as a speaker says it: marker and title on one line (``一是所有工作都要负起责任来``).
+
+    Structure may keep the marker in the title or not; it is shown once either way. A section with no title (an
+    opening before the first heading) is named by the start of what is said, which is what a listener recognises.
+
+    >>> from lectern.model import TimedSection, TimedSentence
+    >>> chapter_title(TimedSection(1, 1, "一、", "所有工作都要负起责任来", 0, 1, ()))
+    '一、所有工作都要负起责任来'
+    >>> chapter_title(TimedSection(2, 1, "First,", "responsibility", 0, 1, ()))
+    'First, responsibility'
+    >>> chapter_title(TimedSection(0, 0, None, "", 0, 1, (TimedSentence("今天是10月9日，节后上班第一天。", 0, 1),)))
+    '今天是10月9日，节后上班第一天…'
+    """
+    title = heading_text(section.marker, section.title)
+    if title:
+        return title
+    for sentence in section.sentences:
+        spoken = " ".join(sentence.text.split())
+        if spoken:
+            return spoken if len(spoken) <= UNTITLED_EXCERPT else spoken[:UNTITLED_EXCERPT] + "…"
+    return f"§{section.index + 1}"

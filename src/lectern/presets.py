@@ -23,7 +23,7 @@ Layout (every table optional except the voices a run needs)::
     [pauses]                   # ms, see lectern.model.PauseTable
     sentence = 450
 
-    [lexicon]                  # see lectern.lexicon
+    [lexicon]                  # see lectern.text.lexicon
     "重庆" = "chong2 qing4"
 """
 
@@ -37,7 +37,7 @@ from pathlib import Path
 
 from lectern.config import read_toml
 from lectern.errors import ConfigError
-from lectern.lexicon import Lexicon, parse_lexicon
+from lectern.text.lexicon import Lexicon, parse_lexicon
 from lectern.model import Language, PauseTable, Voice
 
 ENGINES = ("edge", "espeak")

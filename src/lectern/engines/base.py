@@ -1,7 +1,7 @@
 """The one interface every speech engine implements.
 
 An engine renders one piece of text with one voice and returns raw PCM plus the boundaries it knows. It does not
-cache, split text or place pauses: :mod:`lectern.synthesize` does that for every engine alike, so an engine is small
+cache, split text or place pauses: :mod:`lectern.audio.synthesize` does that for every engine alike, so an engine is small
 and each one's quirks stay in its own module.
 """
 

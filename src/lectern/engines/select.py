@@ -105,7 +105,7 @@ def list_engine_voices(engine: str, *, language: str | None = None, proxy: str |
 
         return list_voices(language)
     if engine == "edge":
-        from lectern.cache import default_cache_dir
+        from lectern.config import default_cache_dir
         from lectern.engines import edge
 
         voices = edge.list_voices(language, cache_dir=default_cache_dir().parent, proxy=proxy)

@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 from lectern.errors import InputError
 from lectern.model import TimedSection, Timeline
 from lectern.timecode import cue_to_ms, ms_to_cue
-from lectern.writers.chapters import chapter_title
+from lectern.model import chapter_title
 
 MAX_TRACKS = 99  # two-digit TRACK numbers: the Red Book limit every cue reader assumes
 BOM = "\ufeff"

@@ -107,7 +107,7 @@ def render_page(timeline: Timeline, plan: Plan | None = None, report: object = N
     ``report`` keeps the coupling to the timing report small. It may be:
     - a pre-rendered HTML fragment (``str``) from lectern's own report writer, inlined as is; that writer escapes
       the script text it contains, since this page cannot tell its markup from text;
-    - a mapping, or a dataclass such as :class:`lectern.report.Report` (read as one), with any of ``total_ms``,
+    - a mapping, or a dataclass such as :class:`lectern.report.analysis.Report` (read as one), with any of ``total_ms``,
       ``speaking_ms``/``speech_ms``, ``pause_ms``, ``target_ms`` (or ``target.target_ms``), a pace (``pace``,
       ``pace_overall`` or ``pace_speaking``), ``flag``, ``notes`` and ``sections`` (mappings with ``index``, a
       pace and ``flag``); unknown keys are ignored and missing ones are measured from the timeline;

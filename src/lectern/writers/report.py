@@ -1,6 +1,6 @@
 """The timing report as Markdown, self-contained HTML, JSON and a rich table (issue 5).
 
-All four render the same :class:`lectern.report.Report`; nothing is computed here beyond formatting, so the files
+All four render the same :class:`lectern.report.analysis.Report`; nothing is computed here beyond formatting, so the files
 cannot disagree. The HTML has no script and loads nothing: inline CSS and inline SVG charts, every text escaped.
 
 ``report.json`` keys (stable; add keys, never rename). Times are integer ms; paces are units per minute rounded to
@@ -45,9 +45,9 @@ from rich.table import Table
 from rich.text import Text
 
 from lectern.model import Language
-from lectern.report import PaceFlag, Report, SectionTiming
+from lectern.report.analysis import PaceFlag, Report, SectionTiming
 from lectern.timecode import clock as _clock
-from lectern.writers.chapters import heading_text
+from lectern.model import heading_text
 
 SCHEMA = "lectern.report/1"
 

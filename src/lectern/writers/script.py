@@ -8,7 +8,7 @@ filled or read as 某某), cut into the paragraphs and sections lectern found. L
   outline shows at a glance (the same name the CUE sheet and the chapters give the section);
 * paragraphs separated by blank lines, one paragraph a line (editors wrap it);
 * only the pauses the layout cannot show, in the syntax a speaker writes them into a script (see
-  :mod:`lectern.markers`): ``[停1.5秒]`` / ``[pause 1.5s]`` for a marked pause, ``（掌声 3秒）`` /
+  :mod:`lectern.text.markers`): ``[停1.5秒]`` / ``[pause 1.5s]`` for a marked pause, ``（掌声 3秒）`` /
   ``(applause 3s)`` for an applause wait, ``‖`` for a breath pause; ``[慢]…[/慢]`` / ``[快]…[/快]`` (``[slow]``,
   ``[fast]``) around passages read slower or faster. Sentence, paragraph and section pauses are the layout itself.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lectern.model import Language, Paragraph, PauseKind, Plan, Sentence
-from lectern.writers.chapters import chapter_title
+from lectern.model import chapter_title
 
 _PAUSE_MARKS = {
     Language.ZH: {PauseKind.MARKER: "[停{s}秒]", PauseKind.APPLAUSE: "（掌声 {s}秒）", PauseKind.BREATH: " ‖ "},

@@ -9,7 +9,7 @@ Mojibake is worse than an error: a wrong guess would be *spoken aloud* in a rehe
 must also look like plausible text (see :func:`_plausibility`), and when none does the user gets an
 :class:`~lectern.errors.InputError` naming the file.
 
-Hard-wrap joining lives here too (:func:`join_hard_wraps`) but is applied by :mod:`lectern.clean` *after* noise
+Hard-wrap joining lives here too (:func:`join_hard_wraps`) but is applied by :mod:`lectern.text.clean` *after* noise
 removal: a page footer between the two halves of a wrapped sentence has to go before the halves can be rejoined, and
 a watermark line must never be glued into the speech.
 """
@@ -26,8 +26,8 @@ import zipfile
 from functools import cache
 from typing import BinaryIO
 
-from .errors import InputError
-from .model import SourceText
+from lectern.errors import InputError
+from lectern.model import SourceText
 
 #: Larger than any speech (a 3-hour report is ≈ 40,000 字 ≈ 120 kB); a 20 MB "script" is a mistake, and reading it
 #: whole would only delay the error. A 5 MB text file still reads fine.

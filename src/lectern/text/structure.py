@@ -36,9 +36,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from lectern.errors import ScriptError
-from lectern.markers import Marked, scan_blocks
+from lectern.text.markers import Marked, scan_blocks
 from lectern.model import CleanScript, Language, Paragraph, Pause, Section, Sentence, Speech, UnknownMarker
-from lectern.segment import split_sentences
+from lectern.text.segment import split_sentences
 
 # A marker found inside a paragraph (one-line documents) must be followed by at least this much text (median over
 # the run) to open a section. Real sections run to hundreds of characters; preview items are one clause (≈ 6–30 字).

@@ -16,13 +16,13 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from lectern.cache import TakeCache, take_key
+from lectern.audio.cache import TakeCache, take_key
 from lectern.engines.base import Engine
 from lectern.errors import ConfigError, EngineError
-from lectern.lexicon import Lexicon
-from lectern.lexicon import apply as apply_lexicon
+from lectern.text.lexicon import Lexicon
+from lectern.text.lexicon import apply as apply_lexicon
 from lectern.model import Language, Plan, Sentence, Take, Voice
-from lectern.numbers import normalize_numbers
+from lectern.text.numbers import normalize_numbers
 
 OnTake = Callable[[int, Take, bool], None]
 

@@ -39,7 +39,7 @@ from lectern.model import (
     Timeline,
     UnknownMarker,
 )
-from lectern.segment import count_units  # the plan's own unit, so the report's 字 are Estimate.chars
+from lectern.text.segment import count_units  # the plan's own unit, so the report's 字 are Estimate.chars
 
 ESTIMATE_ENGINE = "estimate"  # Timeline.engine of a timeline made from the plan, so the report says it is estimated
 

@@ -18,7 +18,7 @@ the design is conservative and reviewable:
   repeated as page headers/footers.
 - ``--keep PATTERN`` protects matching lines from everything; ``--rules FILE`` adds rules (:func:`load_rules`).
 
-Hard-wrapped lines are joined only after removal (:func:`lectern.ingest.join_hard_wraps`), so a page footer between
+Hard-wrapped lines are joined only after removal (:func:`lectern.text.ingest.join_hard_wraps`), so a page footer between
 the halves of a sentence is gone before the halves are rejoined.
 """
 
@@ -31,11 +31,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from . import placeholders
-from .config import read_toml
-from .errors import ConfigError, ScriptError
-from .ingest import HEADING_RE, ends_sentence, is_wrapped_fragment, join_hard_wraps, wrap_width
-from .model import CleanScript, Removal, SourceText
+from lectern.text import placeholders
+from lectern.config import read_toml
+from lectern.errors import ConfigError, ScriptError
+from lectern.text.ingest import HEADING_RE, ends_sentence, is_wrapped_fragment, join_hard_wraps, wrap_width
+from lectern.model import CleanScript, Removal, SourceText
 
 Scope = Literal["line", "segment", "inline"]
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lectern.atomic import write_bytes
+from lectern.config import default_cache_dir
 from lectern.engines.base import Rendering
 from lectern.errors import OutputError
 from lectern.model import Boundary, Take, Voice
@@ -38,16 +39,6 @@ def take_key(*, engine: str, version: str, voice: Voice, text: str) -> str:
 
 
 SECTIONS_DIR = "sections"  # assembly's encoded sections, reused by rebuilds
-
-
-def default_cache_dir() -> Path:
-    """``$LECTERN_CACHE_DIR``, else the user cache directory (XDG on Linux) / lectern / takes."""
-    configured = os.environ.get("LECTERN_CACHE_DIR")
-    if configured:
-        return Path(configured).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("lectern", appauthor=False)) / "takes"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import Placeholder
+from lectern.model import Placeholder
 
 DEFAULT_FILL = "某某"
 

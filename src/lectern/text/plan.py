@@ -27,7 +27,7 @@ from dataclasses import replace
 from typing import Any
 
 from lectern.errors import ScriptError
-from lectern.markers import APPLAUSE_MS, BEAT_MS, LONG_MS
+from lectern.text.markers import APPLAUSE_MS, BEAT_MS, LONG_MS
 from lectern.model import (
     CleanScript,
     Estimate,
@@ -41,8 +41,8 @@ from lectern.model import (
     Sentence,
     Speech,
 )
-from lectern.placeholders import MAY_HOLD_BLANK, Filler, find
-from lectern.segment import breath_groups, count_units
+from lectern.text.placeholders import MAY_HOLD_BLANK, Filler, find
+from lectern.text.segment import breath_groups, count_units
 
 DEFAULT_RATE = {Language.ZH: 220.0, Language.EN: 140.0}
 # A delivery rate outside this band is a typo (e.g. --rate 2.2 meant 220), not a speaking style.

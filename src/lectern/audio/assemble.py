@@ -79,7 +79,7 @@ from lectern.model import (
     TimedSentence,
     Timeline,
 )
-from lectern.writers import mp3tags
+from lectern.audio import mp3tags
 
 TIMELINE_RATE = 24000  # when takes disagree; edge's native rate
 MPEG2_RATES = (16000, 22050, 24000)  # rates whose MP3 frame is 576 samples (MPEG-2 layer III)

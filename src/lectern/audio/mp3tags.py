@@ -25,7 +25,7 @@ from mutagen.id3 import (
 
 from lectern.errors import OutputError
 from lectern.model import TimedSection, Timeline
-from lectern.writers.chapters import chapter_title
+from lectern.model import chapter_title
 
 ALBUM = "lectern rehearsal"
 TOC_ID = "toc"

@@ -2,7 +2,7 @@
 
 espeak's Mandarin voice reads ``2026`` as 二千零二十六 (a year is said digit by digit), ``5.2%`` with the English
 word "percent", and a phone number as a count of 亿. Edge voices read numbers well, so this runs only for the
-offline voice (see :mod:`lectern.synthesize`).
+offline voice (see :mod:`lectern.audio.synthesize`).
 
 The rules run in a fixed order, most specific first (a date before a year, a percent range before a plain range,
 a phone number before a count), and each rewrites its digits into characters, so a later rule never sees digits an
@@ -187,7 +187,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], str]], ...] 
     # 2:1, 1:500 (a ratio, a map scale): what the clock rule left is said 比, never "二冒号一".
     ("ratio", re.compile(_LEFT + r"(?P<a>" + _NUM + r")[:：](?P<b>" + _NUM + r")(?![\d.])"),
      lambda m: number(m.group("a")) + "比" + number(m.group("b"))),
-    # 7×24小时: said 七乘二十四. Only × between digits; a pair ×× is a blank (lectern.placeholders).
+    # 7×24小时: said 七乘二十四. Only × between digits; a pair ×× is a blank (lectern.text.placeholders).
     ("times", re.compile(r"(?<=\d)\s*×\s*(?=\d)"), lambda m: "乘"),
     # 3%-5%, 3-5%: both ends are percentages.
     (
@@ -212,7 +212,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], Callable[[re.Match[str]], str]], ...] 
     ),
 )
 
-# A template's blank (XX, X, ××: see lectern.placeholders) reaches this module already filled as 某某. Inside a
+# A template's blank (XX, X, ××: see lectern.text.placeholders) reaches this module already filled as 某某. Inside a
 # written number it plainly stands for digits: "X.X亿元" becomes 某某.某某亿元 and "X000万美元" 某某000万美元, which
 # espeak reads as "某某某某亿元" (the dot is silent) and "某某零万美元" (000 is a quantity, zero). A listener expects
 # the way a speaker says an unknown figure: 几点几亿元, 几千万美元. Only a blank touching a digit or a decimal

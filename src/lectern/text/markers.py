@@ -6,11 +6,11 @@ speeches carry stage notes: ``（掌声）``/``（热烈掌声）``/``（笑声�
 waits), and notes such as ``（根据录音整理）`` that describe the document. None of these is ever spoken.
 
 :func:`scan_blocks` removes them from each block of text and reports where they were, as offsets into the text that
-is left, so :mod:`lectern.structure` can cut sentences there and attach the pauses.
+is left, so :mod:`lectern.text.structure` can cut sentences there and attach the pauses.
 
 Pause lengths the preset decides are *symbolic* in the Speech that ``structure.parse`` returns: a beat, a long pause
 and an applause wait carry the negative sentinels :data:`BEAT_MS`, :data:`LONG_MS` and :data:`APPLAUSE_MS`, which
-:func:`lectern.plan.plan` replaces with the values of its :class:`~lectern.model.PauseTable`. This keeps a preset's
+:func:`lectern.text.plan.plan` replaces with the values of its :class:`~lectern.model.PauseTable`. This keeps a preset's
 pauses in one place (the plan) instead of requiring the same table to be passed to both steps. Explicit lengths
 (``[停2秒]`` → 2000) are stored as written.
 """
