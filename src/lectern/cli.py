@@ -83,6 +83,33 @@ VoiceOpt = Annotated[
 ]
 
 
+def _engine_choice(value: str) -> str:
+    """A mistyped engine is a wrong command line (exit 2, like any other mistyped value), not a bad file."""
+    from lectern.engines.select import ENGINE_NAMES
+
+    if value not in ENGINE_NAMES:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(ENGINE_NAMES)}")
+    return value
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from lectern import __version__
+
+        out.print(f"lectern {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print lectern's version and exit."),
+    ] = False,
+) -> None:
+    """Turn a speech script into a timed rehearsal: audio with pauses, cue sheet, subtitles, timing report."""
+
+
 @contextmanager
 def _errors(interrupted: str = "interrupted") -> Iterator[None]:
     """``interrupted`` is what Ctrl-C leaves behind, said to the user (exit 130, as a shell reports SIGINT)."""
@@ -204,7 +231,10 @@ def build_command(
     ] = None,
     voice: VoiceOpt = None,
     engine: Annotated[
-        str, typer.Option("--engine", help="auto (edge when reachable, else espeak), edge or espeak.")
+        str,
+        typer.Option(
+            "--engine", help="auto (edge when reachable, else espeak), edge or espeak.", callback=_engine_choice
+        ),
     ] = "auto",
     fill: FillOpt = [],  # noqa: B006
     rate: RateOpt = None,
