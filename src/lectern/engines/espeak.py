@@ -4,15 +4,19 @@ The wheel ships libespeak-ng and its data (with the Mandarin dictionary ``cmn_di
 system package and no network. The quality is robotic, but the timing is real, which is what a rehearsal needs
 when edge-tts cannot be reached.
 
-libespeak-ng keeps all its state in globals (the current voice, the parameters, the one synth callback), so the
-library is initialised once per process and every synthesis runs under one lock; :attr:`EspeakEngine.concurrency`
-is 1. The C API is ``speak_lib.h`` (espeak-ng 1.52): ``espeak_Initialize`` in ``AUDIO_OUTPUT_SYNCHRONOUS`` mode makes
+libespeak-ng keeps all its state in globals (the current voice, the parameters, the one synth callback), so every
+synthesis runs under one lock; :attr:`EspeakEngine.concurrency` is 1. Some of that state carries over from one text
+to the next and is reset by nothing in the API (the pitch flutter's phase is a static inside the wave generator): the
+same sentence came out 481,734 bytes after one sentence and 481,162 after another, so a resumed build differed from
+a clean one. Each take is therefore rendered by a freshly loaded library (unloaded with ``dlclose`` and loaded
+again, ≈ 2 ms), so a take depends on its text and voice alone. The C API is ``speak_lib.h`` (espeak-ng 1.52): ``espeak_Initialize`` in ``AUDIO_OUTPUT_SYNCHRONOUS`` mode makes
 ``espeak_Synth`` return only when the whole text has gone through the callback, which collects the PCM
 (22,050 Hz, s16 mono) and the word events.
 """
 
 from __future__ import annotations
 
+import _ctypes
 import asyncio
 import ctypes
 import threading
@@ -105,6 +109,7 @@ class _Library:
         if sample_rate <= 0:
             raise EngineError(f"espeak-ng could not initialise with its data at {data_path}")
         self.lib = lib
+        self.used = False  # set by anything that runs text through the library's global state
         self.sample_rate = sample_rate
         self.version = (lib.espeak_Info(None) or b"?").decode()
         self.capture = _Capture()
@@ -124,6 +129,13 @@ class _Library:
             i += 1
         return 0  # continue
 
+    def close(self) -> None:
+        """Free the library and unload it, so the next load starts from its initial static state."""
+        self.lib.espeak_Terminate()
+        handle = self.lib._handle
+        del self.lib
+        (_ctypes.FreeLibrary if hasattr(_ctypes, "FreeLibrary") else _ctypes.dlclose)(handle)
+
     def synthesize(self, text: str, voice: str, wpm: int, pitch: int, volume: int) -> tuple[bytes, list[tuple[int, int, int]]]:
         if voice != self._voice:
             if self.lib.espeak_SetVoiceByName(voice.encode()) != 0:
@@ -133,6 +145,7 @@ class _Library:
         self.lib.espeak_SetParameter(_PARAM_RATE, wpm, 0)
         self.lib.espeak_SetParameter(_PARAM_PITCH, pitch, 0)
         self.lib.espeak_SetParameter(_PARAM_VOLUME, volume, 0)
+        self.used = True
         self.capture = _Capture()
         data = text.encode("utf-8")
         status = self.lib.espeak_Synth(data, len(data) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
@@ -145,9 +158,12 @@ _lock = threading.Lock()
 _library: _Library | None = None
 
 
-def _the_library() -> _Library:
-    """Initialise libespeak-ng on first use; the caller holds ``_lock``."""
+def _the_library(*, fresh: bool = False) -> _Library:
+    """Initialise libespeak-ng on first use; ``fresh``: one that has run no text yet. The caller holds ``_lock``."""
     global _library
+    if _library is not None and fresh and _library.used:
+        _library.close()
+        _library = None
     if _library is None:
         _library = _Library()
     return _library
@@ -204,7 +220,7 @@ class EspeakEngine:
         if voice.engine != self.name:
             raise EngineError(f"voice {voice.name!r} is for {voice.engine}, not espeak", sentence=text)
         with _lock:
-            library = _the_library()
+            library = _the_library(fresh=True)
             pcm, events = library.synthesize(
                 text, voice.name, espeak_wpm(voice.rate), espeak_pitch(voice.pitch), espeak_volume(voice.volume)
             )
@@ -293,6 +309,7 @@ def phonemes(text: str, voice: str = "cmn") -> str:
             if lib.espeak_SetVoiceByName(voice.encode()) != 0:
                 raise EngineError(f"espeak-ng has no voice {voice!r}", sentence=text)
             library._voice = voice
+        library.used = True
         pointer = ctypes.c_char_p(text.encode("utf-8"))
         keep = pointer.value  # the C side walks this buffer; keep it alive
         parts = []
