@@ -513,3 +513,32 @@ def test_page_of_a_real_offline_build(tmp_path: Path, open_page: object) -> None
     following = next(sec for sec in sections if sec["start_ms"] > t)
     assert abs(session.js("audio.currentTime") * 1000 - following["start_ms"]) <= TOLERANCE_MS
     assert session.errors == [] and session.dialogs == []
+
+
+def test_english_headings_keep_the_space_after_their_number(rehearsal: Rehearsal, open_page: object) -> None:
+    # "I. Where We Stand" showed as "I.Where We Stand" in the contents and the chart.
+    from dataclasses import replace
+
+    timeline, plan = build_rehearsal(rehearsal.folder)
+    sections = (
+        replace(timeline.sections[0], title="Opening"),
+        replace(timeline.sections[1], marker="I.", title="Where We Stand"),
+        replace(timeline.sections[2], marker="II.", title="Where We Go"),
+    )
+    page = rehearsal.folder / "english.html"
+    page.write_text(render_page(replace(timeline, sections=sections, language=Language.EN)), encoding="utf-8")
+    session = open_page(page)
+    toc = session.js("[...document.querySelectorAll('#toc li')].map(li => li.children[0].textContent)")
+    assert toc == ["Opening", "I. Where We Stand", "II. Where We Go"]
+    bars = session.js("[...document.querySelectorAll('.bar-name')].map(b => b.textContent)")
+    assert bars == toc
+
+
+def test_the_player_total_is_rounded_like_the_summary(rehearsal: Rehearsal, open_page: object) -> None:
+    # The summary said 2:34 where the player said 2:33: one rounding for every length on the page.
+    assert rehearsal.timeline.duration_ms % 1000 >= 500  # the fixture must be one where floor and round differ
+    session = open_page(rehearsal.page)
+    session.page.wait_for_function("document.getElementById('clock').textContent.includes('/')")
+    total = session.js("document.getElementById('clock').textContent").split(" / ")[1]
+    assert total == clock(rehearsal.timeline.duration_ms)
+    assert session.js("document.querySelector('#summary dd').textContent") == total

@@ -65,7 +65,8 @@
   }
 
   function sectionName(sec) {
-    return ((sec.marker || "") + (sec.title || "")).trim() || "#" + (sec.index + 1);
+    // The heading as lectern.model.heading_text writes it ("I. Where We Stand" keeps its space, "一是…" has none).
+    return (sec.heading || ((sec.marker || "") + (sec.title || ""))).trim() || "#" + (sec.index + 1);
   }
 
   // --- building the page -------------------------------------------------------------------------------------
@@ -317,7 +318,9 @@
       }
     }
     // Written only when they change: this runs on every animation frame, and a phone's battery notices.
-    var shownClock = clock(t) + " / " + clock(data.duration_ms);
+    // The running time counts whole seconds like any player; the total is rounded like every other length (the
+    // summary said 2:34 where the player said 2:33).
+    var shownClock = clock(t) + " / " + length(data.duration_ms);
     if (shownClock !== lastClock) {
       lastClock = shownClock;
       document.getElementById("clock").textContent = shownClock;

@@ -26,7 +26,7 @@ from importlib.resources import files
 from typing import Any
 from urllib.parse import quote
 
-from lectern.model import Language, PauseKind, Plan, Section, Sentence, TimedSection, Timeline
+from lectern.model import Language, PauseKind, Plan, Section, Sentence, TimedSection, Timeline, heading_text
 
 # Pauses the page shows as a small symbol after the sentence. Sentence, paragraph and section pauses are already
 # visible in the layout (line and block breaks); these are the ones the speaker wrote or must wait for.
@@ -177,6 +177,7 @@ def _sections(timeline: Timeline, plan: Plan | None) -> list[dict[str, Any]]:
                 "level": timed.level,
                 "marker": timed.marker,
                 "title": timed.title,
+                "heading": heading_text(timed.marker, timed.title),
                 "start_ms": timed.start_ms,
                 "end_ms": timed.end_ms,
                 "breaks": breaks,
