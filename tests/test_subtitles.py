@@ -265,7 +265,8 @@ def test_jieba_loads_only_for_chinese_and_silently() -> None:
 def test_a_breath_group_without_chinese_is_still_cut_at_the_sentences_jieba_words() -> None:
     # Found by the release profile: the group "script>…" alone looked English and was cut inside "script".
     groups = ("同志们<", "script>alert(1)</script>")
-    cues = sentence_cues(TimedSentence("".join(groups), 0, 1000, breath_groups=groups))
+    # (6 s, so the first cue is long enough to read and keeps its own cue)
+    cues = sentence_cues(TimedSentence("".join(groups), 0, 6000, breath_groups=groups))
     assert [cue.lines for cue in cues] == [("同志们<",), ("script>alert", "(1)</script>")]
 
 
@@ -287,3 +288,35 @@ def test_a_breath_group_edge_inside_a_word_does_not_cut_it() -> None:
     assert " ".join(lines) == text
     assert any("11,000" in line for line in lines)
     assert all(len(line) <= LATIN_LINE for line in lines)
+
+
+def test_a_cue_too_short_to_read_is_merged_with_its_neighbour() -> None:
+    # A breath group ending at 启动 left "仪式。" a 0.45 s cue of its own: 启动|仪式 split across two flashes.
+    groups = ("我们要坚定信心迎难而上", "全力以赴推动启动", "仪式。")
+    text = "".join(groups)
+    sentence = TimedSentence(text, 1000, 1000 + len(text) * 220, breath_groups=groups)
+    cues = sentence_cues(sentence)
+    assert "".join("".join(c.lines) for c in cues) == text
+    assert all(c.end_ms - c.start_ms >= subtitles.MIN_CUE_MS for c in cues), cues
+    assert not any("".join(c.lines).startswith("仪式") for c in cues)
+    assert all(len(c.lines) <= MAX_LINES and all(len(line) <= CJK_LINE for line in c.lines) for c in cues)
+    assert cues[0].start_ms == 1000 and cues[-1].end_ms == sentence.end_ms
+
+
+def test_a_short_sentence_keeps_its_own_cue() -> None:
+    # Merging happens inside a sentence only: a cue never spans the pause between two sentences.
+    first = TimedSentence("谢谢！", 0, 400)
+    second = TimedSentence("散会。", 900, 1400)
+    cues = subtitle_cues(_timeline(first, second))
+    assert [(c.start_ms, c.end_ms, c.lines) for c in cues] == [(0, 400, ("谢谢！",)), (900, 1400, ("散会。",))]
+
+
+def test_a_short_cue_after_a_full_one_moves_the_edge_between_them() -> None:
+    # Two full lines then a lone "仪式。": the three lines are laid out evenly again, so no cue is a flash.
+    groups = ("我们要坚定信心迎难而上全力以赴推动", "全市数字经济发展行动计划落地见效启动", "仪式。")
+    text = "".join(groups)
+    sentence = TimedSentence(text, 0, len(text) * 220, breath_groups=groups)
+    cues = sentence_cues(sentence)
+    assert "".join("".join(c.lines) for c in cues) == text
+    assert all(c.end_ms - c.start_ms >= subtitles.MIN_CUE_MS for c in cues), cues
+    assert all(len(c.lines) <= MAX_LINES and all(len(line) <= CJK_LINE for line in c.lines) for c in cues)

@@ -40,6 +40,8 @@ from lectern.timecode import (
 CJK_LINE = 18
 LATIN_LINE = 42
 MAX_LINES = 2
+# A cue on screen for less than this is a flash no one reads (a 0.45 s "仪式。" after "…启动"): it joins a neighbour.
+MIN_CUE_MS = 800
 LRC_ALBUM = "lectern rehearsal"
 
 # Punctuation that must not start a line (it belongs to the word before) or end one (it opens the word after).
@@ -324,6 +326,35 @@ def _times(sentence: TimedSentence, text: str, starts: Sequence[int]) -> list[in
     return times
 
 
+def _merge_short_cue(
+    cues: list[list[_Line]], times: Sequence[int], text: str, limit: int, max_lines: int
+) -> list[list[_Line]] | None:
+    """The cues with the first one shorter than :data:`MIN_CUE_MS` joined to its shorter neighbour, or None.
+
+    The two are laid out again as one stretch (the breath-group edge between them is given up: a cue no one can
+    read is worse than a line that does not end on a breath) and cut into cues as usual; with evenly filled lines,
+    what was a lone "仪式。" becomes part of a readable cue. None when no cue is short or re-cutting would leave as
+    many cues as before (nothing gained).
+    """
+    spans = [times[k + 1] - times[k] for k in range(len(cues))]
+    short = next((k for k, ms in enumerate(spans) if ms < MIN_CUE_MS), None)
+    if short is None:
+        return None
+    if short == 0:
+        other = 1
+    elif short == len(cues) - 1:
+        other = short - 1
+    else:
+        other = short - 1 if spans[short - 1] <= spans[short + 1] else short + 1
+    a, b = min(short, other), max(short, other)
+    start, end = cues[a][0].start, cues[b][-1].end
+    lines = _segment_lines(text, start, end, limit, _word_spans(text))
+    regrouped = _cues(lines, max_lines)
+    if len(regrouped) > 2 or (len(regrouped) == 2 and regrouped[1][0].start == cues[b][0].start):
+        return None  # the same edge again: nothing gained
+    return cues[:a] + regrouped + cues[b + 1 :]
+
+
 def sentence_cues(
     sentence: TimedSentence, *, cjk_line: int = CJK_LINE, latin_line: int = LATIN_LINE, max_lines: int = MAX_LINES
 ) -> tuple[SubtitleCue, ...]:
@@ -334,6 +365,13 @@ def sentence_cues(
     limit = cjk_line if is_chinese(text) else latin_line
     cues = _cues(_sentence_lines(sentence, text, limit), max_lines)
     times = _times(sentence, text, [lines[0].start for lines in cues])
+    # A merge removes a cue edge or moves one; the bound keeps two moves from undoing each other forever.
+    for _ in range(2 * len(cues)):
+        merged = _merge_short_cue(cues, times, text, limit, max_lines) if len(cues) > 1 else None
+        if merged is None:
+            break
+        cues = merged
+        times = _times(sentence, text, [lines[0].start for lines in cues])
     return tuple(
         SubtitleCue(times[k], times[k + 1], tuple(line.text for line in lines)) for k, lines in enumerate(cues)
     )
