@@ -144,3 +144,45 @@ def test_default_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     monkeypatch.delenv("LECTERN_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_cache_dir() == tmp_path / "xdg" / "lectern" / "takes"
+
+
+def test_prune_removes_the_least_recently_used_takes_first(tmp_path: Path) -> None:
+    cache = TakeCache(tmp_path)
+    for n, text in enumerate(("一", "二", "三", "四")):
+        cache.put(key(text), text, "espeak", "cmn", RENDERING)
+        meta = next(tmp_path.glob(f"*/{key(text)}.json"))
+        os.utime(meta, (1_000_000 + n, 1_000_000 + n))  # written in this order, long ago
+    pcm_mtime = next(tmp_path.glob(f"*/{key('一')}.pcm")).stat().st_mtime_ns
+    assert cache.get(key("一")) is not None  # a hit makes "一" the most recently used
+    # assembly names what it derives from a take by the PCM's size and mtime: a hit must not change them
+    assert next(tmp_path.glob(f"*/{key('一')}.pcm")).stat().st_mtime_ns == pcm_mtime
+    entry = cache.info().bytes // 4
+    result = cache.prune(2 * entry)
+    assert (result.removed, result.freed, result.left) == (2, 2 * entry, 2 * entry)
+    assert [t for t in ("一", "二", "三", "四") if cache.get(key(t))] == ["一", "四"]
+    assert cache.info().bytes <= 2 * entry
+
+
+def test_prune_keeps_what_the_running_build_used_and_drops_old_sections(tmp_path: Path) -> None:
+    cache = TakeCache(tmp_path)
+    cache.put(key("一"), "一", "espeak", "cmn", RENDERING)
+    part = tmp_path / "sections" / "mp3" / ("ab" * 20 + ".mp3")
+    part.parent.mkdir(parents=True)
+    part.write_bytes(b"x" * 5000)
+    os.utime(part, (1_000_000, 1_000_000))
+    result = cache.prune(0, keep_since=1_000_001)
+    assert (result.removed, result.sections_removed) == (0, 1)
+    assert cache.get(key("一")) is not None and not part.exists()
+
+
+def test_default_cache_cap_and_sizes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lectern.config import DEFAULT_CACHE_CAP, default_cache_cap, parse_size
+    from lectern.errors import ConfigError
+
+    monkeypatch.delenv("LECTERN_CACHE_MAX", raising=False)
+    assert default_cache_cap() == DEFAULT_CACHE_CAP == 500_000_000
+    monkeypatch.setenv("LECTERN_CACHE_MAX", "2GB")
+    assert default_cache_cap() == 2_000_000_000
+    assert [parse_size(s) for s in ("300", "1.5gb", "800k", "10 MB")] == [300_000_000, 1_500_000_000, 800_000, 10_000_000]
+    with pytest.raises(ConfigError):
+        parse_size("lots")

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -164,6 +165,7 @@ def build(
     from lectern.text.lexicon import Lexicon
 
     stage = on_stage or (lambda _name: None)
+    started = time.time()
     plan = prepare(path, options.text, stdin=stdin)
     check_out_dir(out_dir)
     preset = choose_preset(options.text.preset, plan.speech.language)
@@ -220,6 +222,10 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    # Older takes and sections beyond the cap go now; this build's own were just used and stay.
+    from lectern.config import default_cache_cap
+
+    cache.prune(default_cache_cap(), keep_since=started - 1)
     return BuildResult(
         out_dir=out_dir,
         timeline=timeline,

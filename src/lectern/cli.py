@@ -64,7 +64,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Turn a speech script into a timed rehearsal: audio with pauses, cue sheet, subtitles, timing report.",
 )
-cache_app = typer.Typer(no_args_is_help=True, help="Inspect or clear the take cache.")
+cache_app = typer.Typer(no_args_is_help=True, help="Inspect, prune or clear the take cache.")
 app.add_typer(cache_app, name="cache")
 
 ScriptArg = Annotated[str, typer.Argument(help="The speech script: .txt, .md or .docx; - reads standard input.")]
@@ -421,13 +421,42 @@ def voices(
 def cache_info(
     cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder.")] = None,
 ) -> None:
-    """Where the take cache is, how many takes it holds and its size."""
+    """Where the take cache is, how many takes it holds, its size and its cap."""
     from lectern.audio.cache import TakeCache
-    from lectern.config import default_cache_dir
+    from lectern.config import default_cache_cap, default_cache_dir
 
     with _errors():
         info = TakeCache(cache_dir or default_cache_dir()).info()
-        out.print(f"{info.root}: {info.entries} takes, {info.bytes / 1e6:.1f} MB", markup=False)
+        out.print(
+            f"{info.root}: {info.entries} takes, {info.bytes / 1e6:.1f} MB of {_megabytes(default_cache_cap())} "
+            "(the least recently used go first when a build passes the cap; LECTERN_CACHE_MAX sets it)",
+            markup=False, soft_wrap=True,
+        )
+
+
+@cache_app.command("prune")
+def cache_prune(
+    max_size: Annotated[
+        Optional[str], typer.Option("--max-size", help="Keep at most this much: 200MB, 1GB (default: the cap).")
+    ] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Cache folder.")] = None,
+) -> None:
+    """Delete the least recently used takes and encoded sections until the cache fits the cap (or --max-size)."""
+    from lectern.audio.cache import TakeCache
+    from lectern.config import default_cache_cap, default_cache_dir, parse_size
+
+    with _errors():
+        cap = parse_size(max_size) if max_size is not None else default_cache_cap()
+        result = TakeCache(cache_dir or default_cache_dir()).prune(cap)
+        out.print(
+            f"removed {result.removed} takes and {result.sections_removed} encoded sections "
+            f"({result.freed / 1e6:.1f} MB); {result.left / 1e6:.1f} MB left (cap {_megabytes(cap)})",
+            markup=False, soft_wrap=True,
+        )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e9:g} GB" if size >= 1e9 else f"{size / 1e6:g} MB"
 
 
 @cache_app.command("clear")

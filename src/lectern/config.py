@@ -8,6 +8,7 @@ Each caller validates its own keys; this only turns "missing", "unreadable" and 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -39,3 +40,25 @@ def default_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("lectern", appauthor=False)) / "takes"
+
+
+# The take cache keeps what the last builds used and forgets the rest: ~15 builds of a 10-minute speech at a few
+# voices and rates came to 300 MB with no limit. 500 MB holds the working set of several speeches.
+DEFAULT_CACHE_CAP = 500 * 1000 * 1000
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(b|k|kb|m|mb|g|gb)?\s*", re.IGNORECASE)
+_SIZE_UNITS = {"b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2, "g": 1000**3, "gb": 1000**3}
+
+
+def parse_size(text: str, *, option: str = "--max-size") -> int:
+    """A size as people write it: ``500MB``, ``1.5GB``, ``800k``; a bare number is megabytes."""
+    m = _SIZE.fullmatch(text)
+    if not m:
+        raise ConfigError(f"cannot read size {text!r}: use e.g. 500MB, 2GB or 300 (megabytes)", path=option)
+    unit = (m.group(2) or "mb").lower()
+    return round(float(m.group(1)) * _SIZE_UNITS[unit])
+
+
+def default_cache_cap() -> int:
+    """``$LECTERN_CACHE_MAX`` (e.g. ``2GB``), else :data:`DEFAULT_CACHE_CAP`."""
+    configured = os.environ.get("LECTERN_CACHE_MAX")
+    return parse_size(configured, option="LECTERN_CACHE_MAX") if configured else DEFAULT_CACHE_CAP

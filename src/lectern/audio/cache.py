@@ -9,6 +9,11 @@ An entry is two files under ``root/ab/`` (``ab`` = the key's first two hex digit
 written to a temporary file and renamed, PCM first, so the JSON's presence means the entry is complete. A run killed
 mid-write leaves at most a temporary file, never a half entry; a PCM truncated or altered later (disk full, a
 copy gone wrong) fails its size or checksum and reads as a miss, so it is re-rendered and overwritten.
+
+The cache has a size cap (:func:`lectern.config.default_cache_cap`). Each hit touches the entry's JSON file, so its
+modification time says when a build last used it; :meth:`TakeCache.prune` deletes the least recently used entries
+(and encoded sections, which assembly touches the same way) until the cache fits. The PCM file is never touched:
+assembly names what it derived from a take by the PCM's size and mtime.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +54,14 @@ class CacheInfo:
     bytes: int
 
 
+@dataclass(frozen=True, slots=True)
+class PruneResult:
+    removed: int  # takes removed
+    sections_removed: int  # encoded sections removed
+    freed: int  # bytes
+    left: int  # bytes the cache still holds
+
+
 class TakeCache:
     """Takes on disk, addressed by :func:`take_key`. Safe for several writers: every write is a rename."""
 
@@ -74,6 +88,7 @@ class TakeCache:
                 return None  # truncated
             if _sha256_file(pcm_path) != meta["sha256"]:
                 return None  # altered
+            _touch(meta_path)
             return Take(
                 key=key,
                 text=str(meta["text"]),
@@ -135,6 +150,45 @@ class TakeCache:
                     size += path.stat().st_size
         return CacheInfo(self.root, entries, size)
 
+    def prune(self, max_bytes: int, *, keep_since: float | None = None) -> PruneResult:
+        """Delete the least recently used takes and encoded sections until the cache holds at most ``max_bytes``.
+
+        Anything used at or after ``keep_since`` (a build's start) is kept even over the cap: a build must not
+        throw away the takes it is about to assemble. Only files named as lectern names them are looked at.
+        """
+        items: list[tuple[float, int, tuple[Path, ...], bool]] = []  # (last use, bytes, files, is a take)
+        if self.root.is_dir():
+            for meta in self.root.glob("*/*.json"):
+                if not (_SHARD.fullmatch(meta.parent.name) and _ENTRY_FILE.fullmatch(meta.name)):
+                    continue
+                files = (meta, meta.with_suffix(".pcm"))
+                try:
+                    used = meta.stat().st_mtime
+                    size = sum(f.stat().st_size for f in files if f.exists())
+                except OSError:
+                    continue
+                items.append((used, size, files, True))
+            for part in (self.root / SECTIONS_DIR / "mp3").glob("*.mp3"):
+                if _SECTION_FILE.fullmatch(part.name):
+                    try:
+                        st = part.stat()
+                    except OSError:
+                        continue
+                    items.append((st.st_mtime, st.st_size, (part,), False))
+        total = self.info().bytes
+        removed = sections = freed = 0
+        for used, size, files, is_take in sorted(items, key=lambda item: item[0]):
+            if total - freed <= max_bytes:
+                break
+            if keep_since is not None and used >= keep_since:
+                continue
+            for f in files:
+                f.unlink(missing_ok=True)
+            freed += size
+            removed += is_take
+            sections += not is_take
+        return PruneResult(removed, sections, freed, total - freed)
+
     def clear(self) -> int:
         """Delete every entry; returns how many there were.
 
@@ -172,6 +226,15 @@ def _remove_ours(folder: Path, ours: re.Pattern[str]) -> None:
         folder.rmdir()
     except OSError:
         pass  # something of the user's is left in it (or another build wrote meanwhile): keep it
+
+
+def _touch(path: Path) -> None:
+    """Mark an entry as just used (see :meth:`TakeCache.prune`); a read-only cache still serves hits."""
+    try:
+        now = time.time()
+        os.utime(path, (now, now))
+    except OSError:
+        pass
 
 
 def _sha256_file(path: Path) -> str:
