@@ -75,3 +75,69 @@ def test_a_build_prunes_the_cache_to_its_cap_but_keeps_its_own_takes(tmp_path, m
     info = TakeCache(cache_dir).info()
     assert TakeCache(cache_dir).get(stale) is None
     assert info.entries >= 2  # this build's takes stay even over the cap
+
+
+# --- the build table --------------------------------------------------------------------------------------------
+
+LONG_TITLES = ["开场", "所有工作都要负起责任来", "所有积极因素都要充分调动起来并且形成推动发展的强大合力", "结束语"]
+
+
+def _report():
+    from lectern.model import Language, TimedSection, TimedSentence, Timeline
+    from lectern.report.analysis import build_report
+
+    sections = []
+    for i, title in enumerate(LONG_TITLES):
+        start = i * 60_000
+        text = "我们要坚定信心迎难而上全力以赴推动各项工作。" * 8
+        sections.append(TimedSection(i, 0 if i in (0, 3) else 1, "一是" if i == 1 else None, title, start,
+                                     start + 60_000, (TimedSentence(text, start, start + 55_000),)))
+    timeline = Timeline("rehearsal.mp3", 240_000, "espeak", "cmn", tuple(sections), title="讲话", language=Language.ZH)
+    return build_report(timeline, None, target_ms=200_000)
+
+
+def test_the_boxed_table_fits_80_columns_with_its_flag_column() -> None:
+    import io
+
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from lectern.writers.report import render_table
+
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    console.print(render_table(_report(), width=80))
+    lines = console.file.getvalue().splitlines()
+    assert max(cell_len(line) for line in lines) <= 80, "\n".join(lines)
+    header = next(line for line in lines if "Section" in line)
+    assert header.rstrip().endswith("│ Flag │")
+    rows = [line for line in lines if line.startswith("│ ") and "Section" not in line]
+    assert len(rows) == 4  # one line a section: no title wraps onto a second line
+    assert any("所有积极因素都要" in row and "…" in row for row in rows)
+    assert all(row.rstrip().endswith("│") for row in rows)
+
+
+def test_piped_output_is_plain_text_within_80_columns(tmp_path) -> None:
+    from rich.cells import cell_len
+
+    from lectern.writers.timings import render_timings
+
+    # A rehearsal folder with only its timings: `lectern report` prints the same table a build does.
+    report = _report()
+    folder = tmp_path / "rehearsal"
+    folder.mkdir()
+    from lectern.model import Language, TimedSection, TimedSentence, Timeline
+
+    sections = tuple(
+        TimedSection(s.index, s.level, s.marker, s.title, s.start_ms, s.start_ms + s.duration_ms,
+                     (TimedSentence("我们要坚定信心迎难而上全力以赴推动各项工作。" * 8, s.start_ms, s.start_ms + 55_000),))
+        for s in report.sections
+    )
+    timeline = Timeline("rehearsal.mp3", 240_000, "espeak", "cmn", sections, title="讲话", language=Language.ZH)
+    (folder / "timings.json").write_text(render_timings(timeline), encoding="utf-8")
+    result = invoke("report", str(folder))
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    table = lines[: lines.index(next(line for line in lines if line.startswith("At your pace")))]
+    assert not any(ch in "".join(table) for ch in "│┃─━┏┌└"), "\n".join(table)
+    assert all(cell_len(line) <= 80 and line == line.rstrip() for line in table), "\n".join(table)
+    assert table[1].split()[-1] == "Flag" and all(line.split()[-1] == "ok" for line in table[2:])

@@ -563,7 +563,7 @@ def test_rich_table_shows_sections_and_keeps_markup_literal() -> None:
     titles = [("开场", None, 0), ("[bold red]重点[/]", "一是", 1), ("所有工作都要动起来", "二是", 1)]
     r = build_report(make_timeline(titles=titles), make_plan(), target_ms=20_000)
     console = Console(file=io.StringIO(), width=160, color_system=None)
-    console.print(render_table(r))
+    console.print(render_table(r, width=160))
     text = console.file.getvalue()  # type: ignore[attr-defined]
     assert "[bold red]重点[/]" in text
     assert "0:38" in text and "所有工作都要动起来" in text

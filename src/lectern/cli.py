@@ -389,7 +389,14 @@ def _write(path: Path, text: str) -> None:
 def _print_report(report) -> None:  # noqa: ANN001 - lectern.report.analysis.Report
     from lectern.writers.report import render_notes, render_table
 
-    out.print(render_table(report))
+    # Piped or redirected (make demo > log), rich assumes 80 columns and draws no colour: a box there is noise,
+    # and so are the spaces rich pads each line with.
+    if out.is_terminal:
+        out.print(render_table(report, width=out.width))
+    else:
+        with out.capture() as captured:
+            out.print(render_table(report, width=out.width, plain=True))
+        out.print("\n".join(line.rstrip() for line in captured.get().splitlines()), markup=False, soft_wrap=True)
     for line in render_notes(report):
         out.print(line, markup=False, soft_wrap=True)
 

@@ -389,28 +389,66 @@ def render_md(report: Report) -> str:
 # --- rich table --------------------------------------------------------------------------------------------------
 
 
-def render_table(report: Report) -> Table:
-    """The per-section table printed at the end of a build, with the summary as its title (notes: ``render_notes``)."""
+# Short words for the terminal's flag column: "news-reader speed" alone would take a fifth of an 80-column line.
+_FLAG_SHORT = {PaceFlag.NEWS: "news"}
+
+
+def render_table(report: Report, *, width: int = 80, plain: bool = False) -> Table:
+    """The per-section table printed at the end of a build, with the summary as its title (notes: ``render_notes``).
+
+    It fits ``width`` columns (the terminal's; 80 when printing to a file or pipe) with every column shown: the
+    figures keep their width and section names are cut with "…" to what is left. ``plain`` draws no box, for
+    output that is not a terminal (``make demo > log``): aligned columns with no line-drawing characters.
+    """
+    from rich import box
+    from rich.cells import cell_len
+
     unit, pu = report.unit, report.pace_unit
     title = (
         f"{'Estimated' if report.estimated else 'Total'} {_clock(report.total_ms)} "
         f"(speaking {_clock(report.speaking_ms)}, pauses {_clock(report.pause_ms)}) · {report.units} {unit} · "
         f"{_pace(report.pace_overall)} {pu}"
     )
-    table = Table(title=title, title_justify="left", caption_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("Section", overflow="fold", min_width=16, max_width=32)
-    table.add_column("Start", justify="right")
-    table.add_column("Length", justify="right")
-    table.add_column("Share", justify="right")
-    table.add_column(unit, justify="right")
-    table.add_column(f"{pu} speaking", justify="right")
-    table.add_column(f"{pu} section", justify="right")
-    table.add_column("Flag")
+    # Two paces, both in the title's unit: over the whole section (pauses included; what the flag judges) and
+    # over its speaking time only.
+    heads = ["#", "Section", "Start", "Length", "Share", unit, pu, "spoken", "Flag"]
+    rows = []
     for s in report.sections:
-        number, name, *figures = _section_cells(s, name_limit=32)
-        table.add_row(number, Text(name), *figures, Text(str(s.flag or "—"), style=_FLAG_STYLE.get(s.flag, "")))
+        number, name, start, length, share, units, pace_speaking, pace_overall = _section_cells(s)
+        flag = _FLAG_SHORT.get(s.flag, str(s.flag or "—"))  # type: ignore[arg-type]
+        rows.append([number, name, start, length, share, units, pace_overall, pace_speaking, flag])
+    widths = [max([cell_len(h)] + [cell_len(r[i]) for r in rows]) for i, h in enumerate(heads)]
+    # Plain: columns two spaces apart. Boxed: "│ " before each column and " │" at the end.
+    overhead = 2 * len(heads) if plain else 3 * len(heads) + 1
+    room = max(width - overhead - sum(w for i, w in enumerate(widths) if i != 1), cell_len(heads[1]))
+    name_width = min(widths[1], room)
+    table = Table(
+        title=title, title_justify="left", caption_justify="left",
+        box=None if plain else box.SQUARE, padding=(0, 2, 0, 0) if plain else (0, 1), show_edge=not plain,
+        collapse_padding=plain,
+    )
+    for i, head in enumerate(heads):
+        table.add_column(
+            head, justify="left" if i in (1, 8) else "right", no_wrap=True, overflow="ellipsis",
+            min_width=name_width if i == 1 else None, max_width=name_width if i == 1 else None,
+        )
+    for s, row in zip(report.sections, rows):
+        row[1] = _short_cells(row[1], name_width)
+        style = "" if plain else _FLAG_STYLE.get(s.flag, "")
+        # Text, not str: a title like "[bold]…" is the speaker's words, never rich markup.
+        table.add_row(*(Text(cell) for cell in row[:8]), Text(row[8], style=style))
     return table
+
+
+def _short_cells(text: str, width: int) -> str:
+    """``text`` cut with "…" to fit ``width`` terminal cells (a 字 takes two)."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= width:
+        return text
+    while text and cell_len(text) > width - 1:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _section_cells(s: SectionTiming, *, name_limit: int | None = None) -> list[str]:
