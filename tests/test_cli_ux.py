@@ -141,3 +141,23 @@ def test_piped_output_is_plain_text_within_80_columns(tmp_path) -> None:
     assert not any(ch in "".join(table) for ch in "│┃─━┏┌└"), "\n".join(table)
     assert all(cell_len(line) <= 80 and line == line.rstrip() for line in table), "\n".join(table)
     assert table[1].split()[-1] == "Flag" and all(line.split()[-1] == "ok" for line in table[2:])
+
+
+def test_every_long_stage_of_a_build_reports_its_progress(tmp_path) -> None:
+    # "assemble 470/470" stood still for half the build while the MP3 was encoded, "planning 0/?" for seconds.
+    from lectern.build import BuildOptions, build
+
+    script = tmp_path / "s.txt"
+    script.write_text("同志们：\n" + "".join(f"第{i}项工作要抓紧落实。" for i in range(1, 13)) + "\n谢谢大家！\n",
+                      encoding="utf-8")
+    stages: list[str] = []
+    steps: list[tuple[str, int, int]] = []
+    build(str(script), tmp_path / "out", BuildOptions(engine="espeak", cache_dir=tmp_path / "c"),
+          on_stage=stages.append, on_progress=lambda step, done, total: steps.append((step, done, total)))
+    assert stages[:4] == ["reading", "cleaning", "structuring", "breath groups"]
+    encoding = [(done, total) for step, done, total in steps if step == "encoding"]
+    assert encoding and encoding[-1][0] == encoding[-1][1] > 0  # counts up to every part
+    assert [done for done, _ in encoding] == sorted(done for done, _ in encoding)
+    measuring = [(done, total) for step, done, total in steps if step == "measuring"]
+    assert measuring[-1] == (14, 14)  # every take's level, the first time it is met
+    assert steps[-1][0] == "joining"

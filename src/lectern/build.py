@@ -72,18 +72,33 @@ class BuildResult:
 TakeProgress = Callable[[int, int, str, bool], None]  # (done, total, sentence text, served from cache)
 
 
-def prepare(path: str, options: TextOptions = TextOptions(), *, stdin: BinaryIO | None = None) -> Plan:
-    """Read, clean, structure and plan a script. Raises a LecternError naming the file on bad input."""
+def prepare(
+    path: str,
+    options: TextOptions = TextOptions(),
+    *,
+    stdin: BinaryIO | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> Plan:
+    """Read, clean, structure and plan a script. Raises a LecternError naming the file on bad input.
+
+    ``on_stage`` hears "reading", "cleaning", "structuring" and "breath groups" (jieba's dictionary loads there,
+    the one step of planning that takes seconds)."""
+    stage = on_stage or (lambda _name: None)
     check_fills(options.fills)
+    stage("reading")
     source = ingest.read_script(path, stdin=stdin)
     rules = clean_step.load_rules(options.rules) if options.rules else ()
+    stage("cleaning")
     script = clean_step.clean(source, rules=rules, keep=options.keep)
+    stage("structuring")
     speech = structure.parse(script)
     _require_speech(speech, script)
     preset = choose_preset(options.preset, speech.language)
     rate = options.rate
     if rate is None and preset.language == speech.language:
         rate = preset.rate
+    if options.breath:
+        stage("breath groups")
     return plan_step.plan(
         speech, script, rate=rate, pauses=preset.pauses, fills=options.fills, breath=options.breath
     )
@@ -150,11 +165,13 @@ def build(
     stdin: BinaryIO | None = None,
     on_stage: Callable[[str], None] | None = None,
     on_take: TakeProgress | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
 ) -> BuildResult:
     """Build a rehearsal folder for the script at ``path``.
 
     Every time in the outputs comes from the assembled audio (``assemble`` measures the sample offsets), never
-    from the plan's estimate.
+    from the plan's estimate. ``on_stage`` hears each stage's name, ``on_take`` each sentence synthesized and
+    ``on_progress(step, done, total)`` the steps of assembly (measuring takes, encoding parts, joining).
     """
     from lectern.audio import assemble as assemble_step
     from lectern.report import analysis as report_step
@@ -166,7 +183,7 @@ def build(
 
     stage = on_stage or (lambda _name: None)
     started = time.time()
-    plan = prepare(path, options.text, stdin=stdin)
+    plan = prepare(path, options.text, stdin=stdin, on_stage=stage)
     check_out_dir(out_dir)
     preset = choose_preset(options.text.preset, plan.speech.language)
     staging = _staging_dir(out_dir)
@@ -202,6 +219,7 @@ def build(
                 reuse_dir=Path(cache_root) / SECTIONS_DIR,
                 engine=engine.name,
                 voice=voice.name,
+                on_progress=on_progress,
             ).timeline
 
         stage("synthesize")

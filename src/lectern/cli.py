@@ -288,23 +288,47 @@ def _build_with_progress(script: str, out_dir: Path, options: BuildOptions):  # 
         BarColumn,
         MofNCompleteColumn,
         Progress,
+        SpinnerColumn,
         TextColumn,
-        TimeRemainingColumn,
+        TimeElapsedColumn,
     )
 
+    # Every stage shows that it moves: a spinner and the elapsed time even where the total is unknown (planning
+    # loads jieba's dictionary for a second or two), a count where it is known (sentences, parts encoded).
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err,
-        transient=True,
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True,
     ) as progress:
         task = progress.add_task("planning", total=None)
 
         def on_stage(name: str) -> None:
-            progress.update(task, description=name)
+            progress.update(task, description=_STAGE_NAMES.get(name, name), completed=0, total=None)
 
         def on_take(done: int, total: int, _text: str, _cached: bool) -> None:
-            progress.update(task, completed=done, total=total, description="synthesizing")
+            progress.update(task, completed=done, total=total, description="synthesizing sentences")
 
-        return build(script, out_dir, options, stdin=_stdin_for(script), on_stage=on_stage, on_take=on_take)
+        def on_progress(step: str, done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total, description=_STAGE_NAMES.get(step, step))
+
+        return build(
+            script, out_dir, options, stdin=_stdin_for(script), on_stage=on_stage, on_take=on_take,
+            on_progress=on_progress,
+        )
+
+
+_STAGE_NAMES = {
+    "reading": "reading the script",
+    "cleaning": "cleaning",
+    "structuring": "finding sections and sentences",
+    "breath groups": "planning breath groups (loading the word list)",
+    "engine": "choosing the voice",
+    "synthesize": "synthesizing sentences",
+    "assemble": "assembling",
+    "measuring": "measuring levels",
+    "encoding": "encoding MP3 parts",
+    "joining": "joining and tagging the MP3",
+    "write": "writing subtitles, report, page",
+}
 
 
 def _print_summary(result) -> None:  # noqa: ANN001 - BuildResult

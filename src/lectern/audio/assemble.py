@@ -61,8 +61,8 @@ import tempfile
 import time
 import unicodedata
 from array import array
-from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from operator import mul
 from pathlib import Path
@@ -665,6 +665,9 @@ def _write_part(path: Path, takes: Sequence[Take], extras: Sequence[float], span
         raise AssertionError(f"part length {writer.samples} != planned {layout.length}")
 
 
+Progress = Callable[[str, int, int], None]  # (step, done, total)
+
+
 def assemble(
     plan: Plan,
     takes: Sequence[Take],
@@ -676,11 +679,13 @@ def assemble(
     reuse_dir: Path | None = None,
     engine: str | None = None,
     voice: str | None = None,
+    on_progress: Progress | None = None,
 ) -> Assembly:
     """Place every take and pause on one timeline and write ``rehearsal.mp3`` and ``sections/*.mp3`` in ``workdir``.
 
     ``takes`` are one per sentence in ``plan.speech.sentences`` order. ``reuse_dir`` keeps encoded sections (and
-    take levels) between builds; without it every section is encoded.
+    take levels) between builds; without it every section is encoded. ``on_progress(step, done, total)`` hears
+    each step that can take seconds ("measuring" takes, "encoding" parts), so a long build never looks hung.
     """
     sentences = plan.speech.sentences
     if len(takes) != len(sentences):
@@ -696,13 +701,15 @@ def assemble(
         raise OutputError(f"cannot write the output folder: {e.strerror or e}", path=str(workdir)) from e
     try:
         return _assemble(plan, takes, workdir, scratch, chime=chime, margin_ms=margin_ms, target_lufs=target_lufs,
-                         reuse_dir=Path(reuse_dir) if reuse_dir else None, engine=engine, voice=voice)
+                         reuse_dir=Path(reuse_dir) if reuse_dir else None, engine=engine, voice=voice,
+                         progress=on_progress or (lambda _step, _done, _total: None))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *, chime: bool, margin_ms: int,
-              target_lufs: float, reuse_dir: Path | None, engine: str | None, voice: str | None) -> Assembly:
+              target_lufs: float, reuse_dir: Path | None, engine: str | None, voice: str | None,
+              progress: Progress) -> Assembly:
     rate = _timeline_rate(takes)
     parts_dir = (reuse_dir / "mp3") if reuse_dir else scratch
     try:
@@ -711,7 +718,11 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
         raise OutputError(f"cannot write the reuse folder: {e.strerror or e}", path=str(parts_dir)) from e
 
     facts = _TakeFacts(reuse_dir / "takes.json" if reuse_dir else None, resampled=scratch)
-    levels = [facts.level(t, rate) for t in takes]
+    levels = []
+    for i, take in enumerate(takes):
+        levels.append(facts.level(take, rate))
+        if i % 10 == 9 or i == len(takes) - 1:
+            progress("measuring", i + 1, len(takes))
     global_db, extras = _plan_gains(levels, target_lufs)
     total_gain = 10 ** (global_db / 20)
 
@@ -770,6 +781,7 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
                 recipe.update(json.dumps([_TakeFacts.identity(take, rate), extra_db, span]).encode())
             mp3 = parts_dir / f"{recipe.hexdigest()}.mp3"
             if not mp3.is_file():
+                progress("encoding", sum(job.done() for job in jobs), len(part_plan))
                 pcm = scratch / f"part{pi:05d}.pcm"
                 _write_part(pcm, takes[first:end], extras[first:end], spans[first:end], lay, rate, chime_pcm, lead,
                             scratch)
@@ -778,8 +790,13 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
             starts_section = pi == 0 or part_plan[pi - 1][0] != si
             texts = [s.text for s in spoken[first:end]]
             placed.append(_PlacedPart(sections[si], starts_section, tuple(zip(texts, lay.placed)), lay.length, mp3))
-        for job in jobs:
+        # Parts found in the reuse folder count as done; the rest as their encoder finishes.
+        done = len(part_plan) - len(jobs)
+        progress("encoding", done, len(part_plan))
+        for job in as_completed(jobs):
             job.result()
+            done += 1
+            progress("encoding", done, len(part_plan))
 
     parts = [_read_part(p.mp3) for p in placed]
     if reuse_dir:
@@ -791,6 +808,7 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
     timeline = _timeline(plan, takes, placed, parts, rate, engine=engine, voice=voice)
     mp3_path = workdir / "rehearsal.mp3"
     tmp = workdir / ".rehearsal.mp3.tmp"
+    progress("joining", 0, 1)
     try:
         _glue(parts, tmp)
         mp3tags.tag_rehearsal(tmp, timeline)
