@@ -663,3 +663,45 @@ def test_dotted_chinese_numerals_and_qi_yi_lists() -> None:
                       "二．关于任务", filler])  # fmt: skip
     speech = parse(script_of(text))
     assert [(s.level, s.marker) for s in speech.sections] == [(0, None), (1, "一．"), (2, "其一，"), (2, "其二，"), (1, "二．")]
+
+
+# --- issue 9: a lone top-level heading in an excerpt -----------------------------------------------------------------
+
+_BODY = "各级各部门要高度重视，切实加强组织领导，认真研究解决工作中遇到的困难和问题，确保各项任务落到实处、取得实效。"
+
+
+@pytest.mark.parametrize("heading", ["一、要当好对党忠诚的好卫士", "1.党的性质", "（一）党的宗旨是共产党人的灵魂", "一、强化意识，加强领导"])
+def test_a_lone_first_heading_on_its_own_line_opens_a_section(heading: str) -> None:
+    """A download site shows the first part of a speech only: its one heading is still a heading."""
+    speech = parse(script_of("\n".join(["同志们：", "今天召开会议，我讲几点意见。", heading, _BODY, _BODY])))
+    marked = [(s.marker, s.title) for s in speech.sections if s.level >= 1]
+    assert len(marked) == 1 and heading.startswith(marked[0][0]) and heading.endswith(marked[0][1])
+
+
+def test_a_lone_heading_with_its_nested_items_is_level_one() -> None:
+    text = "\n".join(["同志们：", "今天讲几点意见。", "一、辩证看待形势", "（一）充分肯定成绩", _BODY, "（二）清醒看到不足", _BODY])
+    speech = parse(script_of(text))
+    assert [(s.level, s.marker) for s in speech.sections if s.level] == [(1, "一、"), (2, "（一）"), (2, "（二）")]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["同志们：", "一是要提高认识。", _BODY],  # a spoken list of one is an adverb, not a heading
+        ["同志们：", "一、提高认识", _BODY, "三、狠抓落实", _BODY],  # numbering broken: not one list
+        ["同志们：", "1.5亿元的投入，是今年最大的一笔。" + _BODY, _BODY],  # a number, not a marker
+        ["同志们：", "1.我们要认真学习，深刻领会。要把思想统一到会议精神上来。", _BODY],  # a sentence, not a heading line
+        ["同志们：", "我们统一了思想。一、二两个阶段已经完成，" + _BODY, _BODY],  # inside a paragraph, not announced
+    ],
+)
+def test_lone_heading_traps(lines: list[str]) -> None:
+    speech = parse(script_of("\n".join(lines)))
+    assert [s for s in speech.sections if s.level >= 1] == []
+
+
+def test_an_announced_lone_heading_glued_inside_a_paragraph_ends_where_its_body_starts() -> None:
+    intro = "刚才，几位同志作了很好的发言，我都同意。常规工作今天就不讲了，最后强调三句话。"
+    for glued, title in (("一、认清形势，统一思想今年3月，我市几个县区接连发生事故，", "认清形势，统一思想"),
+                         ("一、认清形势，增强做好安全生产工作责任感 1-11月，我市安全生产形势总体平稳，", "认清形势，增强做好安全生产工作责任感")):
+        speech = parse(script_of("同志们：\n" + intro + glued + _BODY + "\n" + _BODY))
+        assert [(s.marker, s.title) for s in speech.sections if s.level] == [("一、", title)]

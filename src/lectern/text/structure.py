@@ -423,10 +423,12 @@ def _candidates(paragraphs: Sequence[str], offsets: Sequence[int], one_line: Seq
                 while text[local].isspace():
                     local += 1
                 found.append(_Candidate(offsets[pi] + local, pi, local, style, number, marker, end))
-        if not one_line[pi]:
-            # The first item often ends the introduction's paragraph (下面，我讲三点意见：第一，…): a lead, kept only
-            # when item 2 opens the next paragraph (see _runs).
-            for m in _LEAD_AFTER.finditer(text):
+        # The first item often ends the introduction's paragraph (下面，我讲三点意见：第一，…): a lead, kept only
+        # when item 2 opens the next paragraph, or when it is alone and announced (see _runs, _lone_heading).
+        # A one-line paragraph has its candidates after sentence ends already: only those after a colon are leads.
+        seen = set(positions)
+        for m in _LEAD_AFTER.finditer(text):
+            if m.end() not in seen:
                 hit = _heading_at(text, m.end(), language) if m.end() < len(text) else None
                 if hit and hit[1] == 1:
                     style, number, marker, end = hit
@@ -448,6 +450,8 @@ def _runs(cands: Sequence[_Candidate]) -> list[list[_Candidate]]:
                 if current:
                     runs.append(current)
                 current = [c]
+            elif len(cands) == 1:
+                runs.append([c])  # a lone lead: judged by _lone_heading
             continue
         if c.number == 1:
             if current:
@@ -485,9 +489,10 @@ def _accept(
     accepted = []
     for group in by_region.values():
         # 首先，我代表… / 最后，祝…: a 致辞 thanks first and wishes last; with no 其次 between, that is no list.
-        runs = [run for run in _runs(group) if len(run) >= 2 and not (len(run) == 2 and run[-1].number == LAST)]
+        runs = [run for run in _runs(group) if (len(run) >= 2 and not (len(run) == 2 and run[-1].number == LAST))
+                or (len(run) == 1 and _lone_heading(run[0], group, paragraphs, language))]
         for k, run in enumerate(runs):
-            if any(c.local > 0 for c in run):
+            if len(run) > 1 and any(c.local > 0 for c in run):
                 spans = sorted(b.offset - a.offset for a, b in zip(run, run[1:]))
                 if spans[len(spans) // 2] < min_span:
                     continue
@@ -498,6 +503,31 @@ def _accept(
                 continue
             accepted.extend(run)
     return accepted
+
+
+LONE_HEADING_MAX = {Language.ZH: 40, Language.EN: 80}
+_ANNOUNCE = re.compile(r"(?:讲|谈|强调|提|说|明确|部署)了?(?:[几两三四五六七八九十]|以下)(?:点|个方面|个问题|句话|条)"
+                       r"(?:意见|看法|要求|建议|想法|体会)?[：:。，,]?\s*$")
+
+
+def _lone_heading(c: _Candidate, group: Sequence[_Candidate], paragraphs: Sequence[str], language: Language) -> bool:
+    """A first structural heading with no second one: an excerpt (a download site shows the first part only) or a
+    speech of one part. It counts when it stands on a line of its own, short and with no sentence end, with the
+    speech going on after it, and nothing else of its style is numbered in its region (一、 … 三、 is a broken list,
+    not a lone heading). A spoken list (一是, 首先，) alone is never a list."""
+    if not c.style.rank or c.number != 1 or any(d.style is c.style and d is not c for d in group):
+        return False
+    if c.paragraph + 1 >= len(paragraphs) and c.local == 0 and not c.lead and len(paragraphs) < 2:
+        return False
+    if c.local != 0 or c.lead:
+        # Inside a paragraph (a one-line scrape): only where the sentence before announces the points
+        # (下面，我讲几点意见：一、…): the rest of the list was cut off by the site.
+        before = paragraphs[c.paragraph][max(0, c.local - 40) : c.local]
+        return _ANNOUNCE.search(before) is not None
+    text = paragraphs[c.paragraph].strip()
+    ends = _ZH_END + "。" if language == Language.ZH else ".!?;"
+    title = text[c.marker_end:]
+    return len(text) <= LONE_HEADING_MAX[language] and not any(ch in ends for ch in title.rstrip(ends))
 
 
 def _one_sentence(text: str, language: Language) -> bool:
@@ -604,6 +634,11 @@ class _Block:
     opens: tuple[str, int, str | None, str] | None = None  # (kind, level, marker, title) when a section starts here
 
 
+# Where the body starts when a heading is glued to it: a space, or (after 4 characters of a clause) the time phrase a
+# paragraph of a report so often opens with.
+_GLUED_BODY = re.compile(r"\s+(?=\S)|(?<=[^\s，,、]{4})(?:今年|去年|近年来|近年|近期|当前|目前|[\dXx×]{1,2}(?:-[\dXx×]{1,2})?月)")
+
+
 def _section_title(text: str, marker_end: int, marker: str, language: Language) -> str:
     rest = text[marker_end:]
     stop = _TITLE_STOP[language]
@@ -614,6 +649,9 @@ def _section_title(text: str, marker_end: int, marker: str, language: Language) 
             break
     title = rest[:cut].strip(" \t\u3000，,")
     limit = MAX_TITLE[language]
+    if len(title) > limit and language == Language.ZH and (glued := _GLUED_BODY.search(title, 4, limit + 1)):
+        # A heading glued to its paragraph (认清形势，统一思想今年X月…): the body opens with a space or a time phrase.
+        return title[: glued.start()].rstrip(" ，,")
     if len(title) > limit:
         head = title[:limit]
         comma = max(head.rfind("，"), head.rfind(","), head.rfind(" ") if language == Language.EN else -1)
