@@ -170,9 +170,10 @@ def test_hostile_script_text_never_reaches_the_markup() -> None:
 def test_page_code_never_parses_text_as_markup() -> None:
     from importlib.resources import files
 
-    js = (files("lectern") / "data" / "page.js").read_text(encoding="utf-8")
+    js = "".join((files("lectern") / "data" / name).read_text(encoding="utf-8") for name in ("page.js", "rehearse.js"))
     css = (files("lectern") / "data" / "page.css").read_text(encoding="utf-8")
-    for risky in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+    for risky in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "fetch(",
+                  "XMLHttpRequest", "sendBeacon", "WebSocket"):
         assert risky not in js
     assert "</script" not in js.lower() and "<!--" not in js
     assert "</style" not in css.lower()
@@ -298,3 +299,20 @@ def test_the_timing_reports_own_report_fills_the_summary() -> None:
 def test_empty_timeline_still_renders() -> None:
     data = page_data(render_page(replace(timeline(), sections=(), duration_ms=0, title=None)))
     assert data["sections"] == [] and data["summary"]["total_ms"] == 0
+
+
+def test_rehearse_mode_gets_each_sections_units_and_files_takes_under_the_spoken_words() -> None:
+    data = page_data(render_page(timeline(), plan()))
+    # 字 as the report counts them (CJK characters and digits), for the speaker's pace per section.
+    assert [sec["units"] for sec in data["sections"]] == [3 + 16 + 8, 13 + 8]
+    assert data["unit"] == "字"
+    # The same words rebuilt with another voice keep their takes; other words do not share them.
+    again = page_data(render_page(replace(timeline(), engine="edge", voice="x", duration_ms=9500)))
+    assert again["speech_id"] == data["speech_id"]
+    other = replace(timeline(), sections=(timeline().sections[0],))
+    assert page_data(render_page(other))["speech_id"] != data["speech_id"]
+    english = page_data(render_page(replace(timeline(Language.EN), sections=(
+        replace(timeline().sections[0], sentences=(TimedSentence("Thank you all, friends.", 0, 900),)),
+    ))))
+    assert english["sections"][0]["units"] == 4 and english["unit"] == "words"
+    assert english["labels"]["rehearse"] == "Rehearse" and data["labels"]["rehearse"] == "排练"

@@ -194,7 +194,8 @@ LAUNCH_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def playwright() -> Iterator[tuple[object, str]]:
+    """One Playwright driver for the module (its sync API allows one per thread) and the chromium to launch."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -203,9 +204,15 @@ def browser() -> Iterator[object]:
     if executable is None:
         _unavailable("no chromium found (apt-get install chromium); Playwright never downloads a browser here")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, headless=True, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
+        yield p, executable
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: tuple[object, str]) -> Iterator[object]:
+    p, executable = playwright
+    browser = p.chromium.launch(executable_path=executable, headless=True, args=LAUNCH_ARGS)
+    yield browser
+    browser.close()
 
 
 @dataclass
@@ -542,3 +549,256 @@ def test_the_player_total_is_rounded_like_the_summary(rehearsal: Rehearsal, open
     total = session.js("document.getElementById('clock').textContent").split(" / ")[1]
     assert total == clock(rehearsal.timeline.duration_ms)
     assert session.js("document.querySelector('#summary dd').textContent") == total
+
+
+# --- the prompter's keys -----------------------------------------------------------------------------------------
+
+
+def test_prompter_pages_with_a_clicker_resizes_and_leaves_with_escape(rehearsal: Rehearsal, open_page: object) -> None:
+    session = open_page(rehearsal.page)
+    keyboard = session.page.keyboard
+    session.page.locator("#prompter").click()
+    # The current sentence is bright and the others dimmed, from the first sentence on.
+    assert session.js("document.querySelector('.s.now').dataset.i") == "0"
+    session.page.wait_for_timeout(300)  # the dimming fades in
+    opacity = session.js("[...document.querySelectorAll('.s')].map(s => getComputedStyle(s).opacity)")
+    assert opacity[0] == "1" and all(float(o) < 0.5 for o in opacity[1:])
+    keyboard.press("PageDown")
+    keyboard.press("PageDown")
+    assert abs(_ms(session) - rehearsal.sentences[2].start_ms) <= TOLERANCE_MS
+    keyboard.press("PageUp")
+    assert abs(_ms(session) - rehearsal.sentences[1].start_ms) <= TOLERANCE_MS
+    size = session.js("parseFloat(getComputedStyle(document.getElementById('script')).fontSize)")
+    session.page.locator("#larger").click()
+    bigger = session.js("parseFloat(getComputedStyle(document.getElementById('script')).fontSize)")
+    assert bigger > size
+    keyboard.press("-")
+    keyboard.press("-")
+    assert session.js("parseFloat(getComputedStyle(document.getElementById('script')).fontSize)") < size
+    keyboard.press("Escape")
+    assert not session.js("document.body.classList.contains('prompter')")
+    assert session.js("getComputedStyle(document.querySelector('#toc')).display") != "none"
+    assert session.errors == [] and session.dialogs == []
+
+
+# --- rehearse mode: the microphone faked from a WAV ----------------------------------------------------------------
+
+MIC_RATE = 48000
+
+
+def _write_wav(path: Path, pcm: bytes, rate: int) -> None:
+    import wave
+
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm)
+
+
+@pytest.fixture(scope="module")
+def mic_browser(rehearsal: Rehearsal, playwright: tuple[object, str]) -> Iterator[object]:
+    """A chromium whose microphone plays the rehearsal's own audio (looped from the start when it is opened)."""
+    from lectern.ffmpeg import decode_to_pcm
+
+    p, executable = playwright
+    wav = rehearsal.folder / "mic.wav"
+    _write_wav(wav, decode_to_pcm(rehearsal.folder / "rehearsal.mp3", MIC_RATE), MIC_RATE)
+    args = LAUNCH_ARGS + [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={wav}",
+    ]
+    browser = p.chromium.launch(executable_path=executable, headless=True, args=args)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def open_mic_page(mic_browser: object) -> Iterator[object]:
+    contexts = []
+
+    def open_(path: Path) -> Session:
+        context = mic_browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        session = Session(page)
+        page.on("console", lambda m: session.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: session.errors.append(str(e)))
+        page.on("dialog", lambda d: (session.dialogs.append(d.message), d.dismiss()))
+        page.goto(path.as_uri())
+        page.wait_for_function("document.querySelectorAll('.s').length > 0")
+        return session
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+TAP_TOLERANCE_MS = 300
+
+
+def _rehearse(session: Session, schedule: list[tuple[float, str]]) -> list[float]:
+    """Open rehearse mode, start with →, then press each key at its time (s from the recording's start).
+
+    Returns when each key was pressed, in ms from the moment the page said it was recording.
+    """
+    import time
+
+    page = session.page
+    page.locator("#rehearse-open").click()
+    assert session.js("lectern.rehearse.state()") == "ready"
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("lectern.rehearse.state() === 'recording'", polling=10)
+    started = time.monotonic()
+    pressed = []
+    for at, key in schedule:
+        delay = started + at - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        pressed.append((time.monotonic() - started) * 1000)
+        page.keyboard.press(key)
+    return pressed
+
+
+def test_rehearse_times_each_section_from_the_speakers_taps_and_saves_the_take(
+    rehearsal: Rehearsal, open_mic_page: object, tmp_path: Path
+) -> None:
+    session = open_mic_page(rehearsal.page)
+    page = session.page
+    # Sentences: 3 in 开场, 2 in 一是, 2 in 二是. Every key a clicker or keyboard sends moves on; ← then → again
+    # across a section edge re-times the section from the second arrival.
+    schedule = [
+        (0.7, "ArrowDown"),   # sentence 2
+        (1.2, "PageDown"),    # sentence 3
+        (1.6, " "),           # 一是 (entered too early…)
+        (1.8, "ArrowLeft"),   # …back into 开场
+        (2.0, "ArrowRight"),  # 一是 again: this is its start
+        (3.0, "ArrowRight"),
+        (4.0, "PageDown"),    # 二是
+        (5.1, "ArrowRight"),
+        (6.0, "ArrowRight"),  # past the last sentence: the take ends
+    ]
+    pressed = _rehearse(session, schedule)
+    page.wait_for_function("lectern.rehearse.state() === 'done'", timeout=5000)
+    expected_taps = [0.0, pressed[4], pressed[6]]
+    end_ms = pressed[-1]
+
+    # Save take: the recording and the take's JSON, both downloaded.
+    saved: list[object] = []
+    page.on("download", lambda d: saved.append(d))
+    page.locator("#rh-save").click()
+    page.wait_for_timeout(100)
+    for _ in range(50):
+        if len(saved) >= 2:
+            break
+        page.wait_for_timeout(100)
+    downloads = {d.suggested_filename: d for d in saved}
+    assert len(downloads) == 2, list(downloads)
+    json_name = next(name for name in downloads if name.endswith(".json"))
+    take_path = tmp_path / json_name
+    downloads[json_name].save_as(take_path)
+    take = json.loads(take_path.read_text(encoding="utf-8"))
+    recording = tmp_path / take["recording"]
+    assert take["recording"] in downloads and take["recording"].endswith(".webm")
+    downloads[take["recording"]].save_as(recording)
+
+    assert {"recording", "duration_ms", "speaking_ms", "pause_ms", "pace", "sections", "sentences",
+            "confidence", "taps"} <= set(take)
+    assert [t["section"] for t in take["taps"]] == [0, 1, 2]
+    for tap, want in zip(take["taps"], expected_taps):
+        assert abs(tap["ms"] - want) <= TAP_TOLERANCE_MS, (take["taps"], expected_taps)
+    assert abs(take["duration_ms"] - end_ms) <= TAP_TOLERANCE_MS
+    sections = take["sections"]
+    assert [s["index"] for s in sections] == [0, 1, 2]
+    assert [s["title"] for s in sections] == ["开场", "一是所有工作都要负起责任来", "二是所有工作都要动起来"]
+    assert [s["start_ms"] for s in sections] == [t["ms"] for t in take["taps"]]
+    assert [s["end_ms"] for s in sections[:-1]] == [t["ms"] for t in take["taps"][1:]]
+    assert sections[-1]["end_ms"] <= take["duration_ms"]
+    spans = [b.start_ms - a.start_ms for a, b in zip(rehearsal.timeline.sections, rehearsal.timeline.sections[1:])]
+    spans.append(rehearsal.timeline.duration_ms - rehearsal.timeline.sections[-1].start_ms)
+    assert [s["voice_ms"] for s in sections] == spans
+    assert take["confidence"] == 1.0
+    assert len(take["sentences"]) == 7
+    assert abs(take["sentences"][1]["start_ms"] - pressed[0]) <= TAP_TOLERANCE_MS
+
+    # The recording is the take: it decodes to the length the JSON gives.
+    assert abs(decoded_ms(recording, SAMPLE_RATE) - take["duration_ms"]) <= TAP_TOLERANCE_MS
+    # The page's own pause detection heard the tones and the silences between them: the microphone played the
+    # rehearsal's audio from the recording's start, so speaking time is about the tones within the take.
+    heard = sum(
+        max(0, min(s.end_ms, take["duration_ms"]) - s.start_ms)
+        for s in rehearsal.sentences if s.start_ms < take["duration_ms"]
+    )
+    assert abs(take["speaking_ms"] - heard) <= 800, (take["speaking_ms"], heard, take["pauses"])
+    assert take["speaking_ms"] + take["pause_ms"] == take["duration_ms"]
+
+    # The table on the page says the same, to the second.
+    rows = session.js("[...document.querySelectorAll('#rh-table tbody tr')].map(r => [...r.cells].map(c => c.textContent))")
+    assert [r[1] for r in rows] == ["开场", "一是所有工作都要负起责任来", "二是所有工作都要动起来"]
+    ends = [*expected_taps[1:], sections[-1]["end_ms"]]
+    assert [r[2] for r in rows] == [clock(round(t)) for t in expected_taps]
+    assert [r[3] for r in rows] == [clock(round(b - a)) for a, b in zip(expected_taps, ends)]
+    assert [r[4] for r in rows] == [clock(span) for span in spans]
+
+    # Playback jumps to a section's start in the take.
+    page.locator(".rh-jump").nth(2).click()
+    page.wait_for_function("!document.getElementById('rh-audio').paused")
+    assert abs(session.js("document.getElementById('rh-audio').currentTime") * 1000 - sections[2]["start_ms"]) <= 300
+    session.js("document.getElementById('rh-audio').pause()")
+
+    # The take stays in the browser, charted beside the rehearsal; Clear (clicked twice) removes it.
+    page.wait_for_function("document.querySelectorAll('.rh-htake').length === 1")
+    assert session.js("lectern.rehearse.loadTakes().then(t => t.map(x => x.taps))") == [take["taps"]]
+    page.locator("#rh-clear").click()
+    page.locator("#rh-clear").click()
+    page.wait_for_function("document.querySelectorAll('.rh-htake').length === 0")
+    assert session.js("lectern.rehearse.loadTakes().then(t => t.length)") == 0
+    page.screenshot(path=str(ARTIFACTS / "page-take.png"))
+    page.keyboard.press("Escape")
+    assert session.js("document.getElementById('rehearse').hidden")
+    assert session.errors == [] and session.dialogs == []
+
+
+def test_rehearse_shows_where_the_speaker_should_be_and_escape_finishes(
+    rehearsal: Rehearsal, open_mic_page: object
+) -> None:
+    from dataclasses import replace
+
+    # A 4 s target for a ≈ 8 s rehearsal: the target's checkpoints come twice as fast as the voice's.
+    timeline, plan = build_rehearsal(rehearsal.folder)
+    page_path = rehearsal.folder / "target.html"
+    page_path.write_text(render_page(timeline, plan, {"target_ms": timeline.duration_ms // 2}), encoding="utf-8")
+    session = open_mic_page(page_path)
+    page = session.page
+    _rehearse(session, [])
+    section_1 = rehearsal.timeline.sections[1]
+    # Between the target's checkpoint for 一是 (+0.5 s, so the drift rounds to a second) and the one for 二是.
+    page.wait_for_timeout(section_1.start_ms // 2 + 800)
+    should = session.js("document.getElementById('rh-should').textContent")
+    assert "一是所有工作都要负起责任来" in should and "目标" in should, should
+    assert "开场" in session.js("document.getElementById('rh-should2').textContent")
+    # Still on the first sentence after the target moved on: behind, and the bar says so.
+    assert session.js("document.getElementById('rh-drift-bar').className") == "behind"
+    assert "落后" in session.js("document.getElementById('rh-drift-text').textContent")
+    page.locator("#rh-mirror").click()
+    assert session.js("getComputedStyle(document.getElementById('rh-prompt')).transform") != "none"
+    page.screenshot(path=str(ARTIFACTS / "page-rehearse.png"))
+    page.keyboard.press("Escape")
+    page.wait_for_function("lectern.rehearse.state() === 'done'", timeout=5000)
+    # Only the first section was reached: the others are listed as not reached, the take says how much it covers.
+    assert session.js("lectern.lastTake.taps.map(t => t.section)") == [0]
+    assert session.js("lectern.lastTake.confidence") == pytest.approx(1 / 3, abs=0.01)
+    assert session.js("document.querySelectorAll('#rh-table tr.rh-missed').length") == 2
+    assert session.errors == [] and session.dialogs == []
+
+
+def test_rehearse_shows_hostile_text_as_text(rehearsal: Rehearsal, open_mic_page: object) -> None:
+    session = open_mic_page(rehearsal.hostile_page)
+    session.page.locator("#rehearse-open").click()
+    lines = session.js("[...document.querySelectorAll('.rh-line')].map(p => p.textContent)")
+    assert lines[:2] == [HOSTILE, ATTRIBUTE_BREAK]
+    assert session.js("document.querySelector('.rh-sec').textContent") == ATTRIBUTE_BREAK
+    assert session.js("document.querySelector('.rh-check-name').textContent") == ATTRIBUTE_BREAK
+    assert session.js("document.querySelectorAll('img').length") == 0
+    assert session.dialogs == [] and session.errors == []

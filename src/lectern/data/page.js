@@ -418,7 +418,21 @@
   function togglePrompter() {
     var on = document.body.classList.toggle("prompter");
     document.getElementById("prompter").setAttribute("aria-pressed", String(on));
+    document.getElementById("keys").textContent = on ? L.prompter_keys : L.keys;
+    // Before the first sentence the prompter would show nothing bright: it starts at the first sentence.
+    if (on && current < 0 && sentences.length) seek(sentences[0].start);
     if (current >= 0) keepInView(sentences[current].el);
+  }
+
+  // The prompter's text size, in rem, kept across visits where the browser allows (file:// may not).
+  var PROMPTER_SIZES = [1.4, 1.7, 2.1, 2.6, 3.2, 4, 5];
+  var prompterSize = 2;
+
+  function setPrompterSize(step) {
+    prompterSize = Math.max(0, Math.min(PROMPTER_SIZES.length - 1, prompterSize + step));
+    document.body.style.setProperty("--prompter-size", PROMPTER_SIZES[prompterSize] + "rem");
+    try { localStorage.setItem("lectern.prompterSize", String(prompterSize)); } catch (e) { /* private mode */ }
+    if (current >= 0 && document.body.classList.contains("prompter")) keepInView(sentences[current].el);
   }
 
   // --- wiring ------------------------------------------------------------------------------------------------
@@ -436,6 +450,17 @@
     document.getElementById("echo").addEventListener("click", toggleEcho);
     document.getElementById("prompter").textContent = L.prompter;
     document.getElementById("prompter").addEventListener("click", togglePrompter);
+    document.getElementById("smaller").title = L.smaller;
+    document.getElementById("smaller").addEventListener("click", function () { setPrompterSize(-1); });
+    document.getElementById("larger").title = L.larger;
+    document.getElementById("larger").addEventListener("click", function () { setPrompterSize(1); });
+    try {
+      var saved = Number(localStorage.getItem("lectern.prompterSize"));
+      if (saved >= 0 && saved < PROMPTER_SIZES.length && localStorage.getItem("lectern.prompterSize") !== null) {
+        prompterSize = saved;
+      }
+    } catch (e) { /* storage refused: the default size */ }
+    setPrompterSize(0);
     document.getElementById("toc-label").textContent = L.contents;
     document.getElementById("keys").textContent = L.keys;
     document.getElementById("speed-label").textContent = L.speed + " ";
@@ -483,6 +508,8 @@
 
     document.addEventListener("keydown", function (e) {
       if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
+      // The rehearse mode has its own keys (a clicker's PageDown means "next" there, not "next sentence here").
+      if (document.body.classList.contains("rehearsing")) return;
       var tag = e.target && e.target.tagName;
       if (tag === "TEXTAREA" || tag === "SELECT" || (tag === "INPUT" && e.target.type !== "range")) return;
       var handled = true;
@@ -493,6 +520,14 @@
         case "ArrowUp": stepSection(-1); break;
         case "ArrowDown": stepSection(1); break;
         case "l": case "L": toggleLoop(); break;
+        // Presentation clickers send PageUp/PageDown: sentence by sentence, in the prompter or not.
+        case "PageUp": stepSentence(-1); break;
+        case "PageDown": stepSentence(1); break;
+        case "Escape":
+          if (document.body.classList.contains("prompter")) togglePrompter(); else handled = false;
+          break;
+        case "+": case "=": setPrompterSize(1); break;
+        case "-": case "_": setPrompterSize(-1); break;
         default: handled = false;
       }
       if (handled) e.preventDefault();

@@ -17,6 +17,7 @@ the sentence as written (placeholders unfilled), the speaker's pacing marks, pla
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import html
 import json
 import re
@@ -27,6 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 from lectern.model import Language, PauseKind, Plan, Section, Sentence, TimedSection, Timeline, heading_text
+from lectern.text.segment import count_units  # the report's unit, so the page's pace is the report's pace
 
 # Pauses the page shows as a small symbol after the sentence. Sentence, paragraph and section pauses are already
 # visible in the layout (line and block breaks); these are the ones the speaker wrote or must wait for.
@@ -65,6 +67,48 @@ _LABELS: dict[Language, dict[str, str]] = {
         "colon": "：",
         "faster": "加快",
         "noscript": "此页面需要启用 JavaScript 才能播放和跟读。",
+        "prompter_keys": "Esc 退出 · PageUp/PageDown 上/下一句 · +/− 字号",
+        "smaller": "字号减小",
+        "larger": "字号增大",
+        "rehearse": "排练",
+        "section": "节",
+        "rehearse_keys": "→ ↓ PageDown 空格 下一句 · ← ↑ PageUp 上一句 · M 镜像 · +/− 字号 · Esc 结束/退出",
+        "rh_ready": "按“开始”或 → 开始录音排练。录音只保存在本机，不会上传。",
+        "start": "开始",
+        "stop": "结束",
+        "back": "上一句",
+        "next": "下一句",
+        "mirror": "镜像",
+        "leave": "退出",
+        "should_be": "此时应讲到",
+        "by_voice": "按排练音频",
+        "by_target": "按目标时长",
+        "ahead": "超前",
+        "behind": "落后",
+        "on_time": "正好",
+        "no_mic": "无法使用麦克风，只计时不录音",
+        "recording": "录音中",
+        "checkpoints": "各节节点",
+        "your_start": "你的开始",
+        "your_time": "你的用时",
+        "voice_time": "音频用时",
+        "target_time": "目标用时",
+        "diff": "差值",
+        "rushed": "偏赶",
+        "dragged": "拖沓",
+        "result": "本次排练",
+        "your_total": "你的总时长",
+        "voice_total": "排练音频",
+        "longest_pauses": "最长停顿",
+        "not_reached": "未讲到",
+        "save_take": "保存录音",
+        "again": "再练一次",
+        "history": "历次排练",
+        "clear": "清除记录",
+        "clear_confirm": "再点一次清除全部记录",
+        "no_history": "尚无记录",
+        "stored": "录音和计时保存在本浏览器中（IndexedDB），“保存录音”下载到本机。",
+        "take_label": "第{n}次",
     },
     Language.EN: {
         "contents": "Contents",
@@ -98,6 +142,48 @@ _LABELS: dict[Language, dict[str, str]] = {
         "colon": ": ",
         "faster": "faster",
         "noscript": "This page needs JavaScript to play and follow the speech.",
+        "prompter_keys": "Esc leave · PageUp/PageDown sentence · +/− text size",
+        "smaller": "Smaller text",
+        "larger": "Larger text",
+        "rehearse": "Rehearse",
+        "section": "Section",
+        "rehearse_keys": "→ ↓ PageDown space next · ← ↑ PageUp back · M mirror · +/− size · Esc finish/leave",
+        "rh_ready": "Press Start or → to record a rehearsal. The recording stays on this machine.",
+        "start": "Start",
+        "stop": "Finish",
+        "back": "Back",
+        "next": "Next",
+        "mirror": "Mirror",
+        "leave": "Leave",
+        "should_be": "you should be at",
+        "by_voice": "by the rehearsal",
+        "by_target": "by the target",
+        "ahead": "ahead",
+        "behind": "behind",
+        "on_time": "on time",
+        "no_mic": "No microphone: timing only, nothing recorded",
+        "recording": "recording",
+        "checkpoints": "Checkpoints",
+        "your_start": "Your start",
+        "your_time": "Your time",
+        "voice_time": "Voice",
+        "target_time": "Target",
+        "diff": "Difference",
+        "rushed": "rushed",
+        "dragged": "dragged",
+        "result": "This take",
+        "your_total": "Your total",
+        "voice_total": "Rehearsal audio",
+        "longest_pauses": "Longest pauses",
+        "not_reached": "not reached",
+        "save_take": "Save take",
+        "again": "Rehearse again",
+        "history": "Takes so far",
+        "clear": "Clear",
+        "clear_confirm": "Click again to clear all takes",
+        "no_history": "No takes yet",
+        "stored": "Takes are kept in this browser (IndexedDB); Save take downloads the recording and its timing.",
+        "take_label": "Take {n}",
     },
 }
 
@@ -130,6 +216,8 @@ def render_page(timeline: Timeline, plan: Plan | None = None, report: object = N
         "placeholders": [[p.text, p.count] for p in plan.script.placeholders] if plan else [],
         "unknown_markers": [[m.text, m.count] for m in plan.speech.unknown_markers] if plan else [],
         "summary": summary,
+        "speech_id": _speech_id(timeline),
+        "unit": "words" if timeline.language == Language.EN else "字",
     }
     title = timeline.title or ("Rehearsal" if timeline.language == Language.EN else "排练")
     report_html = f'<section id="report-fragment">{fragment}</section>' if fragment else ""
@@ -138,6 +226,7 @@ def render_page(timeline: Timeline, plan: Plan | None = None, report: object = N
         title=html.escape(title),
         css=_asset("page.css"),
         js=_asset("page.js"),
+        rehearse_js=_asset("rehearse.js"),
         data=script_json(data),
         report=report_html,
         noscript=html.escape(labels["noscript"]),
@@ -181,10 +270,21 @@ def _sections(timeline: Timeline, plan: Plan | None) -> list[dict[str, Any]]:
                 "start_ms": timed.start_ms,
                 "end_ms": timed.end_ms,
                 "breaks": breaks,
+                "units": sum(count_units(s.text, timeline.language) for s in timed.sentences),
                 "sentences": sentences,
             }
         )
     return out
+
+
+def _speech_id(timeline: Timeline) -> str:
+    """What the rehearse mode files its takes under in the browser: the spoken words, not the build.
+
+    Every page opened from file:// shares one IndexedDB, so takes must name their speech; a rebuild with another
+    voice or engine keeps the same words and so the same history.
+    """
+    words = "\n".join(s.text for sec in timeline.sections for s in sec.sentences)
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
 
 
 def _planned_section(timed: TimedSection, planned: Section | None) -> Section | None:
@@ -381,13 +481,55 @@ _TEMPLATE = """<!DOCTYPE html>
     <button type="button" id="loop" aria-pressed="false"></button>
     <button type="button" id="echo" aria-pressed="false"></button>
     <button type="button" id="prompter" aria-pressed="false"></button>
+    <span id="size-box"><button type="button" id="smaller">A−</button><button type="button" id="larger">A+</button></span>
+    <button type="button" id="rehearse-open"></button>
     <span id="echo-turn" role="status" hidden></span>
   </div>
   <p id="keys"></p>
 </footer>
+<section id="rehearse" hidden>
+  <div id="rh-top">
+    <span id="rh-clock">0:00</span>
+    <span id="rh-rec" hidden></span>
+    <div id="rh-where"><p id="rh-should"></p><p id="rh-should2"></p></div>
+    <div id="rh-drift"><span id="rh-drift-track"><span id="rh-drift-bar"></span></span><span id="rh-drift-text"></span></div>
+    <div id="rh-buttons">
+      <button type="button" id="rh-start"></button>
+      <button type="button" id="rh-back"></button>
+      <button type="button" id="rh-next"></button>
+      <button type="button" id="rh-mirror" aria-pressed="false"></button>
+      <button type="button" id="rh-smaller">A−</button>
+      <button type="button" id="rh-larger">A+</button>
+      <button type="button" id="rh-leave"></button>
+    </div>
+  </div>
+  <p id="rh-message" role="status"></p>
+  <div id="rh-body">
+    <div id="rh-stage"><div id="rh-prompt"></div></div>
+    <aside id="rh-checks"><h2 id="rh-checks-label"></h2><ol id="rh-check-list"></ol></aside>
+  </div>
+  <div id="rh-result" hidden>
+    <h2 id="rh-result-label"></h2>
+    <dl id="rh-figures" class="figures"></dl>
+    <audio id="rh-audio" controls preload="auto"></audio>
+    <div class="rh-table-box"><table id="rh-table"><thead></thead><tbody></tbody></table></div>
+    <p id="rh-pauses"></p>
+    <p id="rh-actions">
+      <button type="button" id="rh-save"></button>
+      <button type="button" id="rh-again"></button>
+      <button type="button" id="rh-close"></button>
+    </p>
+    <p id="rh-stored" class="note"></p>
+    <h2 id="rh-history-label"></h2>
+    <div id="rh-history"></div>
+    <p><button type="button" id="rh-clear"></button></p>
+  </div>
+  <p id="rh-keys"></p>
+</section>
 <script type="application/json" id="lectern-data">{data}</script>
 <script>
 {js}
+{rehearse_js}
 </script>
 </body>
 </html>
