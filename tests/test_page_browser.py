@@ -705,6 +705,14 @@ def test_rehearse_times_each_section_from_the_speakers_taps_and_saves_the_take(
 
     assert {"recording", "duration_ms", "speaking_ms", "pause_ms", "pace", "sections", "sentences",
             "confidence", "taps"} <= set(take)
+    # lectern's own reader of take files accepts it whole (the schema `lectern take --taps` and the report read).
+    from lectern.rehearse.take import parse_delivery, parse_taps
+
+    delivery = parse_delivery(take_path.read_text(encoding="utf-8"), path=str(take_path))
+    assert [(t.section, t.ms) for t in parse_taps(take_path.read_text(encoding="utf-8"))] == [
+        (t["section"], t["ms"]) for t in take["taps"]
+    ]
+    assert delivery.source == "page" and delivery.language == "zh" and take["schema"] == "lectern.take/1"
     assert [t["section"] for t in take["taps"]] == [0, 1, 2]
     for tap, want in zip(take["taps"], expected_taps):
         assert abs(tap["ms"] - want) <= TAP_TOLERANCE_MS, (take["taps"], expected_taps)
@@ -718,7 +726,11 @@ def test_rehearse_times_each_section_from_the_speakers_taps_and_saves_the_take(
     spans = [b.start_ms - a.start_ms for a, b in zip(rehearsal.timeline.sections, rehearsal.timeline.sections[1:])]
     spans.append(rehearsal.timeline.duration_ms - rehearsal.timeline.sections[-1].start_ms)
     assert [s["voice_ms"] for s in sections] == spans
-    assert take["confidence"] == 1.0
+    assert take["confidence"] is None and take["stopped_at"] is None  # the page does not align; it finished
+    # Each section's pace over its span, in 字/分 from the section's characters.
+    for s, sec in zip(sections, rehearsal.timeline.sections):
+        units = sum(len([c for c in ts.text if "\u4e00" <= c <= "\u9fff"]) for ts in sec.sentences)
+        assert s["pace"] == pytest.approx(units / ((s["end_ms"] - s["start_ms"]) / 60000), abs=0.1)
     assert len(take["sentences"]) == 7
     assert abs(take["sentences"][1]["start_ms"] - pressed[0]) <= TAP_TOLERANCE_MS
 
@@ -732,6 +744,10 @@ def test_rehearse_times_each_section_from_the_speakers_taps_and_saves_the_take(
     )
     assert abs(take["speaking_ms"] - heard) <= 800, (take["speaking_ms"], heard, take["pauses"])
     assert take["speaking_ms"] + take["pause_ms"] == take["duration_ms"]
+    # The longest pause inside the speech is a section gap (600 ms in the rehearsal), and falls where one is.
+    longest = take["pauses"][0]
+    assert 400 <= longest["ms"] <= 900, take["pauses"]
+    assert [p["ms"] for p in take["pauses"]] == sorted((p["ms"] for p in take["pauses"]), reverse=True)
 
     # The table on the page says the same, to the second.
     rows = session.js("[...document.querySelectorAll('#rh-table tbody tr')].map(r => [...r.cells].map(c => c.textContent))")
@@ -788,7 +804,8 @@ def test_rehearse_shows_where_the_speaker_should_be_and_escape_finishes(
     page.wait_for_function("lectern.rehearse.state() === 'done'", timeout=5000)
     # Only the first section was reached: the others are listed as not reached, the take says how much it covers.
     assert session.js("lectern.lastTake.taps.map(t => t.section)") == [0]
-    assert session.js("lectern.lastTake.confidence") == pytest.approx(1 / 3, abs=0.01)
+    assert session.js("lectern.lastTake.stopped_at") == 0  # stopped in the first sentence
+    assert session.js("lectern.lastTake.sections.map(s => s.pace)") == [None]  # an unfinished section has no pace
     assert session.js("document.querySelectorAll('#rh-table tr.rh-missed').length") == 2
     assert session.errors == [] and session.dialogs == []
 

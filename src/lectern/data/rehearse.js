@@ -189,7 +189,11 @@
   function next() {
     if (state === "ready") { start(); return; }
     if (state !== "recording") return;
-    if (pos + 1 >= lines.length) { finish(); return; }
+    if (pos + 1 >= lines.length) {
+      pos = lines.length; // past the last sentence: the speech is done
+      finish();
+      return;
+    }
     moveTo(pos + 1);
   }
 
@@ -346,53 +350,76 @@
     return ms > 0 ? Math.round(units / (ms / 60000) * 10) / 10 : null;
   }
 
+  // The take in lectern's take schema (lectern.rehearse.take, "lectern.take/1"), which `lectern take OUT RECORDING
+  // --taps TAKE.json` reads. The page knows each section's start exactly (the speaker's taps); it does not align
+  // the recording, so "confidence" is left to `lectern take`.
   function makeTake(duration, blob) {
     var heard = detectPauses(duration);
     var tapped = [];
     for (var k = 0; k < secs.length; k++) if (typeof taps[k] === "number") tapped.push(k);
+    var finished = pos >= lines.length;
     // The last section reached ends where the voice was last heard (the speaker may click Finish a while later).
     var speechEnd = duration;
     if (heard && tapped.length && heard.last_voice_ms > taps[tapped[tapped.length - 1]]) {
       speechEnd = Math.min(duration, heard.last_voice_ms + LEVEL_MS);
     }
+    var quiet = heard ? heard.pauses : [];
     var units = 0;
     var sections = tapped.map(function (k, j) {
       var startMs = taps[k];
       var endMs = j + 1 < tapped.length ? taps[tapped[j + 1]] : speechEnd;
-      var finished = j + 1 < tapped.length || pos >= lines.length - 1;
-      units += finished ? secs[k].units : 0;
+      var whole = j + 1 < tapped.length || finished; // a section the speaker stopped in has no pace of its own
+      if (whole) units += secs[k].units;
       return {
         index: secs[k].index,
         title: sectionName(secs[k]),
         start_ms: startMs,
         end_ms: endMs,
         voice_ms: voiceSpan(k),
-        pace: finished ? pace(secs[k].units, endMs - startMs) : null,
+        pace: whole ? pace(secs[k].units, endMs - startMs) : null,
+        speaking_ms: Math.max(0, endMs - startMs - quietWithin(quiet, startMs, endMs)),
       };
     });
-    var spoken = sections.length ? sections[sections.length - 1].end_ms - sections[0].start_ms : 0;
+    var spoken = 0;
+    sections.forEach(function (s) { if (s.pace !== null) spoken += s.end_ms - s.start_ms; });
+    var speaking = heard ? heard.speaking_ms : sections.reduce(function (sum, s) { return sum + s.speaking_ms; }, 0);
     var sentences = [];
     for (var i = 0; i < sentenceTaps.length && i < lines.length; i++) {
       var end = i + 1 < sentenceTaps.length ? sentenceTaps[i + 1] : speechEnd;
       sentences.push({ index: i, start_ms: sentenceTaps[i], end_ms: Math.max(sentenceTaps[i], end) });
     }
+    var sectionOf = function (ms) {
+      var found = tapped.length ? tapped[0] : 0;
+      tapped.forEach(function (k) { if (taps[k] <= ms) found = k; });
+      return secs.length ? secs[found].index : 0;
+    };
     var stamp = new Date();
     var name = "take-" + stamp.getFullYear() + String(stamp.getMonth() + 1).padStart(2, "0") +
       String(stamp.getDate()).padStart(2, "0") + "-" + String(stamp.getHours()).padStart(2, "0") +
       String(stamp.getMinutes()).padStart(2, "0") + String(stamp.getSeconds()).padStart(2, "0");
+    var warnings = [];
+    if (!heard) warnings.push(blob ? "no pauses heard: speaking time is the sections' length" : "no recording");
     return {
-      recording: blob ? name + "." + extension(blob.type) : null,
+      schema: "lectern.take/1",
+      recording: blob ? name + "." + extension(blob.type) : "",
       duration_ms: duration,
-      speaking_ms: heard ? heard.speaking_ms : null,
-      pause_ms: heard ? duration - heard.speaking_ms : null,
+      speaking_ms: speaking,
+      pause_ms: Math.max(0, duration - speaking),
       pace: pace(units, spoken),
       sections: sections,
       sentences: sentences,
-      // The speaker's own taps place every section they reached exactly; sections never reached lower it.
-      confidence: secs.length ? Math.round(100 * tapped.length / secs.length) / 100 : 0,
+      confidence: null,
       taps: tapped.map(function (k) { return { section: secs[k].index, ms: taps[k] }; }),
-      pauses: heard ? heard.pauses.map(function (p) { return { start_ms: p[0], end_ms: p[1] }; }) : [],
-      saved_at: stamp.toISOString(),
+      language: data.lang === "en" ? "en" : "zh",
+      pace_unit: data.summary.pace_unit,
+      created: stamp.toISOString().replace(/\.\d+Z$/, "Z"),
+      source: "page",
+      // Pauses inside the speech only: the silence before the first word and after the last is not the speaker's.
+      pauses: quiet.filter(function (p) { return p[0] > 0 && p[1] < speechEnd; })
+        .sort(function (a, b) { return (b[1] - b[0]) - (a[1] - a[0]); })
+        .map(function (p) { return { start_ms: p[0], ms: p[1] - p[0], section: sectionOf(p[0]) }; }),
+      stopped_at: finished || pos < 0 ? null : pos,
+      warnings: warnings,
     };
   }
 
@@ -439,10 +466,8 @@
     figure(L.your_total, length(take.duration_ms));
     figure(L.voice_total, length(total));
     if (target) figure(L.target, length(target));
-    if (take.speaking_ms !== null) {
-      figure(L.speaking, length(take.speaking_ms));
-      figure(L.pause, length(take.pause_ms));
-    }
+    figure(L.speaking, length(take.speaking_ms));
+    figure(L.pause, length(take.pause_ms));
     if (take.pace !== null) figure(L.pace, Math.round(take.pace) + " " + data.summary.pace_unit);
   }
 
@@ -510,15 +535,11 @@
   function renderPauses(take) {
     var box = $("rh-pauses");
     box.textContent = "";
-    var longest = take.pauses.filter(function (p) {
-      // The silence before the first word and after the last are not the speaker's pauses.
-      return p.start_ms > 0 && p.end_ms < take.duration_ms;
-    }).sort(function (a, b) { return (b.end_ms - b.start_ms) - (a.end_ms - a.start_ms); }).slice(0, 5);
+    var longest = take.pauses.slice(0, 5);
     if (!longest.length) return;
     box.appendChild(el("span", "notice-label", L.longest_pauses + L.colon));
     longest.forEach(function (p) {
-      var chip = el("button", "rh-pause", clock(p.start_ms) + " " + ((p.end_ms - p.start_ms) / 1000).toFixed(1) + " " +
-        L.seconds);
+      var chip = el("button", "rh-pause", clock(p.start_ms) + " " + (p.ms / 1000).toFixed(1) + " " + L.seconds);
       chip.type = "button";
       chip.addEventListener("click", function () { jump(Math.max(0, p.start_ms - 1500)); });
       box.appendChild(chip);
@@ -617,7 +638,7 @@
         secs.forEach(function (s, k) { position[s.index] = k; });
         rows.push({
           label: L.take_label.replace("{n}", String(n + 1)),
-          when: take.saved_at ? take.saved_at.slice(0, 16).replace("T", " ") : "",
+          when: take.created ? take.created.slice(0, 16).replace("T", " ") : "",
           total: take.duration_ms,
           parts: (take.sections || []).map(function (s) { return [position[s.index] || 0, s.end_ms - s.start_ms]; }),
           take: true,
