@@ -167,7 +167,8 @@ def test_an_interrupted_build_resumes_and_keeps_the_old_output(tmp_path: Path, b
     cache = tmp_path / "cache"
     previous = out / "timings.json"
     out.mkdir()
-    previous.write_text("{}", encoding="utf-8")
+    old = '{"audio": "rehearsal.mp3", "duration_ms": 0, "sections": []}'  # a rehearsal from before the manifest
+    previous.write_text(old, encoding="utf-8")
     env = {**os.environ, "LECTERN_CACHE_DIR": str(cache), "PYTHONUNBUFFERED": "1"}
     # A script of its own, so that no earlier test's cache serves it.
     script = tmp_path / "speech.txt"
@@ -181,7 +182,7 @@ def test_an_interrupted_build_resumes_and_keeps_the_old_output(tmp_path: Path, b
     proc.wait()
     finished = {p: p.stat().st_mtime_ns for p in _take_files(cache)}
     assert len(finished) >= 10
-    assert previous.read_text(encoding="utf-8") == "{}"  # the old output is intact
+    assert previous.read_text(encoding="utf-8") == old  # the old output is intact
     again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     # the finished takes were reused, not made again

@@ -208,7 +208,8 @@ def test_ctrl_c_during_a_build_keeps_the_old_rehearsal_and_the_rerun_resumes(tmp
     cache = tmp_path / "cache"
     out = tmp_path / "out"
     out.mkdir()
-    (out / "timings.json").write_text("{}", encoding="utf-8")  # the previous rehearsal
+    previous = '{"audio": "rehearsal.mp3", "duration_ms": 0, "sections": []}'
+    (out / "timings.json").write_text(previous, encoding="utf-8")  # a rehearsal from before the manifest
     env = {**os.environ, "LECTERN_CACHE_DIR": str(cache)}
     cmd = [sys.executable, "-m", "lectern", "build", str(script), "--engine", "espeak", "-o", str(out)]
     proc = subprocess.Popen(
@@ -222,7 +223,7 @@ def test_ctrl_c_during_a_build_keeps_the_old_rehearsal_and_the_rerun_resumes(tmp
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 130, stderr
     assert error_line(stderr) == "interrupted: finished takes are cached; run the same command again to resume"
-    assert (out / "timings.json").read_text(encoding="utf-8") == "{}"
+    assert (out / "timings.json").read_text(encoding="utf-8") == previous
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "out", "speech.txt"]  # no staging folder left
     finished = {p: p.stat().st_mtime_ns for p in _takes(cache)}
     assert 5 <= len(finished) < 62

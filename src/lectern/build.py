@@ -24,6 +24,7 @@ from lectern.text import ingest
 from lectern.text import placeholders
 from lectern.text import structure
 from lectern.text import plan as plan_step
+from lectern import errors, outfolder
 from lectern.atomic import write_text
 from lectern.errors import ConfigError, OutputError, ScriptError
 from lectern.model import CleanScript, Language, Plan, Speech, Take, Timeline
@@ -236,6 +237,7 @@ def build(
             timeline, plan, pace=options.pace, target_ms=options.target_ms
         )
         files = write_outputs(staging, timeline, plan, report, bom=options.bom)
+        outfolder.write_manifest(staging)
         _swap_into_place(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -282,40 +284,39 @@ def _fit_to_target(
     return rate_percent, note or f"voice rate {rate_percent:+d}% gives {_clock(timeline.duration_ms)}", timeline
 
 
-# Everything a build puts in its folder (write_outputs' files, the audio, the sections folder). A folder holding
-# anything else is not a rehearsal: the build would delete it when it swaps the new folder in.
-OUTPUT_NAMES = frozenset({
-    "rehearsal.mp3", "sections", "rehearsal.cue", "rehearsal.srt", "rehearsal.vtt", "rehearsal.lrc", "chapters.vtt",
-    "chapters.json", "timings.json", "script.txt", "report.md", "report.html", "report.json", "index.html",
-})  # fmt: skip
-# What file managers drop into any folder they show; losing them loses nothing.
-_DESKTOP_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
-
-
 def check_out_dir(out_dir: Path) -> None:
     """Refuse, before any synthesis, an output path the final swap would fail on or destroy.
 
     The swap replaces the whole folder, so ``-o .`` or ``-o ~/Documents`` would delete the user's files (the
-    script among them); only a missing folder, an empty one or an earlier rehearsal may be replaced.
+    script among them); only a missing folder, an empty one or a rehearsal lectern wrote (:mod:`lectern.outfolder`)
+    may be replaced.
     """
-    name = str(out_dir)
+    foreign = _foreign_in(out_dir, out_dir)
+    if foreign:
+        raise OutputError(
+            f"holds files that are not a rehearsal ({_listed(foreign)}); a build replaces the whole folder, so "
+            "choose a new folder with -o", path=str(out_dir),
+        )
+
+
+def _foreign_in(out_dir: Path, name: Path) -> list[str]:
+    """What of the user's the folder holds; an error when it is a file or cannot be read."""
     try:
         # The swap renames the resolved path: check that one (``-o speech.txt/..`` does not exist as written but
         # resolves to the script's own folder).
         target = out_dir.resolve()
         if not target.exists():
-            return
+            return []
         if not target.is_dir():
-            raise OutputError("exists and is not a folder", path=name)
-        foreign = sorted(p.name for p in target.iterdir() if p.name not in OUTPUT_NAMES | _DESKTOP_LITTER)
+            raise OutputError("exists and is not a folder", path=str(name))
+        return outfolder.foreign_files(target)
     except OSError as e:
-        raise OutputError(f"cannot use as the output folder ({e.strerror or e})", path=name) from e
-    if foreign:
-        listed = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
-        raise OutputError(
-            f"holds files that are not a rehearsal ({listed}); a build replaces the whole folder, so choose a new "
-            "folder with -o", path=name,
-        )
+        raise OutputError(f"cannot use as the output folder ({e.strerror or e})", path=str(name)) from e
+
+
+def _listed(names: list[str], limit: int = 3) -> str:
+    shown = ", ".join(errors.quote(n, 60) for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def write_outputs(folder: Path, timeline: Timeline, plan: Plan, report: object, *, bom: bool = False) -> tuple[str, ...]:
@@ -371,6 +372,22 @@ def _staging_dir(out_dir: Path) -> Path:
         raise OutputError(f"cannot write the output folder ({e.strerror or e})", path=str(out_dir)) from e
 
 
+def _keep_new(staging: Path, out_dir: Path, foreign: list[str], name: Path) -> OutputError:
+    """Move the finished rehearsal out of its staging folder (which a later build would clear) to a visible name
+    beside ``out_dir``, and say where it is."""
+    said = f"now holds files that are not a rehearsal ({_listed(foreign)}), so it was left as it is"
+    for n in range(1, 100):
+        kept = out_dir.with_name(f"{out_dir.name}.new" + (f"-{n}" if n > 1 else ""))
+        if kept.exists():
+            continue
+        try:
+            os.rename(staging, kept)
+        except OSError:
+            break
+        return OutputError(f"{said}; the new rehearsal is in {errors.quote(str(kept), 200)}", path=str(name))
+    return OutputError(said, path=str(name))
+
+
 def _owner_alive(staging_name: str) -> bool:
     m = re.search(r"\.building-(\d+)-", staging_name)
     if not m:
@@ -388,15 +405,31 @@ def _owner_alive(staging_name: str) -> bool:
 
 
 def _swap_into_place(staging: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``staging`` with two renames; the old rehearsal stays readable until the second."""
+    """Replace ``out_dir`` by ``staging`` with two renames; the old rehearsal stays readable until the second.
+
+    The folder is judged again right before, and once more after it is moved aside (so nothing saved into it
+    during the build, or in between, is deleted): if it now holds anything lectern did not write, it is put back
+    as it was and the new rehearsal is kept beside it under a name the error gives.
+    """
+    name = out_dir
     out_dir = out_dir.resolve()
     old = None
     try:
+        early = _foreign_in(out_dir, name)
+        if early:
+            raise _keep_new(staging, out_dir, early, name)
         if out_dir.exists():
             if not out_dir.is_dir():
                 raise OutputError("exists and is not a folder", path=str(out_dir))
             old = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.old-"))
             os.rename(out_dir, old / "previous")
+            try:
+                late = outfolder.foreign_files(old / "previous")
+            except OSError:
+                late = ["(the folder could not be read)"]
+            if late:
+                os.rename(old / "previous", out_dir)
+                raise _keep_new(staging, out_dir, late, name)
         os.rename(staging, out_dir)
     except OSError as e:
         if old is not None and (old / "previous").exists() and not out_dir.exists():

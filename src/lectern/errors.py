@@ -23,10 +23,12 @@ class LecternError(Exception):
         self.sentence = sentence
 
     def __str__(self) -> str:
+        # One line of a readable length whatever it quotes: a file name with a newline in it, a 5,000-character
+        # line of the script.
         parts = []
         if self.path:
-            parts.append(self.path)
-        parts.append(self.message)
+            parts.append(quote(self.path, 200))
+        parts.append(quote(self.message, 400))
         text = ": ".join(parts)
         if self.sentence:
             text += f" (at: {_excerpt(self.sentence)})"
@@ -36,6 +38,16 @@ class LecternError(Exception):
 def _excerpt(sentence: str, limit: int = 24) -> str:
     one_line = " ".join(sentence.split())
     return one_line if len(one_line) <= limit else one_line[:limit] + "…"
+
+
+def quote(text: str, limit: int = 80) -> str:
+    """``text`` as an error may show it: on one line, control characters escaped (a file name may hold a newline
+    or an escape sequence), at most ``limit`` characters with the middle cut out."""
+    safe = "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
+    if len(safe) <= limit:
+        return safe
+    head = limit * 2 // 3
+    return f"{safe[:head]}…{safe[len(safe) - (limit - head - 1):]}"
 
 
 class InputError(LecternError):
