@@ -113,6 +113,8 @@ CASES = [
     (f"{BUILD} s.txt -o .", r"\.: holds files that are not a rehearsal \(.*\); .*", 1),
     (f"{BUILD} s.txt -o s.txt/..", r"s\.txt/\.\.: holds files that are not a rehearsal \(.*\); .*", 1),
     ("clean s.txt -o notes", r"notes: is a folder: give a file name for the cleaned text", 1),
+    *[(f"clean s.txt -o {o}", rf"{re.escape(str(Path(o)))}: is the script itself: cleaning would overwrite it; .*", 1)
+      for o in ("s.txt", "./s.txt", "notes/../s.txt", "s-link.txt")],
     ("clean s.txt -o afile/x.txt", r"afile/x\.txt: cannot write \(.*\)", 1),
     ("clean s.txt -o /proc/lectern-x.txt", r"/proc/lectern-x\.txt: cannot write \(.*\)", 1),
     # report
@@ -135,6 +137,7 @@ def inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name, data in INPUTS.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(data)
+    os.link(tmp_path / "s.txt", tmp_path / "s-link.txt")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -148,6 +148,9 @@ def clean(
     from lectern.text import ingest
 
     with _errors():
+        if output and _same_file(output, script):
+            raise OutputError("is the script itself: cleaning would overwrite it; give the cleaned text another name",
+                              path=str(output))
         source = ingest.read_script(script, stdin=_stdin_for(script))
         extra = clean_step.load_rules(rules) if rules else ()
         result = clean_step.clean(source, rules=extra, keep=tuple(keep))
@@ -502,6 +505,16 @@ def cache_clear(
         removed = TakeCache(cache_dir or default_cache_dir()).clear()
         out.print(f"removed {removed} takes", markup=False)
 
+
+
+def _same_file(output: Path, script: str) -> bool:
+    """``-o`` names the script, however spelled (``./s.txt``, ``notes/../s.txt``, a link or a hard link to it)."""
+    if script == "-":
+        return False
+    try:
+        return output.resolve() == Path(script).resolve() or (output.exists() and output.samefile(script))
+    except OSError:
+        return False
 
 
 def _shorten(text: str, limit: int) -> str:
