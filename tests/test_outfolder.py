@@ -4,6 +4,7 @@ from before it, and files that appear while a build runs."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -146,4 +147,28 @@ def test_a_file_saved_in_the_instant_before_the_swap_is_kept(speech: Path, monke
     assert "(late.txt), so it was left as it is; the new rehearsal is in" in result.stderr
     assert (Path("out") / "late.txt").read_text(encoding="utf-8") == "the user's"
     assert (Path("out") / "timings.json").is_file() and Path("out.new/timings.json").is_file()
+    assert not list(Path().glob(".out.*"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["lectern.audio.assemble._PcmWriter.write", "lectern.build.write_text",
+                                   "lectern.outfolder.write_bytes"])
+def test_a_full_disk_is_one_line_naming_the_folder_and_the_space_needed(
+    speech: Path, monkeypatch: pytest.MonkeyPatch, where: str, tmp_path: Path
+) -> None:
+    assert build(str(speech), "-o", "out").exit_code == 0
+    before = {p: p.read_bytes() for p in Path("out").rglob("*") if p.is_file()}
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(where, full)
+    # A cache of its own, so that the parts are encoded (written) again.
+    result = build(str(speech), "-o", "out", "--cache-dir", str(tmp_path / "fresh-cache"))
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert "\n" not in line and "Traceback" not in result.output
+    assert re.fullmatch(r"error: out: no space left on the disk: the rehearsal needs about \d+ MB there, "
+                        r"[\d,]+ MB free", line), line
+    assert {p: p.read_bytes() for p in Path("out").rglob("*") if p.is_file()} == before
     assert not list(Path().glob(".out.*"))

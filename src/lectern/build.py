@@ -9,6 +9,7 @@ stopped instead of starting over.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ from lectern.text import structure
 from lectern.text import plan as plan_step
 from lectern import errors, outfolder
 from lectern.atomic import write_text
+from lectern.config import default_cache_dir
 from lectern.errors import ConfigError, OutputError, ScriptError
 from lectern.model import CleanScript, Language, Plan, Speech, Take, Timeline
 from lectern.presets import Preset, load_preset
@@ -178,7 +180,6 @@ def build(
     from lectern.report import analysis as report_step
     from lectern.audio import synthesize as synth_step
     from lectern.audio.cache import SECTIONS_DIR, TakeCache
-    from lectern.config import default_cache_dir
     from lectern.engines.select import select_engine
     from lectern.text.lexicon import Lexicon
 
@@ -237,10 +238,15 @@ def build(
             timeline, plan, pace=options.pace, target_ms=options.target_ms
         )
         files = write_outputs(staging, timeline, plan, report, bom=options.bom)
-        outfolder.write_manifest(staging)
+        try:
+            outfolder.write_manifest(staging)
+        except OSError as e:
+            raise OutputError(f"cannot write {outfolder.MANIFEST} ({e.strerror or e})", path=str(out_dir)) from e
         _swap_into_place(staging, out_dir)
-    except BaseException:
+    except BaseException as e:
         shutil.rmtree(staging, ignore_errors=True)
+        if _disk_full(e):
+            raise _no_space(e, out_dir, options.cache_dir or default_cache_dir(), plan) from e
         raise
     # Older takes and sections beyond the cap go now; this build's own were just used and stay.
     from lectern.config import default_cache_cap
@@ -257,6 +263,43 @@ def build(
         report=report,
         target_note=target_note,
     )
+
+
+def _disk_full(error: BaseException) -> bool:
+    """ENOSPC (or a quota) anywhere in the build, raised as it is or already wrapped in a LecternError."""
+    for e in (error, error.__cause__):
+        if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+    return False
+
+
+def _no_space(error: BaseException, out_dir: Path, cache_root: Path, plan: Plan) -> OutputError:
+    """One line naming the folder that filled up, what the rehearsal needs there and what is free."""
+    audio_s = plan.estimate.total_ms / 1000
+    mp3 = audio_s * 64_000 / 8  # the whole at 64 kb/s
+    where = getattr(error, "path", None) or ""
+    if where and Path(where).resolve().is_relative_to(Path(cache_root).resolve()):
+        folder = Path(cache_root)
+        # takes (22,050 Hz s16 mono) and the encoded parts
+        needed = audio_s * 22_050 * 2 + mp3
+    else:
+        folder = out_dir
+        # the whole, the section files (as much again), the parts' PCM waiting to be encoded (at worst all of
+        # it), the text files
+        needed = 2 * mp3 + audio_s * 22_050 * 2 + 2e6
+    probe = folder.resolve()
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        free = f", {_megabytes(shutil.disk_usage(probe).free)} free"
+    except OSError:
+        free = ""
+    return OutputError(f"no space left on the disk: the rehearsal needs about {_megabytes(needed)} there{free}",
+                       path=str(folder))
+
+
+def _megabytes(n: float) -> str:
+    return f"{max(1, round(n / 1e6)):,} MB"
 
 
 def _fit_to_target(
