@@ -49,6 +49,9 @@ INPUTS: dict[str, bytes] = {
     "r-list/timings.json": b"[1, 2]",
     "r-nojson/readme.txt": b"no timings here\n",
     "cache-file": b"not a cache folder\n",
+    "punct.txt": "。。。！！？？\n……——\n".encode(),
+    "emoji.txt": "😀😀🎉\n👍\n".encode(),
+    "xs.txt": b"X" * 5000 + b"\n",
 }
 
 BUILD = "build --engine espeak --quiet"
@@ -70,6 +73,11 @@ CASES = [
     ],
     *[(f"{cmd} marks.txt", r"marks\.txt: nothing to speak after cleaning \(no sentence is left\)", 1)
       for cmd in ("plan", "report --estimate", f"{BUILD} -o out")],
+    *[(f"{cmd} {name}", rf"{name}: nothing to speak: the script holds no words, only punctuation or symbols", 1)
+      for cmd in ("plan", "report --estimate", f"{BUILD} -o out") for name in ("punct.txt", "emoji.txt")],
+    # an error quotes at most a few characters of a 5,000-character line
+    *[(f"{cmd} xs.txt", r"xs\.txt: nothing to speak but placeholders \(X{8}…X{3} ×1\): the speech around them is missing", 1)
+      for cmd in ("plan", f"{BUILD} -o out")],
     *[(f"{cmd} blanks.txt", r"blanks\.txt: nothing to speak but placeholders \(XX ×2, ×× ×1, 某某 ×1\).*", 1)
       for cmd in ("plan", "report --estimate", f"{BUILD} -o out")],
     # --rules
@@ -108,7 +116,8 @@ CASES = [
     # outputs: a file in the way, a parent that is a file, a place nobody (not even root) can write, a folder of
     # the user's own (a build would replace it wholesale), a folder where a file is wanted
     (f"{BUILD} s.txt -o afile", r".*afile: exists and is not a folder", 1),
-    (f"{BUILD} s.txt -o afile/out", r"afile/out: cannot write the output folder .*", 1),
+    (f"{BUILD} s.txt -o afile/out", r"afile/out: cannot make this folder: .*/afile is a file, not a folder", 1),
+    (f"{BUILD} s.txt -o afile/a/b", r"afile/a/b: cannot make this folder: .*/afile is a file, not a folder", 1),
     (f"{BUILD} s.txt -o notes", r"notes: holds files that are not a rehearsal \(notes\.md\); .*", 1),
     (f"{BUILD} s.txt -o .", r"\.: holds files that are not a rehearsal \(.*\); .*", 1),
     (f"{BUILD} s.txt -o s.txt/..", r"s\.txt/\.\.: holds files that are not a rehearsal \(.*\); .*", 1),
@@ -256,3 +265,16 @@ def test_a_build_replaces_its_earlier_rehearsal_and_clears_only_dead_builds_left
     assert live.is_dir() and not dead.exists() and not old_style.exists()
     assert '"duration_ms"' in (inputs / "out" / "timings.json").read_text(encoding="utf-8")
     assert not [p.name for p in inputs.iterdir() if p.name.startswith(".out.") and p != live]
+
+
+def test_a_file_name_with_control_characters_is_printed_safely_and_never_names_a_folder(inputs: Path) -> None:
+    from lectern.build import default_out_dir
+
+    name = "we\nird\x1b[31m.txt"
+    (inputs / name).write_bytes(b"")
+    result = runner.invoke(app, ["plan", name], catch_exceptions=False)
+    assert result.exit_code == 1
+    assert error_line(result.stderr) == "error: we\\nird\\x1b[31m.txt: is empty"
+    assert default_out_dir(name) == Path("output/we_ird_[31m")
+    assert default_out_dir("a/\t.txt") == Path("output/speech")
+    assert default_out_dir("speech\u202e.txt").name == "speech_"  # a direction override is a format character

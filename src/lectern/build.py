@@ -134,7 +134,11 @@ def _require_speech(speech: Speech, script: CleanScript) -> None:
     if not speech.sentences:
         raise ScriptError("nothing to speak: the script holds only a title block or stage marks", path=script.path)
     if not any(_has_words(placeholders.fill(s.text, default="")) for s in speech.sentences):
-        listed = ", ".join(f"{p.text} ×{p.count}" for p in script.placeholders) or "blanks"
+        if not script.placeholders:
+            raise ScriptError("nothing to speak: the script holds no words, only punctuation or symbols",
+                              path=script.path)
+        listed = ", ".join(f"{errors.quote(p.text, 12)} ×{p.count}" for p in script.placeholders[:5])
+        listed += ", …" if len(script.placeholders) > 5 else ""
         raise ScriptError(f"nothing to speak but placeholders ({listed}): the speech around them is missing",
                           path=script.path)
 
@@ -152,7 +156,11 @@ DEFAULT_PRESETS = {Language.ZH: "zh-formal", Language.EN: "en-us"}
 
 
 def default_out_dir(script_path: str, root: Path = Path("output")) -> Path:
+    """``output/<script name>``, the name made safe: no control characters (a name with a newline or an escape
+    sequence in it), nothing a file system refuses, at most 80 characters."""
     stem = Path(script_path).stem if script_path != "-" else "stdin"
+    stem = "".join(ch if ch.isprintable() and ch not in '\\/:*?"<>|' else "_" for ch in stem)[:80].strip(" .")
+    stem = stem if stem.strip("_") else "speech"
     # Example inputs are often named *_raw; the rehearsal is of the speech, not of the raw download.
     for suffix in ("_raw", "-raw"):
         if stem.endswith(suffix) and len(stem) > len(suffix):
@@ -349,6 +357,10 @@ def _foreign_in(out_dir: Path, name: Path) -> list[str]:
         # resolves to the script's own folder).
         target = out_dir.resolve()
         if not target.exists():
+            above = next((p for p in target.parents if p.exists()), None)
+            if above is not None and not above.is_dir():
+                raise OutputError(f"cannot make this folder: {errors.quote(str(above), 120)} is a file, not a folder",
+                                  path=str(name))
             return []
         if not target.is_dir():
             raise OutputError("exists and is not a folder", path=str(name))

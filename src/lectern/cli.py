@@ -22,7 +22,7 @@ from typer.core import TyperGroup
 
 from lectern.atomic import write_text
 from lectern.build import BuildOptions, TextOptions, build, default_out_dir, prepare, report_files
-from lectern.errors import InputError, LecternError, OutputError
+from lectern.errors import InputError, LecternError, OutputError, quote
 from lectern.model import Plan
 from lectern.timecode import clock as _clock
 
@@ -160,14 +160,15 @@ def clean(
             _write(output, result.text.rstrip("\n") + "\n")
         else:
             out.print(result.text.rstrip("\n"), markup=False, soft_wrap=True)
-        err.print(f"{script}: read as {source.encoding}; removed {len(result.removals)} line(s)", markup=False)
+        err.print(f"{quote(script, 200)}: read as {source.encoding}; removed {len(result.removals)} line(s)",
+                  markup=False)
         if result.removals:
             table = Table("line", "reason", "removed text", title="Removed", title_justify="left")
             for r in result.removals:
                 table.add_row(str(r.line), r.reason, _shorten(r.text, 60))
             err.print(table)
         if result.placeholders:
-            listed = ", ".join(f"{p.text} ×{p.count}" for p in result.placeholders)
+            listed = ", ".join(f"{quote(p.text, 24)} ×{p.count}" for p in result.placeholders)
             err.print(f"placeholders: {listed} (read as 某某 unless --fill)", markup=False)
 
 
@@ -219,10 +220,10 @@ def _print_outline(result: Plan) -> None:
         start += length
     out.print(table)
     if result.script.placeholders:
-        listed = ", ".join(f"{p.text} ×{p.count}" for p in result.script.placeholders)
+        listed = ", ".join(f"{quote(p.text, 24)} ×{p.count}" for p in result.script.placeholders)
         out.print(f"placeholders: {listed} (read as 某某 unless --fill)", markup=False)
     if speech.unknown_markers:
-        listed = ", ".join(f"{m.text} ×{m.count}" for m in speech.unknown_markers)
+        listed = ", ".join(f"{quote(m.text, 24)} ×{m.count}" for m in speech.unknown_markers)
         out.print(f"unknown markers (not spoken): {listed}", markup=False)
 
 
