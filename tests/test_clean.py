@@ -607,3 +607,73 @@ def test_source_note_after_a_sentence_in_a_scraped_line() -> None:
     result = _clean(_speech_with("要坚持人民至上，生命至上。来源：人民网 责任编辑：王五"))
     assert "要坚持人民至上，生命至上。" in result.text.splitlines()
     assert "人民网" not in result.text and "王五" not in result.text
+
+
+# --- issue 9: families seen on real pages (each with the speech it must not take) -----------------------------------
+
+ISSUE9_NOISE = [
+    ("2024-12-12 09:00:02 690", "header", "date stamp"),
+    ("精选留言", "footer", "web-page chrome"),
+    ("• 本周热门", "footer", "web-page chrome"),
+    ("手机版", "header", "web-page chrome"),
+    ("（想阅读完全部图文内容，您需要先登陆！）", "footer", "login prompt"),
+    ("（未完，全文共1662字，当前显示422字）", "footer", "truncation"),
+    ("全文约10497字，请下载后阅读、编辑。", "footer", "truncation"),
+    ("（请认真阅读下面的提示信息）", "footer", "truncation"),
+    ("收藏《在安委会例会上的讲", "footer", "bookmark"),
+    ("公文高手，超级方便的公文写作神器！ 立即了解", "header", "the site's product"),
+    ("近500万道试题、20多万套资源、50多万篇作文、60多万篇范文免费使用", "footer", "the site's product"),
+    ("温家宝在第65届联大一般性辩论上的讲话（全文）（图）", "header", "news headline"),
+    ("人大會議閉幕會 習近平發表重要講話全文", "header", "news headline"),
+    ("稿件來源：香港新聞網", "header", "source note"),
+    ("圖源：新華社", "header", "photo caption"),
+    ("（圖/中央社）", "header", "photo caption"),
+    ("【習近平致詞全文】", "header", "full text follows"),
+    ("大陸中心/綜合報導", "header", "byline"),
+    ("新華社記者 李濤 攝", "header", "photo caption"),
+    ("<h3>视频：</h3>", "footer", "HTML"),
+    ("p.western { font-family: \"Times New Roman\", serif; font-size: 10pt }", "header", "CSS"),
+]
+
+
+@pytest.mark.parametrize(("noise", "where", "reason"), ISSUE9_NOISE, ids=[n for n, _, _ in ISSUE9_NOISE])
+def test_issue9_noise_line_is_removed_with_its_reason(noise: str, where: str, reason: str) -> None:
+    result = _clean(_speech_with(noise, where))
+    assert result.text == _clean(_speech_with("")).text, result.removals
+    assert result.removals and any(reason in r.reason for r in result.removals), result.removals
+
+
+def test_pinyin_after_a_character_is_cut_and_the_sentence_kept() -> None:
+    result = _clean(_speech_with("上海世博會是第一次在發(fā)展中國家舉行的盛會，開創(chuàng)了先河。"))
+    assert "上海世博會是第一次在發展中國家舉行的盛會，開創了先河。" in result.text
+    assert [r.text for r in result.removals] == ["（fā）", "（chuàng）"]
+    assert {r.reason for r in result.removals} == {"reading aid (pinyin)"}
+
+
+ISSUE9_NEAR_MISSES = [
+    "收藏家协会的同志们也来了。",
+    "群众办事需要先登录政务平台，我们要简化流程！",
+    "全文共分三个部分，我先讲第一部分。",
+    "请大家踊跃留言，提出宝贵意见。",
+    "今年（2023年）是全面贯彻党的二十大精神的开局之年。",
+    "我们要学习(study)，也要实践（practice）。",
+    "以下是我们全文学习的三点体会。",
+    "全年累计访问企业3000次，解决问题500个。",
+    "我们的网站，点击量达到10万次。",
+    "要把会议精神分享到基层一线。",
+    "新华社记者在现场采访了我们的工人。",
+]
+
+
+@pytest.mark.parametrize("sentence", ISSUE9_NEAR_MISSES)
+@pytest.mark.parametrize("where", ["body", "header", "footer"])
+def test_issue9_near_miss_speech_is_kept(sentence: str, where: str) -> None:
+    result = _clean(_speech_with(sentence, where))
+    assert _spoken(sentence.replace("(", "（").replace(")", "）")) in _spoken(result.text), result.removals
+
+
+def test_traditional_characters_meet_the_same_rules() -> None:
+    result = _clean(_speech_with("來源：新華社", "header"))
+    assert result.removals and result.removals[0].reason == "source note"
+    kept = "我們要發揮來源於群眾的智慧。"
+    assert kept in _clean(_speech_with(kept)).text

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from lectern.text import placeholders
+from lectern.text.hanzi import simplified
 from lectern.config import read_toml
 from lectern.errors import ConfigError, ScriptError
 from lectern.text.ingest import HEADING_RE, ends_sentence, is_wrapped_fragment, join_hard_wraps, wrap_width
@@ -123,13 +124,13 @@ RULES: tuple[Rule, ...] = (
     # A list of related articles to the end of the line: the titles after the label are the site's, and they read
     # like titles (…的讲话（精选10篇）). Only when no sentence end follows, so a label misplaced before the speech in a
     # one-line scrape cannot take the speech with it.
-    _rule("related-list", r"(?:相关(?:链接|阅读|新闻|文章|推荐|范文)|猜你喜欢|推荐阅读|延伸阅读|热门(?:推荐|文章|范文)|精彩推荐)"
-          r"\s*[:：][^。！？!?\n]{0,160}$", "web-page chrome (related articles)", "inline"),
+    _rule("related-list", r"(?:相关(?:链接|阅读|新闻|文章|推荐|范文)|猜你喜欢|推荐阅读|延伸阅读|热门(?:推荐|文章|范文)|精彩推荐"
+          r"|推荐访问)\s*[:：][^。！？!?\n]{0,160}$", "web-page chrome (related articles)", "inline"),
     # What a download site appends to a document's title: "-公文范文网", "_百度文库", "（word版可编辑）", "（精选5篇）",
     # "…的讲话范文". Cut from the line so the title itself stays (a title is the speech's metadata).
     _rule("title-suffix", r"\s*[-_|｜—–]+\s*[^\s\-_|｜—–]{1,12}(?:网|文库|文档|范文|资料|巴巴)\s*$"
           r"|\s*[（(【\[]\s*(?:(?i:word|docx?|pdf)\s*版?)?\s*(?:(?:可编辑|可修改|可复制|完整版|最新版|通用版|优秀篇)[^）)】\]]{0,6}"
-          r"|(?:精选|共)?\s*\d+\s*篇)[）)】\]]"
+          r"|(?:精选|共)?\s*\d+\s*篇|(?:精选|优选|最新|推荐)?(?:文档|范文|资料|汇编))[）)】\]]"
           r"|(?<=讲话|致辞|发言|报告|演讲)(?:范文|模板|范本)(?:大全|精选)?(?=\s*$)",
           "document-site title suffix", "inline"),
     # WeChat article chrome (copying an article from the WeChat app or its web view).
@@ -190,8 +191,41 @@ RULES: tuple[Rule, ...] = (
     # --- source notes --------------------------------------------------------------------------------------------
     _rule("source-inline", r"[（(【\[]\s*(?:来源|来\s+源|稿源|信息来源|文章来源|转自|责任编辑|责编|编辑)\s*[:：][^）)】\]]{1,60}[)）】\]]",
           "source note", "inline"),
-    _rule("source", r"^(?:来源|来\s+源|本文来自|文章来自|稿源|信息来源|文章来源|本文来源|原标题|原文链接|转自|转载自|责任编辑|责编|编辑|校对|审核|审校|监制|供稿|图片来源)\s*[:：]",
+    _rule("source", r"^(?:来源|来\s+源|本文来自|文章来自|稿源|信息来源|文章来源|本文来源|原标题|原文链接|转自|转载自|稿件来源|图源|责任编辑|责编|编辑|校对|审核|审校|监制|供稿|图片来源)\s*[:：]",
           "source note"),
+    # --- issue 9: families seen on real pages ---------------------------------------------------------------------
+    # A page's own stamp: date and clock time (2024-12-12 09:00:02 690), view counters (查看：4943次).
+    _rule("page-stamp", r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}|(?:查看|浏览|阅读|点击|访问)(?:次数|量)?\s*[:：]\s*\d+\s*次?"
+          r"|^时间\s*[:：]\s*\d{4}|^点击(?:数|量)?\s*[:：]|^(?:作者|来源)\s*[:：]\s*$", "web-page chrome (date stamp, counter)"),
+    # A label of the page's furniture on a line of its own (精选留言, 热门推荐, 手机版, • 本周热门).
+    _rule("chrome-label", r"^\W{0,3}(?:精选留言|我要留言|发表留言|相关内容|热门推荐|本周热门|本月热门|热门文章|热门范文|相关推荐|相关文章"
+          r"|最新文档|最新文章|猜你喜欢|推荐阅读|延伸阅读|发表评论|网友评论|最新评论|评论列表|手机版|电脑版|二维码|微信订阅号|分享|分享到"
+          r"|返回列表|留言|评论|立即了解|正文复制|复制|打印|收藏)\W{0,3}$", "web-page chrome", "line"),
+    # The site's own ad slogan for its product (公文写作神器, 范文免费使用, 尊享会员权益).
+    _rule("product-ad", r"写作神器|(?:范文|试题|资源|文档)免费使用|尊享会员|开通会员(?:文档)?无限下载|文档无限下载", "ad (the site's product)"),
+    # Truncation and login notes of document sites, half- or full-width (（未完，全文共6606字，当前仅显示2320字…).
+    _rule("truncated-count", r"全文[共约]\s*\d+\s*字|当前(?:仅)?显示\s*\d+\s*字|请(?:认真)?阅读下面(?:的)?提示信息"
+          r"|阅读完?全部图文内容", "paywall/truncation note"),
+    _rule("login", r"[（(][^（）()\n]{0,30}(?:需要|请)先?登[录陆][^（）()\n]{0,12}[）)]", "login prompt", "inline"),
+    # A bookmark link holding the title (收藏《在安委会例会上的讲…).
+    _rule("bookmark", r"^(?:收藏|分享|下载)《", "web-page chrome (bookmark link)"),
+    # A template or HTML fragment scraped as text: tags, a chopped tag at a line start, [标签:标题], style sheets.
+    _rule("html-tag", r"</?[a-zA-Z][a-zA-Z0-9]{0,10}(?:\s[^<>\n]{0,200})?/?>|<!--[^\n]{0,200}?-->|^[a-z]{1,5}>(?=\s)"
+          r"|\[标签[:：][^\]\n]{0,10}\]", "HTML or template markup", "inline"),
+    _rule("css", r"(?:@(?:page|media|font-face)\b[^{}\n]{0,80}|(?<![\w.#-])[a-zA-Z][\w-]{0,20}(?:[.#][\w-]{1,20})?)"
+          r"\s*\{[^{}\n]{0,400}\}", "style sheet (CSS)", "inline"),
+    # Pinyin after a character (發(fā)展, 戰（zhàn）略): a reading aid, not a word to say.
+    _rule("pinyin", r"(?<=[\u4e00-\u9fff])[（(][a-zü]{0,6}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,6}[）)]",
+          "reading aid (pinyin)", "inline"),
+    # A news page: its headline announcing the full text, the agency's byline and photo credits.
+    _rule("headline", r"^[^。！？]{4,40}?(?:[（(](?:全文|图|组图|视频|附全文|附视频)[）)]){1,3}$"
+          r"|^[^。！？]{4,40}?(?:讲话|致辞|致词|贺词|演讲|发言)全文$", "news headline (the page's, announcing the full text)",
+          "line"),
+    _rule("full-text", r"【[^【】\n]{0,12}全文】|(?:以下[为是]|下面是)[^。！？\n]{0,8}全文\s*(?:[:：]|$)|全文如下\s*[:：]?"
+          r"|^(?:以下[为是]|下面是)(?:原文|全文|讲话原文|演讲原文)[^。！？\n]{0,16}[:：]$",
+          "news lead (the full text follows)", "inline"),
+    _rule("photo-credit", r"[（(]\s*图\s*[/／:：|]\s*[^（）()\n]{1,16}[）)]|^图源\s*[:：]", "photo caption", "inline"),
+    _rule("agency-byline", rf"^(?:[{_H}]{{2,8}}[/／])?(?:综合|编译)?报[导道]$", "byline", "line"),
     # --- weak words: only outside the speech body, on lines that do not read as speech ----------------------------
     _rule("weak-ad", r"会员|订阅|免费|赠送|扫码|公众号|客服|下载|资料|权益|优惠|限时|倒卖|举报|外传|仅供|转载|本站|QQ|qq|微信"
           r"|(?i:\b(?:subscribe|newsletter|advertisement|sponsored|click here|read more|sign up|log in|share this"
@@ -234,6 +268,7 @@ _DATE_LINE = re.compile(r"^[（(]?\s*(?:\d{4}|[〇○零一二三四五六七八
 def _protected(text: str) -> bool:
     """Shapes weak rules and context rules never remove: speech, headings, titles, date lines, salutations, and
     stage notes (a parenthesised line, unless it holds an ad word: ``（仅供学习交流）`` is not a stage note)."""
+    text = simplified(text)
     return bool(reads_as_speech(text) or HEADING_RE.match(text) or _TITLE.search(text) or _SALUTATION.match(text)
                 or _DATE_LINE.match(text) or (_STAGE_NOTE.match(text) and not _WEAK.search(text)))
 
@@ -316,7 +351,7 @@ def clean(source: SourceText, *, rules: Sequence[Rule] = (), keep: Sequence[str]
         if not (outside or beside):
             continue
         for rule in weak:
-            if rule.pattern.search(ln.kept):
+            if rule.pattern.search(simplified(ln.kept)):
                 _remove_line(ln, rule.reason, removals)
                 break
 
@@ -386,22 +421,24 @@ class _Table:
 
 
 def _apply_strong(ln: _Line, table: _Table, removals: list[Removal]) -> None:
-    if not table.may_match(ln.text):
+    folded = simplified(ln.text)  # rules are matched on Simplified characters; offsets are the same
+    if not table.may_match(folded):
         return
     for rule in table.line:
-        if rule.pattern.search(ln.text):
+        if rule.pattern.search(folded):
             _remove_line(ln, rule.reason, removals, strong=True)
             return
 
     # Inline cuts: just the matched text.
     cuts: list[tuple[int, int, str]] = []
     for rule in table.inline:
-        for m in rule.pattern.finditer(ln.text):
+        for m in rule.pattern.finditer(folded):
             if m.end() > m.start() and not any(a < m.end() and m.start() < b for a, b, _ in cuts):
                 cuts.append((m.start(), m.end(), rule.reason))
     cuts.sort()
 
     rest = _without(ln.text, [(a, b) for a, b, _ in cuts])
+    rest_folded = _without(folded, [(a, b) for a, b, _ in cuts])
     noise_cuts = [c for c in cuts if c[2] != _SPEAKER_LABEL]  # what follows a speaker label is the speech itself
     if not _has_words(rest) or (noise_cuts and len(rest) <= 12 and not _protected(rest)):
         # Nothing, or only a stub such as "最新最全的" left of "最新最全的【文档】": the line was the noise.
@@ -413,14 +450,14 @@ def _apply_strong(ln: _Line, table: _Table, removals: list[Removal]) -> None:
     spans = _segments(rest)
     found: dict[tuple[int, int], str] = {}
     for a, b in spans:  # each piece on its own, so ^ and $ can anchor at a sentence inside a paragraph
-        piece = rest[a:b]
+        piece = rest_folded[a:b]
         for rule in segment_rules:
             if rule.pattern.search(piece):
                 found[(a, b)] = rule.reason
                 break
     if len(spans) > 1:  # and the whole line, for noise that spans pieces ("【字体：大 中 小】", "首页 > 要闻")
         for rule in segment_rules:
-            for m in rule.pattern.finditer(rest):
+            for m in rule.pattern.finditer(rest_folded):
                 for a, b in spans:
                     if a < max(m.end(), m.start() + 1) and m.start() < b and (a, b) not in found:
                         found[(a, b)] = rule.reason
