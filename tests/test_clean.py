@@ -677,3 +677,80 @@ def test_traditional_characters_meet_the_same_rules() -> None:
     assert result.removals and result.removals[0].reason == "source note"
     kept = "我們要發揮來源於群眾的智慧。"
     assert kept in _clean(_speech_with(kept)).text
+
+
+# --- issue 9: furniture known by its place ---------------------------------------------------------------------------
+
+LEAD = "3月13日上午，十四届全国人大一次会议举行闭幕会，国家主席习近平出席并发表重要讲话。以下为讲话全文："
+SPEECH = "各位代表：\n这次大会选举我继续担任国家主席，我对各位代表的信任，表示衷心感谢！\n我们要团结奋斗，开拓创新。\n"
+
+
+def test_a_news_lead_before_the_salutation_is_removed_and_names_the_speaker() -> None:
+    from lectern.text.clean import NEWS_LEAD, speaker_in_lead
+
+    result = _clean(f"新华社北京3月13日电\n{LEAD}\n图源：新华社\n{SPEECH}")
+    assert result.text.splitlines()[0] == "各位代表："
+    lead = [r for r in result.removals if r.reason == NEWS_LEAD]
+    assert len(lead) == 1 and speaker_in_lead(lead[0].text) == "习近平"
+    assert speaker_in_lead("中共中央政治局常委、全國人大常委會委員長吳邦國出席儀式并致辭。") == "吳邦國"
+
+
+def test_a_news_lead_needs_a_known_speech_start_and_is_never_taken_after_it() -> None:
+    no_start = "今天，市长王明出席全市工作会议并发表讲话。\n我们要团结奋斗，开拓创新。\n"
+    assert _clean(no_start).text == no_start  # nothing says where the speech starts: nothing goes
+    after = f"同志们：\n昨天，省长出席全省大会并发表重要讲话。我们要认真学习。\n{SPEECH}"
+    assert "昨天，省长出席全省大会并发表重要讲话。" in _clean(after).text
+
+
+def test_a_compilation_loses_its_title_and_introduction_before_its_first_piece() -> None:
+    text = ("2023年支部书记党课讲稿汇编4篇\n党支部书记是党的最基层组织的领头人，既要言传更要身教。\n"
+            f"第1篇：2023年支部书记党课讲稿\n{SPEECH}")
+    result = _clean(text)
+    assert result.text.splitlines()[0] == "2023年支部书记党课讲稿"
+    assert "领头人" not in result.text
+    assert "compilation item marker" in {r.reason for r in result.removals}
+
+
+def test_an_outline_under_its_label_is_removed_and_the_speech_kept() -> None:
+    text = f"目录/提纲：……\n一、认清形势\n二、明确思路\n{SPEECH}一、认清形势\n我们要认清形势。\n"
+    result = _clean(text)
+    assert result.text.splitlines()[:1] == ["各位代表："]
+    assert result.text.rstrip().endswith("一、认清形势\n我们要认清形势。")
+
+
+def test_blog_comments_are_removed_to_the_end_and_a_real_count_is_kept() -> None:
+    text = f"{SPEECH}祝各位前程似锦。\n1 則留言：\n綜藝咖㊣琳兄 提到...\n愛哭死了 愛哭鬼\n"
+    result = _clean(text)
+    assert result.text.rstrip().endswith("祝各位前程似锦。")
+    kept = f"{SPEECH}我们收到3条意见：\n第一条是关于交通的。\n"
+    assert _clean(kept).text == kept
+
+
+def test_a_header_line_repeating_the_breadcrumb_is_navigation() -> None:
+    text = (f"聂荣臻元帅数据库 -- 聂荣臻同志和科技工作\n评论研究\n首页 > 评论研究> 聂荣臻同志和科技工作\n"
+            f"努力开创我国科技工作的新局面\n{SPEECH}")
+    assert _clean(text).text.splitlines()[0] == "努力开创我国科技工作的新局面"
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("甲：亲爱的同学们，新的学期开始了。", "亲爱的同学们，新的学期开始了。"),
+        ("我们向母校致敬（请全体毕业生起立），感谢老师。", "我们向母校致敬，感谢老师。"),
+        ("（按活动议程进行）", ""),
+        ("●结束语：", ""),
+        ("【致辞背景】××市动员大会致辞", ""),
+        ("……", ""),
+        ("1、市中院2、市检察院3、市公安局4、市司法局 。", ""),
+    ],
+)
+def test_host_script_notes_are_not_spoken(line: str, kept: str) -> None:
+    result = _clean(_speech_with(line))
+    assert _spoken(result.text) == _spoken(_clean(_speech_with(kept)).text), result.removals
+    assert result.removals
+
+
+@pytest.mark.parametrize("line", ["甲方：乙方要按合同约定按时交付。", "今年（2023年）我们要抓好三件事。",
+                                  "1、加强领导，落实责任。2、强化督查，确保实效。", "请大家起立的时候注意安全。"])
+def test_host_note_traps_are_speech(line: str) -> None:
+    assert _spoken(line.replace("(", "（")) in _spoken(_clean(_speech_with(line)).text)

@@ -117,8 +117,8 @@ RULES: tuple[Rule, ...] = (
           r"网站地图|网站标识码|ICP备|公网安备|(?:主办|承办|协办)单位\s*[:：]|返回顶部|上一篇\s*[:：]|下一篇\s*[:：]|"
           r"相关(?:链接|阅读|新闻|文章|推荐)\s*[:：]"
           # A breadcrumb to its last item (首页 > 新闻中心 > 领导讲话): that item is a category or the title again.
-          r"|^(?:(?:当前位置|您的位置|您现在的位置)\s*[:：]\s*)?(?:首页|主页|网站首页)(?:\s*[>›»/|]\s*[^\s>›»/|]{1,16})+"
-          r"|^(?:当前位置|您的位置|您现在的位置)\s*[:：]"
+          r"|^(?:(?:当前位置|您的位置|您的当前位置|您现在的位置)\s*[:：]\s*)?(?:首页|主页|网站首页)(?:\s*[>›»/|]\s*[^\s>›»/|]{1,16})+"
+          r"|^(?:当前位置|您的位置|您的当前位置|您现在的位置)\s*[:：]"
           r"|(?i:\bshare this\b|\bprint this\b|getty images|\(AP Photo|/ AP\b)",
           "web-page chrome"),
     # A list of related articles to the end of the line: the titles after the label are the site's, and they read
@@ -226,6 +226,21 @@ RULES: tuple[Rule, ...] = (
           "news lead (the full text follows)", "inline"),
     _rule("photo-credit", r"[（(]\s*图\s*[/／:：|]\s*[^（）()\n]{1,16}[）)]|^图源\s*[:：]", "photo caption", "inline"),
     _rule("agency-byline", rf"^(?:[{_H}]{{2,8}}[/／])?(?:综合|编译)?报[导道]$", "byline", "line"),
+    # A host script's and a template's own notes: host labels (甲：/乙：, 男：/女：), a part's label (●结束语：),
+    # a compilation's notes (【致辞人】…, 【范例一】), the speaking order (发言顺序：1、市中院2、市检察院…) and a line
+    # of only …… (a part left out).
+    _rule("host-label", r"^(?:[甲乙丙丁]|男|女|合|男女合)\s*[:：](?=\s*\S)", "host label (who speaks the line)", "inline"),
+    _rule("part-label", r"^[●■◆▲★☆○◎•]\s*[^，。！？\s]{1,10}\s*[:：]$", "script label (a part's name)", "line"),
+    _rule("template-note", r"^【(?:致辞人|致辞背景|背景|适用场合|场合|致辞时间|注意事项|范例[一二三四五六七八九十\d]{1,3}|范文[一二三四五六七八九十\d]{1,3})】",
+          "template note (a compilation's label)", "line"),
+    _rule("order-label", r"(?:发言|汇报|讲话|出场|表态)顺序\s*[:：]$", "host note (the speaking order)"),
+    _rule("order-list", r"^(?:\d{1,2}、[^\d、，。！？\n]{1,12}){3,}\s*。?$",
+          "host note (the speaking order)", "line"),
+    # A presenter's cue in brackets: （请全体起立）, （按活动议程进行）, （注意时间）, 【翻页】. Said by nobody.
+    _rule("cue", r"[（(【](?:请|由)?[^（）()【】\n]{0,14}?(?:起立|坐下|就座|落座|入场|入座|退场|肃立|奏国歌|奏乐|唱国歌|升国旗"
+          r"|翻页|下一页|出图|出表|(?i:ppt)|播放视频|注意时间|按[^（）()【】\n]{0,8}进行)[^（）()【】\n]{0,8}[）)】]",
+          "presenter cue (a stage direction, not speech)", "inline"),
+    _rule("omission", r"^[…\.。·]{2,}$", "omission mark (a part left out)", "line"),
     # --- weak words: only outside the speech body, on lines that do not read as speech ----------------------------
     _rule("weak-ad", r"会员|订阅|免费|赠送|扫码|公众号|客服|下载|资料|权益|优惠|限时|倒卖|举报|外传|仅供|转载|本站|QQ|qq|微信"
           r"|(?i:\b(?:subscribe|newsletter|advertisement|sponsored|click here|read more|sign up|log in|share this"
@@ -338,6 +353,9 @@ def clean(source: SourceText, *, rules: Sequence[Rule] = (), keep: Sequence[str]
             ln.kept_by_user = True
             continue
         _apply_strong(ln, table, removals)
+
+    # Pass 1b: what a page puts around the speech, known from its place (issue 9 families).
+    _remove_page_context(lines, removals)
 
     # Pass 2: weak rules, outside the speech body or next to a strongly removed line.
     body = [ln.number for ln in lines if not ln.removed and ln.kept.strip() and _opens_speech(ln.kept)]
@@ -518,6 +536,103 @@ def _remove_line(ln: _Line, reason: str, removals: list[Removal], *, strong: boo
 
 
 # --- context rules --------------------------------------------------------------------------------------------------
+
+NEWS_LEAD = "news lead (the agency's report of the speech, not the speech)"
+HEADER_LINES = 15  # a page's furniture before the speech: this many non-blank lines at most
+
+# A third-person report of the speech: …出席…并发表重要讲话。 / …发表新年贺词， / …出席仪式并致辞。
+_LEAD_VERB = re.compile(r"(?:出席|在)[^。！？\n]{0,80}?并?(?:发表|致)[^。！？\n]{0,10}?(?:讲话|致辞|贺词|演讲|讲演|报告)"
+                        r"|发表[^。！？\n]{0,10}?(?:讲话|致辞|贺词)|出席[^。！？\n]{0,30}?并致辞|全文如下")
+_LEAD_SPEAKER = re.compile(r"(?:主席|总理|总书记|委员长|书记|部长|省长|市长|县长|区长|校长|院长|主任|董事长|总统|首相|大使|秘书长)"
+                           r"([\u4e00-\u9fff]{2,3}?)(?=出席|在|今|当地时间|于|发表|致辞|表示|强调|指出|，)")
+_HEADER_SALUTATION = re.compile(r"^[^。！？]{0,60}(?:同志|代表|朋友|女士|先生|嘉宾|来宾|老师|同学|各位|领导|委员|同事|校友|家长)"
+                                r"[^。！？]{0,12}[：:，,！!]$")
+# A compilation (…讲稿汇编4篇): its pieces are marked 第1篇： or …篇1; what comes before the first is the site's.
+_COMPILATION_ITEM = re.compile(r"^第\s*[1一]\s*篇\s*[:：]?|^[^。！？]{2,30}篇\s*1$|^【范文一】$")
+_OUTLINE_LABEL = re.compile(r"^(?:目录|提纲|目录/提纲|内容提要|内容提纲)\s*[:：]?\s*[…\.。]*$")
+_COMMENTS_HEADER = re.compile(r"^\d+\s*(?:则|条|个)?\s*(?:留言|评论|回复)\s*[:：]?$|^(?i:\d+\s+comments?)\s*:?$"
+                              r"|^(?:网友评论|评论列表|发表评论)\s*[:：]?$")
+_BREADCRUMB_SEP = re.compile(r"\s*(?:->|[>›»])\s*")
+_TITLE_SEP = re.compile(r"\s+(?:--|-|—|_|\|)\s+|_")
+
+
+def speaker_in_lead(text: str) -> str | None:
+    """The speaker a news lead names by post (国家主席习近平出席… → 习近平), as written (Traditional kept)."""
+    m = _LEAD_SPEAKER.search(simplified(text))
+    return text[m.start(1) : m.end(1)] if m else None
+
+
+def _remove_page_context(lines: list[_Line], removals: list[Removal]) -> None:
+    """Page furniture recognised by where it stands rather than by its words.
+
+    - a compilation's title and introduction, before its first piece (第1篇：, …篇1);
+    - an outline (目录/提纲：) and the heading lines under it;
+    - a blog's comments, from their header (1 則留言：) to the end;
+    - header lines that repeat an item of the page's breadcrumb (评论研究 under 首页 > 评论研究 > …), or the browser
+      title built from one (站名 -- 栏目);
+    - a news lead before the speech: the agency's third-person report (…出席并发表重要讲话。), only when the speech's
+      start is known (a salutation, or a 全文 label) and only before it.
+    """
+    live = [ln for ln in lines if not ln.removed and not ln.kept_by_user and ln.kept.strip()]
+    head = live[:HEADER_LINES]
+    folded = {id(ln): simplified(ln.kept) for ln in live}
+
+    item = next((k for k, ln in enumerate(head) if _COMPILATION_ITEM.search(folded[id(ln)])), None)
+    if item is not None:
+        for ln in head[:item]:
+            _remove_line(ln, "a compilation's title and introduction (before its first piece)", removals)
+        ln = head[item]
+        m = _COMPILATION_ITEM.search(folded[id(ln)])
+        rest = ln.kept[m.end():].strip()
+        removals.append(Removal(ln.number, ln.kept[: m.end()].strip(), "compilation item marker"))
+        if rest:
+            ln.kept = rest
+        else:
+            ln.removed = True
+
+    for k, ln in enumerate(live):
+        if not ln.removed and _OUTLINE_LABEL.match(folded[id(ln)]):
+            _remove_line(ln, "outline of the document (目录/提纲)", removals)
+            for nxt in live[k + 1 :]:
+                text = nxt.kept.strip()
+                if HEADING_RE.match(text) and len(text) <= 60 and not _SENTENCE_END.search(text):
+                    _remove_line(nxt, "outline of the document (目录/提纲)", removals)
+                else:
+                    break
+
+    for k, ln in enumerate(live):
+        if not ln.removed and _COMMENTS_HEADER.match(folded[id(ln)]) and k > 0:
+            for rest_ln in live[k:]:
+                if not rest_ln.removed:
+                    _remove_line(rest_ln, "comments below the post", removals)
+            break
+
+    crumbs: set[str] = set()
+    for r in removals:
+        if r.reason == "web-page chrome" and _BREADCRUMB_SEP.search(r.text):
+            crumbs.update(p.strip() for p in _BREADCRUMB_SEP.split(r.text)[1:] if len(p.strip()) >= 2)
+    for ln in live:
+        if ln.removed or ln.kept_by_user:
+            continue
+        if crumbs:
+            parts = [p.strip() for p in _TITLE_SEP.split(ln.kept)]
+            if ln.kept.strip() in crumbs or (len(parts) > 1 and any(p in crumbs for p in parts)):
+                if ln in head:
+                    _remove_line(ln, "navigation (an item of the page's breadcrumb)", removals)
+        if _opens_speech(ln.kept) and not _LEAD_VERB.search(folded[id(ln)]):
+            break
+
+    start = next((k for k, ln in enumerate(head) if not ln.removed and _HEADER_SALUTATION.match(ln.kept.strip())), None)
+    if start is None and head:
+        # The line after a 全文 label or headline (the label itself may be gone, or glued to the lead).
+        marks = [r.line for r in removals if r.reason.startswith("news lead") and r.line <= head[-1].number]
+        if marks:
+            start = next((k + (ln.number == marks[0]) for k, ln in enumerate(head) if ln.number >= marks[0]), None)
+    if start is None:
+        return
+    for ln in head[:start]:
+        if not ln.removed and _LEAD_VERB.search(folded[id(ln)]) and re.search("[。，：]", ln.kept):
+            _remove_line(ln, NEWS_LEAD, removals, strong=True)
 
 _BRAND_CREDIT = re.compile(rf"([{_H}A-Za-z0-9]{{2,12}}?)(?:整理|出品|制作|原创|独家|编辑)(?=[，,、\s]|$)")
 _CONTACT = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in RULES
