@@ -10,6 +10,7 @@ stopped instead of starting over.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import re
 import shutil
@@ -389,8 +390,11 @@ def write_outputs(folder: Path, timeline: Timeline, plan: Plan, report: object, 
         "timings.json": timings.render_timings(timeline),
         "script.txt": script.render_script(plan),
         **report_files(report),
-        "index.html": page.render_page(timeline, plan, report),
     }
+    # The build's name is a hash of everything it wrote: an open page polls version.js and reloads when it changes.
+    version = hashlib.blake2b("\0".join(outputs.values()).encode(), digest_size=8).hexdigest()
+    outputs["index.html"] = page.render_page(timeline, plan, report, version=version)
+    outputs["version.js"] = page.render_version(version)
     for name, text in outputs.items():
         try:
             write_text(folder / name, text)

@@ -518,6 +518,115 @@ def _same_file(output: Path, script: str) -> bool:
         return False
 
 
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="The earlier draft: a script, or a rehearsal folder.")],
+    new: Annotated[str, typer.Argument(help="The later draft: a script, or a rehearsal folder.")],
+    target: Annotated[Optional[str], typer.Option("--target", help="Target length: 15m, 900s, 15:00.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON (the documented contract).")] = False,
+    rate: RateOpt = None,
+    fill: FillOpt = [],  # noqa: B006
+    voice: VoiceOpt = None,
+) -> None:
+    """Compare two drafts: sections matched across them, each one's length before and after, and the sentences
+    added, removed and changed (scripts are estimated, without synthesis; rehearsal folders are measured).
+
+    Example: lectern diff speech-v1.txt speech-v2.txt --target 10m
+    """
+    from lectern.drafts.diff import diff_drafts, diff_to_json, total_line
+    from lectern.drafts.load import load_draft
+    from lectern.drafts.show import SECTION_HEADER, section_rows, sentence_lines
+    from lectern.report.targets import parse_duration
+
+    with _errors():
+        target_ms = parse_duration(target) if target else None
+        options = _text_options(None, [], fill, rate, voice, breath=False)
+        result = diff_drafts(load_draft(old, options), load_draft(new, options))
+        if as_json:
+            sys.stdout.write(json.dumps(diff_to_json(result, target_ms), ensure_ascii=False, indent=2) + "\n")
+            return
+        table = Table(*SECTION_HEADER)
+        for row in section_rows(result):
+            table.add_row(*row)
+        out.print(table)
+        for line in sentence_lines(result):
+            out.print(line, markup=False, soft_wrap=True)
+        measured = {True: "measured", False: "estimated"}
+        out.print(f"{total_line(result, target_ms)} ({measured[result.measured[0]]} → {measured[result.measured[1]]})",
+                  markup=False, soft_wrap=True)
+
+
+@app.command()
+def watch(
+    script: Annotated[str, typer.Argument(help="The speech script to watch (.txt, .md or .docx).")],
+    output: Annotated[
+        Optional[Path], typer.Option("-o", "--output", help="Output folder (default: output/<script name>/).")
+    ] = None,
+    voice: VoiceOpt = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="auto (edge when reachable, else espeak; chosen once), edge or espeak.")
+    ] = "auto",
+    fill: FillOpt = [],  # noqa: B006
+    rate: RateOpt = None,
+    target: Annotated[
+        Optional[str], typer.Option("--target", help="Target length (15m, 900s, 15:00) each rebuild is held against.")
+    ] = None,
+    pace: Annotated[
+        Optional[float], typer.Option("--pace", help="Your own pace for the report's estimate (字/分 or wpm).")
+    ] = None,
+    bom: Annotated[bool, typer.Option("--bom", help="Write the cue sheet with a UTF-8 BOM (foobar2000).")] = False,
+    chime: Annotated[bool, typer.Option("--chime", help="A short chime before each level-1 section.")] = False,
+    cache_dir: Annotated[
+        Optional[Path], typer.Option("--cache-dir", help="Take cache folder (default: LECTERN_CACHE_DIR or the user cache).")
+    ] = None,
+    lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="TOML pronunciation lexicon (watched too).")] = None,
+    proxy: Annotated[Optional[str], typer.Option("--proxy", help="HTTP proxy for the edge engine.")] = None,
+    rules: RulesOpt = None,
+    keep: KeepOpt = [],  # noqa: B006
+) -> None:
+    """Build a rehearsal, then rebuild it every time the script (or its lexicon, rules or preset file) is saved,
+    printing what changed; an open rehearsal page reloads at the same place. Ctrl-C stops.
+
+    Example: lectern watch speech.txt -o output/speech --target 15m
+    """
+    from lectern.drafts.show import SECTION_HEADER, rebuild_lines, section_rows
+    from lectern.drafts.watch import watch as watch_loop
+    from lectern.drafts.watch import watched_files
+    from lectern.report.targets import parse_duration
+
+    with _errors("interrupted: the last good rehearsal is in place; finished takes are cached"):
+        target_ms = parse_duration(target) if target else None
+        options = BuildOptions(
+            text=_text_options(rules, keep, fill, rate, voice), engine=engine, cache_dir=cache_dir, lexicon=lexicon,
+            proxy=proxy, chime=chime, bom=bom, pace=pace,
+        )
+        out_dir = output or default_out_dir(script)
+        files = ", ".join(str(p) for p in watched_files(script, options))
+
+        def on_build(rebuild) -> None:  # noqa: ANN001 - lectern.drafts.watch.Rebuild
+            if rebuild.error is not None:
+                err.print(f"error: {rebuild.error}", markup=False, soft_wrap=True)
+                if rebuild.number > 1 or out_dir.exists():
+                    err.print(f"kept the last good rehearsal in {out_dir}/", markup=False, soft_wrap=True)
+                return
+            if rebuild.number == 1:
+                err.print(f"engine: {rebuild.result.engine_reason}", markup=False, soft_wrap=True)
+                _print_report(rebuild.result.report)
+            elif rebuild.diff is not None:
+                table = Table(*SECTION_HEADER)
+                for row in section_rows(rebuild.diff):
+                    table.add_row(*row)
+                out.print(table)
+            for line in rebuild_lines(rebuild, target_ms):
+                out.print(line, markup=False, soft_wrap=True)
+            if rebuild.number == 1:
+                out.print(f"open {out_dir / 'index.html'} to rehearse; it reloads after each save", markup=False)
+                out.print(f"watching {files} (Ctrl-C to stop)", markup=False, soft_wrap=True)
+
+        watch_loop(script, out_dir, options, on_build=on_build)
+        err.print("stopped watching", markup=False)
+
+
 def _shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

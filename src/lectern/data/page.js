@@ -548,6 +548,56 @@
     }
   }
 
+  // --- a new build of the same rehearsal ----------------------------------------------------------------------
+  // Every build writes version.js beside this page. From file:// a page may not fetch() it, but it may load it
+  // with a script element, so one is re-inserted every second; when it names another build (lectern watch
+  // rebuilt the folder on a save), the page reloads at the same place: the same section, found by its name (its
+  // position when it was renamed), the same distance into it, playing if it was.
+
+  function placeNow() {
+    var t = nowMs();
+    var si = Math.max(0, indexAt(sections, t));
+    return { name: sectionName(data.sections[si]), index: si, offset: Math.max(0, t - sections[si].start),
+             playing: !audio.paused, scroll: window.scrollY };
+  }
+
+  function restorePlace() {
+    var m = /[#&]lectern-at=([^&]*)/.exec(location.hash);
+    if (!m || !sections.length) return;
+    var place;
+    try { place = JSON.parse(decodeURIComponent(m[1])); } catch (e) { return; }
+    try { history.replaceState(null, "", location.pathname + location.search); } catch (e) { /* file:// quirks */ }
+    var si = -1;
+    data.sections.forEach(function (sec, k) {
+      if (si < 0 && sectionName(sec) === place.name) si = k;
+    });
+    if (si < 0) si = Math.max(0, Math.min(sections.length - 1, Number(place.index) || 0));
+    var ms = Math.min(sections[si].start + Math.max(0, Number(place.offset) || 0), Math.max(sections[si].start, sectionEnd(si) - 1));
+    if (typeof place.scroll === "number") window.scrollTo(0, place.scroll);
+    seek(ms);
+    if (sentences.length) keepInView(sentences[Math.max(0, indexAt(sentences, ms))].el);
+    if (place.playing) play();
+  }
+
+  var reloading = false;
+  window.lecternVersion = function (version) {
+    if (reloading || !data.version || !version || version === data.version) return;
+    // Never in the middle of a rehearsal take (recording, or a take not yet closed): the next poll after the
+    // speaker closes rehearse mode reloads.
+    var rehearse = window.lectern && window.lectern.rehearse;
+    if (rehearse && rehearse.state && rehearse.state() !== "closed") return;
+    reloading = true;
+    location.hash = "lectern-at=" + encodeURIComponent(JSON.stringify(placeNow()));
+    location.reload();
+  };
+
+  function pollVersion() {
+    var tag = document.createElement("script");
+    tag.src = "version.js?t=" + Date.now();
+    tag.onload = tag.onerror = function () { tag.remove(); };
+    document.head.appendChild(tag);
+  }
+
   document.documentElement.lang = data.lang;
   // On a phone the contents would push the script a screen down: fold it.
   if (window.matchMedia && window.matchMedia("(max-width: 760px)").matches) {
@@ -560,10 +610,13 @@
   wire();
   wireMediaSession();
   tick();
+  restorePlace();
+  if (data.version) setInterval(pollVersion, 1000);
   // For tests and for anyone scripting the page: the sentence spans' times, read-only.
   window.lectern = {
     sentences: sentences.map(function (s) { return { start_ms: s.start, end_ms: s.end }; }),
     sections: sections.map(function (s) { return { start_ms: s.start, end_ms: s.end }; }),
     current: function () { return current; },
+    version: data.version,
   };
 })();

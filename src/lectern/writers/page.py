@@ -187,8 +187,11 @@ _LABELS: dict[Language, dict[str, str]] = {
     },
 }
 
-def render_page(timeline: Timeline, plan: Plan | None = None, report: object = None) -> str:
+def render_page(timeline: Timeline, plan: Plan | None = None, report: object = None, *, version: str | None = None) -> str:
     """The whole ``index.html`` as a string.
+
+    ``version`` names this build; the page polls ``version.js`` beside it (see :func:`render_version`) and reloads
+    at the same place when a newer build has replaced the folder. None: the page does not poll.
 
     ``report`` keeps the coupling to the timing report small. It may be:
     - a pre-rendered HTML fragment (``str``) from lectern's own report writer, inlined as is; that writer escapes
@@ -218,6 +221,7 @@ def render_page(timeline: Timeline, plan: Plan | None = None, report: object = N
         "summary": summary,
         "speech_id": _speech_id(timeline),
         "unit": "words" if timeline.language == Language.EN else "字",
+        "version": version,
     }
     title = timeline.title or ("Rehearsal" if timeline.language == Language.EN else "排练")
     report_html = f'<section id="report-fragment">{fragment}</section>' if fragment else ""
@@ -231,6 +235,12 @@ def render_page(timeline: Timeline, plan: Plan | None = None, report: object = N
         report=report_html,
         noscript=html.escape(labels["noscript"]),
     )
+
+
+def render_version(version: str) -> str:
+    """``version.js``: a script, not JSON, because a page opened from file:// may not fetch() a file beside it but may
+    load it with a ``<script>`` element; the page re-inserts that element every second and compares."""
+    return f"window.lecternVersion && window.lecternVersion({json.dumps(version)});\n"
 
 
 def script_json(value: object) -> str:
