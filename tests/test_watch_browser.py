@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_page_browser import browser, open_page  # noqa: F401 - fixtures
+from tests.test_page_browser import browser, open_page, playwright  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -549,7 +549,7 @@
   }
 
   // --- a new build of the same rehearsal ----------------------------------------------------------------------
-  // Every build writes version.js beside this page. From file:// a page may not fetch() it, but it may load it
+  // Every build writes version.js beside this page. From file:// a page may not fetch it, but it may load it
   // with a script element, so one is re-inserted every second; when it names another build (lectern watch
   // rebuilt the folder on a save), the page reloads at the same place: the same section, found by its name (its
   // position when it was renamed), the same distance into it, playing if it was.

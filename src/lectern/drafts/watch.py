@@ -149,7 +149,7 @@ def watch(
         try:
             result = build(script, out_dir, options, on_stage=on_stage, on_take=on_take)
         except LecternError as e:
-            on_build(Rebuild(number, changed, time.perf_counter() - start, error=e))
+            outcome = Rebuild(number, changed, time.perf_counter() - start, error=e)
         else:
             diff = None
             if last_good is not None:
@@ -159,12 +159,14 @@ def watch(
                 # Probing the edge service on every save would cost a network round trip: keep what was chosen.
                 options = replace(options, engine=result.engine)
             last_good = result
-            on_build(Rebuild(number, changed, time.perf_counter() - start, result=result, diff=diff,
-                             synthesized=tuple(synthesized)))
+            outcome = Rebuild(number, changed, time.perf_counter() - start, result=result, diff=diff,
+                              synthesized=tuple(synthesized))
+        # Ctrl-C from here on interrupts nothing (the build is in place): it is how a watch ends.
         try:
+            on_build(outcome)
             found = watcher.wait(stop)
         except KeyboardInterrupt:
-            return  # Ctrl-C between builds is how a watch ends: nothing was interrupted
+            return
         if found is None:
             return
         changed = found
