@@ -135,9 +135,11 @@ def reference(
         end = tl.sections[k + 1].start_ms if k + 1 < len(tl.sections) else total
         speaking = sum(s.end_ms - s.start_ms for s in sec.sentences)
         n = sum(units_of(s.text, lang) for s in sec.sentences)
-        paragraphs = None
+        paragraphs = sizes = None
         if plan is not None:
-            paragraphs = len([sc for sc in plan.speech.sections if sc.index == sec.index][0].paragraphs)
+            planned = [sc for sc in plan.speech.sections if sc.index == sec.index][0]
+            paragraphs = len(planned.paragraphs)
+            sizes = [len(p.sentences) for p in planned.paragraphs]
         sections.append(
             {
                 "index": sec.index,
@@ -157,6 +159,7 @@ def reference(
                 # under 10 s of speech the pause after a section swamps the pace: shown, never flagged
                 "flag": flag_of(per_min(n, end - start), lang) if speaking >= 10_000 else None,
                 "speaker_ms": round(n * 60_000 / speaker_pace) + (end - start - speaking),
+                "paragraph_sentences": sizes,
             }
         )
         flat += [(s, sec) for s in sec.sentences]
@@ -289,7 +292,8 @@ def assert_matches(actual: Any, expected: Any, where: str = "report") -> None:
     if isinstance(expected, dict):
         assert isinstance(actual, dict), where
         # …and report.json has no figure the reference does not recompute (breath groups are tested on their own).
-        assert set(actual) - {"breath_groups"} == set(expected), f"{where}: keys {sorted(set(actual) ^ set(expected))}"
+        # Section budgets and cuts are tested on their own (test_target_cuts.py).
+        assert set(actual) - {"breath_groups", "budgets"} == set(expected), f"{where}: keys {sorted(set(actual) ^ set(expected))}"
         for key, value in expected.items():
             assert key in actual, f"{where}.{key} missing"
             assert_matches(actual[key], value, f"{where}.{key}")

@@ -120,7 +120,7 @@ def test_hostile_titles_and_texts_show_as_text_never_as_markup() -> None:
     assert "script" not in p.tags and "img" not in p.tags
     assert not [name for name, _ in p.attrs if name.startswith("on")]
     text = "".join(p.text)
-    assert f"Timing report: {HOSTILE}" in text  # the title, as text
+    assert f"时间报告：{HOSTILE}" in text  # the title, as text (a Chinese script's report is in Chinese)
     assert ATTRIBUTE_BREAK in text and AMPERSAND in text
     assert f"{HOSTILE} ×2" in text  # the placeholder
     assert f"[{HOSTILE}] ×1" in text  # the unknown marker
@@ -155,8 +155,8 @@ def test_every_svg_is_well_formed_and_labels_survive_escaping() -> None:
         assert svg.get("viewBox")
     labels = [el.text or "" for svg in charts for el in svg.iter(f"{SVG_NS}title")]
     # The parser gives back exactly the hostile titles: they were escaped once, not dropped or doubly escaped.
-    assert any(label.startswith(f"{HOSTILE}: 225 字/分") for label in labels)
-    assert any(label.startswith(f"一、{ATTRIBUTE_BREAK}: 1:00") for label in labels)
+    assert any(label.startswith(f"{HOSTILE}：225 字/分") for label in labels)
+    assert any(label.startswith(f"一、{ATTRIBUTE_BREAK}：1:00") for label in labels)
     assert any(AMPERSAND in label for label in labels)
 
 
@@ -260,7 +260,7 @@ def test_report_opens_in_a_headless_browser_without_errors(tmp_path: Path) -> No
                 tab.on("request", lambda r: requests.append(r.url))
                 tab.goto(path.as_uri())
                 assert tab.evaluate("document.querySelectorAll('script').length") == 0
-                assert tab.inner_text("h1") == f"Timing report: {HOSTILE}"
+                assert tab.inner_text("h1") == f"时间报告：{HOSTILE}"
                 assert tab.evaluate("document.querySelectorAll('svg').length") == 2
                 # Readable on a phone: the page itself never scrolls sideways (wide tables and charts scroll inside).
                 assert tab.evaluate("document.documentElement.scrollWidth") <= width
@@ -269,3 +269,54 @@ def test_report_opens_in_a_headless_browser_without_errors(tmp_path: Path) -> No
             assert all(url.startswith("file://") for url in requests)
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_pace_chart_is_whole_and_the_sections_table_reflows(tmp_path: Path) -> None:
+    # At 390 px the pace chart showed only part of the speech and the sections table was cut at the right edge.
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    if executable is None:
+        pytest.skip("no chromium found (apt-get install chromium)")
+    path = tmp_path / "report.html"
+    path.write_text(page(), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            tab = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+            tab.goto(path.as_uri())
+            for chart in tab.query_selector_all(".chart"):
+                box = chart.query_selector("svg").bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+                assert chart.evaluate("c => c.scrollWidth <= c.clientWidth")
+            table = tab.query_selector("table.sections")
+            assert table.evaluate("t => t.closest('.scroll').scrollWidth <= t.closest('.scroll').clientWidth")
+            right = tab.evaluate("Math.max(...[...document.querySelectorAll('table.sections td')]"
+                                 ".map(td => td.getBoundingClientRect().right))")
+            assert right <= 390
+            # each figure is named by its column, in the script's language
+            labels = tab.evaluate("[...document.querySelectorAll('table.sections tr:first-child td')]"
+                                  ".map(td => getComputedStyle(td, '::before').content)")
+            assert '"开始"' in labels and '"时长"' in labels
+        finally:
+            browser.close()
+
+
+def test_a_chinese_script_gets_a_chinese_report_and_an_english_one_an_english_report() -> None:
+    zh = "".join(parsed(page()).text)
+    for word in ("总时长", "各节", "语速变化", "真人语速", "最长的句子", "目标 1:00"):
+        assert word in zh
+    for english in ("Timing report", "Sections", "Human delivery", "Longest sentences", "total with pauses"):
+        assert english not in zh
+    en = "".join(parsed(render_html(build_report(timeline(Language.EN)))).text)
+    assert "Timing report" in en and "Human delivery" in en and "总时长" not in en
+
+
+def test_page_and_report_share_one_localisation_table() -> None:
+    from lectern.writers.labels import page_labels, report_labels
+
+    for language in (Language.ZH, Language.EN):
+        page_words, report_words = page_labels(language), report_labels(language)
+        for key in ("total", "speaking", "slow", "brisk", "news", "applause"):
+            assert report_words[key] == page_words[key]

@@ -58,6 +58,10 @@ class BuildOptions:
     bom: bool = False
     target_ms: int | None = None
     pace: float | None = None  # the speaker's own pace for the report's human estimate
+    # The target is the speaker's slot: the report budgets it by section and says what to cut. Only with fit_voice
+    # is the voice's rate changed (within ±30%) so the rehearsal audio itself lasts the target.
+    fit_voice: bool = False
+    budgets: tuple[tuple[str, int], ...] = ()  # ("一是", 120_000): a section's own share of the target
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +199,7 @@ def build(
     stage = on_stage or (lambda _name: None)
     started = time.time()
     plan = prepare(path, options.text, stdin=stdin, on_stage=stage)
+    report_step.check_budgets(options.budgets, [s for s in plan.speech.sections if s.sentences], options.target_ms)
     check_out_dir(out_dir)
     preset = choose_preset(options.text.preset, plan.speech.language)
     staging = _staging_dir(out_dir)
@@ -237,14 +242,14 @@ def build(
         rate_percent = voice.rate
         timeline = assemble(synth(rate_percent))
         target_note = None
-        if options.target_ms is not None:
+        if options.target_ms is not None and options.fit_voice:
             rate_percent, target_note, timeline = _fit_to_target(
                 timeline, rate_percent, options.target_ms, lambda rate: assemble(synth(rate))
             )
 
         stage("write")
         report = report_step.build_report(
-            timeline, plan, pace=options.pace, target_ms=options.target_ms
+            timeline, plan, pace=options.pace, target_ms=options.target_ms, budgets=options.budgets
         )
         files = write_outputs(staging, timeline, plan, report, bom=options.bom)
         try:
@@ -314,26 +319,41 @@ def _megabytes(n: float) -> str:
 def _fit_to_target(
     timeline: Timeline, rate_percent: int, target_ms: int, render: Callable[[int], Timeline]
 ) -> tuple[int, str, Timeline]:
-    """Re-render at the voice rate that lands the assembled audio on the target (within the engine's ±30%).
+    """Re-render at the voice rate that lands the assembled audio on the target (within the engine's ±30%); only
+    with ``--fit-voice``.
 
     Each pass measures the assembled audio, not the estimate: engines trim and stretch differently, and an
     engine's rate does not scale speech exactly linearly, so up to three corrections are made. Takes at rates
-    already tried come from the cache.
+    already tried come from the cache. The note is one sentence about the voice, from the last measurement: the
+    preset's rate, the rate used, the length it gave and, when the limit stopped it, how far it got. What the
+    speaker should cut is the report's to say (at their pace), so the note gives no advice of its own.
     """
     from lectern.report.targets import rate_for_target
 
-    note = ""
+    preset = rate_percent
+    stopped = ""
     for _ in range(4):
         total = timeline.duration_ms
         if abs(total - target_ms) <= target_ms * 0.01:
-            return rate_percent, f"voice rate {rate_percent:+d}% gives {_clock(total)} for {_clock(target_ms)}", timeline
+            break
         speaking = sum(s.end_ms - s.start_ms for sec in timeline.sections for s in sec.sentences)
-        new_rate, note = rate_for_target(total, total - speaking, target_ms, rate_percent)
-        if new_rate is None or new_rate == rate_percent:
+        new_rate, why = rate_for_target(total, total - speaking, target_ms, rate_percent)
+        if new_rate is None:
+            stopped = why
+            break
+        if new_rate == rate_percent:
             break
         rate_percent = new_rate
         timeline = render(rate_percent)
-    return rate_percent, note or f"voice rate {rate_percent:+d}% gives {_clock(timeline.duration_ms)}", timeline
+    change = (
+        f"voice rate {rate_percent:+d}% (the preset's)"
+        if rate_percent == preset
+        else f"voice rate {preset:+d}% (the preset's) → {rate_percent:+d}%"
+    )
+    note = f"{change}: the rehearsal audio lasts {_clock(timeline.duration_ms)} for the {_clock(target_ms)} target"
+    if stopped:
+        note += f" ({stopped})"
+    return rate_percent, note, timeline
 
 
 def check_out_dir(out_dir: Path) -> None:

@@ -22,7 +22,7 @@ from typer.core import TyperGroup
 
 from lectern.atomic import write_text
 from lectern.build import BuildOptions, TextOptions, build, default_out_dir, prepare, report_files
-from lectern.errors import InputError, LecternError, OutputError, quote
+from lectern.errors import ConfigError, InputError, LecternError, OutputError, quote
 from lectern.model import Plan
 from lectern.timecode import clock as _clock
 
@@ -108,6 +108,28 @@ def _main(
     ] = False,
 ) -> None:
     """Turn a speech script into a timed rehearsal: audio with pauses, cue sheet, subtitles, timing report."""
+
+
+BudgetOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--budget",
+        help="A section's share of --target: 一是=2m or 3=1:30 (number or start of its heading; repeatable). "
+        "The other sections share the rest in proportion.",
+    ),
+]
+
+
+def _budgets(values: list[str]) -> tuple[tuple[str, int], ...]:
+    from lectern.report.targets import parse_duration
+
+    out = []
+    for value in values:
+        key, sep, length = value.rpartition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"{value!r}: write SECTION=LENGTH, e.g. 一是=2m or 3=1:30", path="--budget")
+        out.append((key.strip(), parse_duration(length, option="--budget")))
+    return tuple(out)
 
 
 @contextmanager
@@ -243,8 +265,14 @@ def build_command(
     fill: FillOpt = [],  # noqa: B006
     rate: RateOpt = None,
     target: Annotated[
-        Optional[str], typer.Option("--target", help="Target length (15m, 900s, 15:00): adjust the voice rate to fit.")
+        Optional[str],
+        typer.Option("--target", help="Your slot (15m, 900s, 15:00): each section's budget and what to cut to fit."),
     ] = None,
+    budget: BudgetOpt = [],  # noqa: B006
+    fit_voice: Annotated[
+        bool,
+        typer.Option("--fit-voice", help="Also change the voice's rate (within ±30%) so the audio lasts --target."),
+    ] = False,
     pace: Annotated[
         Optional[float], typer.Option("--pace", help="Your own pace for the report's estimate (字/分 or wpm).")
     ] = None,
@@ -277,7 +305,12 @@ def build_command(
             bom=bom,
             target_ms=parse_duration(target) if target else None,
             pace=pace,
+            fit_voice=fit_voice,
+            budgets=_budgets(budget),
         )
+        if fit_voice and options.target_ms is None:
+            raise ConfigError("--fit-voice fits the voice to a target: add --target (e.g. --target 15m)",
+                              path="--fit-voice")
         out_dir = output or default_out_dir(script)
         if quiet:
             result = build(script, out_dir, options, stdin=_stdin_for(script))
@@ -356,6 +389,7 @@ def report(
     ] = False,
     pace: Annotated[Optional[float], typer.Option("--pace", help="Your own pace (字/分 or wpm).")] = None,
     target: Annotated[Optional[str], typer.Option("--target", help="Target length: 15m, 900s, 15:00.")] = None,
+    budget: BudgetOpt = [],  # noqa: B006
     as_json: Annotated[bool, typer.Option("--json", help="Print report.json instead of the table.")] = False,
     rate: RateOpt = None,
     fill: FillOpt = [],  # noqa: B006
@@ -372,13 +406,16 @@ def report(
 
     with _errors():
         target_ms = parse_duration(target) if target else None
+        budgets = _budgets(budget)
         folder = Path(source)
         if not estimate and folder.name == "timings.json" and folder.is_file():
             folder = folder.parent  # the file itself was named: its folder is the rehearsal
         if estimate:
             options = _text_options(None, [], fill, rate, voice, breath=False)
             the_plan = prepare(source, options, stdin=_stdin_for(source))
-            result = build_report(timeline_from_plan(the_plan), the_plan, pace=pace, target_ms=target_ms)
+            result = build_report(
+                timeline_from_plan(the_plan), the_plan, pace=pace, target_ms=target_ms, budgets=budgets
+            )
         else:
             timings = folder / "timings.json"
             if not folder.exists():
@@ -388,13 +425,33 @@ def report(
             if not timings.is_file():
                 raise InputError("no timings.json here: build it first, or pass a script with --estimate", path=source)
             timeline = parse_timings(_read_timings(timings), path=str(timings))
-            result = build_report(timeline, None, pace=pace, target_ms=target_ms)
-            for name, text in report_files(result).items():
+            # The build kept what only the script knows (paragraphs, blanks, applause…) in report.json, so the
+            # recomputed report is as complete as the build's.
+            facts = _kept_facts(folder / "report.json")
+            result = build_report(timeline, None, facts=facts, pace=pace, target_ms=target_ms, budgets=budgets)
+            written = report_files(result)
+            for name, text in written.items():
                 _write(folder / name, text)
+            err.print(f"wrote {', '.join(written)} in {folder}/", markup=False, soft_wrap=True)
+            if facts is None:
+                err.print(
+                    "note: this folder's report.json kept no paragraph, placeholder or pause counts (made by an "
+                    "older lectern): build again, or use lectern report SCRIPT --estimate", markup=False,
+                    soft_wrap=True,
+                )
         if as_json:
             sys.stdout.write(report_writer.render_json(result))
         else:
             _print_report(result)
+
+
+def _kept_facts(path: Path):  # noqa: ANN202 - PlanFacts | None
+    from lectern.writers.report import facts_from_json
+
+    try:
+        return facts_from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
 
 
 def _read_timings(path: Path) -> str:

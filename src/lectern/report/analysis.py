@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from lectern.errors import ConfigError
@@ -38,6 +38,7 @@ from lectern.model import (
     TimedSentence,
     Timeline,
     UnknownMarker,
+    heading_text,
 )
 from lectern.text.segment import count_units  # the plan's own unit, so the report's 字 are Estimate.chars
 
@@ -124,6 +125,7 @@ class SectionTiming:
     pace_overall: float | None  # units per minute of the whole span
     flag: PaceFlag | None
     speaker_ms: int  # at the speaker's pace, plus this section's pauses
+    paragraph_sizes: tuple[int, ...] | None = None  # sentences in each paragraph, from the plan
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +169,48 @@ class DeliveryEstimate:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanFacts:
+    """What only the script knows, in a form report.json keeps: ``lectern report OUT`` recomputes a report as
+    complete as the build's from timings.json and these, with no script at hand."""
+
+    paragraphs: tuple[tuple[int, tuple[int, ...]], ...]  # (section index, sentences in each paragraph)
+    placeholders: tuple[Placeholder, ...]
+    unfilled: int
+    unknown_markers: tuple[UnknownMarker, ...]
+    planned_pauses: tuple[PauseCount, ...]
+
+    def paragraph_sizes(self, section_index: int) -> tuple[int, ...] | None:
+        return next((sizes for index, sizes in self.paragraphs if index == section_index), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A stretch the speaker could cut: one sentence, or a whole paragraph, with what it costs at their pace."""
+
+    kind: str  # "sentence" | "paragraph"
+    section_index: int
+    paragraph: int | None  # 1-based within its section; None when the paragraphs are not known
+    first: int  # 1-based sentence numbers in speaking order, as in the longest-sentence lists
+    last: int
+    text: str  # the sentence, or the paragraph's first sentence
+    units: int
+    ms: int  # at the speaker's pace, with the pauses after its sentences
+
+
+@dataclass(frozen=True, slots=True)
+class SectionBudget:
+    index: int
+    budget_ms: int
+    speaker_ms: int
+    given: bool  # from --budget; otherwise a share of the target in proportion to the section's length
+    cuts: tuple[tuple[Passage, ...], ...]  # ways to fit, least text first; each removes all its passages
+
+    @property
+    def over_ms(self) -> int:
+        return self.speaker_ms - self.budget_ms
+
+
+@dataclass(frozen=True, slots=True)
 class TargetFit:
     target_ms: int
     pause_ms: int  # pauses alone; when they exceed the target, cutting 字 in place cannot fit it
@@ -177,6 +221,7 @@ class TargetFit:
     units_to_cut: int  # at the speaker's pace, to fit; 0 when it fits
     units_spare: int  # at the speaker's pace, room left; 0 when it does not fit
     candidates: tuple[int, ...]  # section indexes, longest first
+    budgets: tuple[SectionBudget, ...] = ()
 
     @property
     def fits(self) -> bool:
@@ -280,8 +325,17 @@ def build_report(
     pace: float | None = None,
     target_ms: int | None = None,
     band: PaceBand | None = None,
+    facts: PlanFacts | None = None,
+    budgets: Sequence[tuple[str, int]] = (),
 ) -> Report:
-    """Compute every figure of the report. ``pace`` is the speaker's own (字/分 or wpm); ``target_ms`` the slot."""
+    """Compute every figure of the report. ``pace`` is the speaker's own (字/分 or wpm); ``target_ms`` the slot.
+
+    What only the script knows comes from ``plan``, or without it from ``facts`` (kept in report.json by the build).
+    ``budgets`` give some sections their own share of the target (``("一是", 120_000)``: a section number, or the
+    start of its heading); the others share the rest in proportion to their length.
+    """
+    if plan is not None:
+        facts = plan_facts(plan)
     language = timeline.language
     band = band or PaceBand.for_language(language)
     speaker_pace = DEFAULT_PACE[language] if pace is None else float(pace)
@@ -295,7 +349,6 @@ def build_report(
     total_ms = max(0, timeline.duration_ms)
 
     spans = _section_spans(timeline.sections, total_ms)
-    plan_sections = {s.index: s for s in plan.speech.sections} if plan else {}
     fallback_groups = _plan_breath_groups(timeline, plan)
 
     section_rows = []
@@ -308,7 +361,7 @@ def build_report(
         # A section where nothing is spoken (a bare heading, a wait) has no pace: flagging it "slow" would mislead.
         pace_overall = pace_per_minute(units, duration) if speaking else None
         flagged = speaking >= MIN_FLAGGED_SPEAKING_MS
-        planned = plan_sections.get(section.index)
+        sizes = facts.paragraph_sizes(section.index) if facts else None
         section_rows.append(
             SectionTiming(
                 index=section.index,
@@ -322,11 +375,12 @@ def build_report(
                 share=duration / total_ms if total_ms else 0.0,
                 units=units,
                 sentences=len(section.sentences),
-                paragraphs=len(planned.paragraphs) if planned is not None else None,
+                paragraphs=len(sizes) if sizes is not None else None,
                 pace_speaking=pace_speaking,
                 pace_overall=pace_overall,
                 flag=band.flag(pace_speaking if band.basis == "speaking" else pace_overall) if flagged else None,
                 speaker_ms=round(units * MINUTE_MS / speaker_pace) + (duration - speaking),
+                paragraph_sizes=sizes,
             )
         )
         all_sentences.extend((s, section) for s in section.sentences)
@@ -365,22 +419,19 @@ def build_report(
     target = None
     if target_ms is not None:
         target = _target_fit(target_ms, total_ms, speaker_pace, delivery, section_rows)
+        passages = _passages(timeline, spans, facts, speaker_pace, language)
+        target = replace(
+            target, budgets=_budgets(target_ms, section_rows, timeline.sections, budgets, passages)
+        )
+    elif budgets:
+        raise ConfigError("a section budget needs a target: add --target (e.g. --target 15m)", path="--budget")
 
     applause_count = applause_ms = None
     planned_pauses: tuple[PauseCount, ...] = ()
-    if plan is not None:
-        counts: dict[str, list[int]] = {}
-        for sentence in plan.speech.sentences:
-            for p in sentence.pauses:
-                c = counts.setdefault(str(p.kind), [0, 0])
-                c[0] += 1
-                c[1] += p.ms
-        order = [str(k) for k in PauseKind]
-        planned_pauses = tuple(
-            PauseCount(kind, c[0], c[1]) for kind, c in sorted(counts.items(), key=lambda kv: order.index(kv[0]))
-        )
-        applause = counts.get(str(PauseKind.APPLAUSE), [0, 0])
-        applause_count, applause_ms = applause[0], applause[1]
+    if facts is not None:
+        planned_pauses = facts.planned_pauses
+        applause = next((p for p in planned_pauses if p.kind == str(PauseKind.APPLAUSE)), None)
+        applause_count, applause_ms = (applause.count, applause.ms) if applause else (0, 0)
 
     return Report(
         title=timeline.title,
@@ -393,7 +444,7 @@ def build_report(
         speaking_ms=speaking_ms,
         pause_ms=pause_ms,
         section_count=len(section_rows),
-        paragraph_count=sum(len(s.paragraphs) for s in plan.speech.sections) if plan else None,
+        paragraph_count=sum(len(sizes) for _, sizes in facts.paragraphs) if facts else None,
         sentence_count=len(all_sentences),
         units=units,
         pace_speaking=pace_speaking,
@@ -411,13 +462,35 @@ def build_report(
         speaker_pace=speaker_pace,
         delivery=delivery,
         target=target,
-        has_plan=plan is not None,
-        placeholders=plan.script.placeholders if plan else (),
-        placeholders_unfilled=_unfilled(plan) if plan else None,
-        unknown_markers=plan.speech.unknown_markers if plan else (),
+        has_plan=facts is not None,
+        placeholders=facts.placeholders if facts else (),
+        placeholders_unfilled=facts.unfilled if facts else None,
+        unknown_markers=facts.unknown_markers if facts else (),
         applause_count=applause_count,
         applause_ms=applause_ms,
         planned_pauses=planned_pauses,
+    )
+
+
+def plan_facts(plan: Plan) -> PlanFacts:
+    """The script's part of the report (see :class:`PlanFacts`)."""
+    counts: dict[str, list[int]] = {}
+    for sentence in plan.speech.sentences:
+        for p in sentence.pauses:
+            c = counts.setdefault(str(p.kind), [0, 0])
+            c[0] += 1
+            c[1] += p.ms
+    order = [str(k) for k in PauseKind]
+    return PlanFacts(
+        paragraphs=tuple(
+            (s.index, tuple(len(p.sentences) for p in s.paragraphs)) for s in plan.speech.sections
+        ),
+        placeholders=plan.script.placeholders,
+        unfilled=_unfilled(plan),
+        unknown_markers=plan.speech.unknown_markers,
+        planned_pauses=tuple(
+            PauseCount(kind, c[0], c[1]) for kind, c in sorted(counts.items(), key=lambda kv: order.index(kv[0]))
+        ),
     )
 
 
@@ -556,3 +629,169 @@ def _target_fit(
         units_spare=spare,
         candidates=candidates,
     )
+
+
+# --- budgets and cuts ---------------------------------------------------------------------------------------------
+
+# An overrun under this is within what a speaker varies from one run to the next: no cut is suggested for it.
+MIN_CUT_MS = 2_000
+CUT_OPTIONS = 2
+
+
+def _passages(
+    timeline: Timeline,
+    spans: list[tuple[int, int]],
+    facts: PlanFacts | None,
+    speaker_pace: float,
+    language: Language,
+) -> dict[int, tuple[list[Passage], list[Passage]]]:
+    """Each section's sentences and paragraphs as passages timed at the speaker's pace.
+
+    A sentence costs its 字 at the speaker's pace plus the pause after it (to the next sentence, or to the next
+    section for the last): cutting it removes both. A section's opening sentence under a marker is its heading
+    ("一是所有工作都要负起责任来。") and is never offered; neither is a paragraph that is the whole section.
+    """
+    out: dict[int, tuple[list[Passage], list[Passage]]] = {}
+    number = 0
+    for section, (_start, end) in zip(timeline.sections, spans):
+        timed = section.sentences
+        costs = []
+        for k, sentence in enumerate(timed):
+            after = (timed[k + 1].start_ms if k + 1 < len(timed) else end) - sentence.end_ms
+            units = count_units(sentence.text, language)
+            costs.append((units, round(units * MINUTE_MS / speaker_pace) + max(0, after)))
+        first_number = number + 1
+        number += len(timed)
+        heading = 1 if section.marker and timed else 0
+        sentences = [
+            Passage("sentence", section.index, None, first_number + k, first_number + k, timed[k].text, *costs[k])
+            for k in range(heading, len(timed))
+        ]
+        sizes = facts.paragraph_sizes(section.index) if facts else None
+        paragraphs: list[Passage] = []
+        if sizes is not None and sum(sizes) == len(timed) and len(sizes) > 1:
+            at = 0
+            for p, size in enumerate(sizes):
+                group = range(at, at + size)
+                at += size
+                if heading and 0 in group:
+                    continue
+                paragraphs.append(Passage(
+                    "paragraph", section.index, p + 1, first_number + group.start, first_number + group.stop - 1,
+                    timed[group.start].text, sum(costs[k][0] for k in group), sum(costs[k][1] for k in group),
+                ))
+            for sentence in sentences:  # a sentence knows its paragraph when the paragraphs are known
+                k = sentence.first - first_number
+                sentence_paragraph = next(i for i in range(len(sizes)) if k < sum(sizes[: i + 1])) + 1
+                sentences[sentences.index(sentence)] = replace(sentence, paragraph=sentence_paragraph)
+        out[section.index] = (sentences, paragraphs)
+    return out
+
+
+def _cuts(over_ms: int, sentences: list[Passage], paragraphs: list[Passage]) -> tuple[tuple[Passage, ...], ...]:
+    """Ways to take ``over_ms`` out of a section, least text first.
+
+    One sentence long enough, when there is one; a paragraph long enough but not much longer (a 2-minute paragraph
+    is no answer to 20 seconds over); else the fewest sentences, longest first, that together are long enough; a
+    long paragraph only when nothing else fits.
+    """
+    options: list[tuple[Passage, ...]] = []
+    one_sentence = min((p for p in sentences if p.ms >= over_ms), key=lambda p: (p.ms, p.first), default=None)
+    if one_sentence is not None:
+        options.append((one_sentence,))
+    fitting = [p for p in paragraphs if p.ms >= over_ms and p.first != p.last]
+    one_paragraph = min(fitting, key=lambda p: (p.ms, p.first), default=None)
+    if one_paragraph is not None and one_paragraph.ms <= 2 * over_ms:
+        options.append((one_paragraph,))
+    if not options:
+        chosen: list[Passage] = []
+        for passage in sorted(sentences, key=lambda p: (-p.ms, p.first)):
+            chosen.append(passage)
+            if sum(p.ms for p in chosen) >= over_ms:
+                options.append(tuple(sorted(chosen, key=lambda p: p.first)))
+                break
+    if one_paragraph is not None and not options:
+        options.append((one_paragraph,))
+    return tuple(options[:CUT_OPTIONS])
+
+
+def check_budgets(budgets: Sequence[tuple[str, int]], sections: Sequence[object], target_ms: int | None) -> None:
+    """Refuse, before any synthesis, budgets that name no section (or one twice), add up past the target or come
+    without one. ``sections`` are the plan's spoken sections (anything with ``index``, ``marker`` and ``title``)."""
+    if not budgets:
+        return
+    if target_ms is None:
+        raise ConfigError("a section budget needs a target: add --target (e.g. --target 15m)", path="--budget")
+    seen = set()
+    for key, _ in budgets:
+        index = _resolve_budget(key, sections)  # type: ignore[arg-type]
+        if index in seen:
+            raise ConfigError(f"{key!r}: that section already has a budget", path="--budget")
+        seen.add(index)
+    given = sum(ms for _, ms in budgets)
+    if given > target_ms or (given == target_ms and len(seen) < len(sections)):
+        raise ConfigError(
+            f"the budgets add up to {_clock_text(given)}, leaving nothing of the {_clock_text(target_ms)} target "
+            "for the other sections", path="--budget",
+        )
+
+
+def _resolve_budget(key: str, sections: Sequence[TimedSection]) -> int:
+    """The section a ``--budget`` names: its number in the table (``2``) or the start of its heading (``一是``)."""
+    wanted = key.strip()
+    if wanted.isdigit():
+        number = int(wanted)
+        if not 1 <= number <= len(sections):
+            raise ConfigError(f"{key!r}: there is no section {number} (1–{len(sections)})", path="--budget")
+        return sections[number - 1].index
+    found = [s.index for s in sections if heading_text(s.marker, s.title).startswith(wanted) or s.title == wanted]
+    if len(found) != 1:
+        names = ", ".join(heading_text(s.marker, s.title)[:12] for s in sections)
+        how = "matches no section" if not found else f"matches {len(found)} sections"
+        raise ConfigError(f"{key!r} {how}: name a section by its number or the start of its heading ({names})",
+                          path="--budget")
+    return found[0]
+
+
+def _budgets(
+    target_ms: int,
+    rows: list[SectionTiming],
+    timed: Sequence[TimedSection],
+    given: Sequence[tuple[str, int]],
+    passages: dict[int, tuple[list[Passage], list[Passage]]],
+) -> tuple[SectionBudget, ...]:
+    """Each section's share of the target at the speaker's pace, and how to fit the ones over it.
+
+    Sections named in ``given`` get their budget; the rest of the target is shared by the others in proportion to
+    their length at the speaker's pace, so a speech that fits overall has every section within its share.
+    """
+    fixed: dict[int, int] = {}
+    for key, ms in given:
+        index = _resolve_budget(key, timed)
+        if index in fixed:
+            raise ConfigError(f"{key!r}: that section already has a budget", path="--budget")
+        fixed[index] = ms
+    rest = target_ms - sum(fixed.values())
+    if rest < 0 or (rest == 0 and len(fixed) < len(rows)):
+        raise ConfigError(
+            f"the budgets add up to {_clock_text(sum(fixed.values()))}, leaving nothing of the "
+            f"{_clock_text(target_ms)} target for the other sections", path="--budget",
+        )
+    shared = sum(r.speaker_ms for r in rows if r.index not in fixed)
+    out = []
+    for row in rows:
+        if row.index in fixed:
+            budget = fixed[row.index]
+        else:
+            budget = round(rest * row.speaker_ms / shared) if shared else 0
+        over = row.speaker_ms - budget
+        sentences, paragraphs = passages.get(row.index, ([], []))
+        cuts = _cuts(over, sentences, paragraphs) if over >= MIN_CUT_MS else ()
+        out.append(SectionBudget(row.index, budget, row.speaker_ms, row.index in fixed, cuts))
+    return tuple(out)
+
+
+def _clock_text(ms: int) -> str:
+    from lectern.timecode import clock
+
+    return clock(ms)

@@ -102,12 +102,13 @@ def rate_for_target(
     exact = speaking_ms * (100 + current_rate_percent) / room_ms - 100
     if round(exact) > limit_percent or round(exact) < -limit_percent:
         # Name the nearest reachable length so the user knows how far off the slot the text is.
+        # No advice to cut or add text here: that is for the speaker's pace to decide (the report), and the voice
+        # reading 14:01 at -30% says nothing about whether the speaker fits a 15:00 slot.
         bound = limit_percent if exact > 0 else -limit_percent
         nearest = pause_ms + round(speaking_ms * (100 + current_rate_percent) / (100 + bound))
-        verb = "cut text" if exact > 0 else "add text or longer pauses"
         return None, (
             f"fitting {_clock(measured_total_ms)} into {_clock(target_ms)} needs a voice rate of {round(exact):+d}%, "
-            f"beyond the ±{limit_percent}% limit; at {bound:+d}% it lasts {_clock(nearest)}: {verb}"
+            f"beyond the ±{limit_percent}% limit; at {bound:+d}% it would last {_clock(nearest)}"
         )
 
     def landed(rate: int) -> float:

@@ -45,7 +45,9 @@ from rich.table import Table
 from rich.text import Text
 
 from lectern.model import Language
-from lectern.report.analysis import PaceFlag, Report, SectionTiming
+from lectern.model import Placeholder, UnknownMarker
+from lectern.report.analysis import MIN_CUT_MS, Passage, PauseCount, PaceFlag, PlanFacts, Report, SectionTiming
+from lectern.writers.labels import report_labels
 from lectern.timecode import clock as _clock
 from lectern.model import heading_text
 
@@ -77,8 +79,8 @@ def _round(x: float | None, digits: int = 1) -> float | None:
     return None if x is None else round(x, digits)
 
 
-def _section_name(s: SectionTiming) -> str:
-    return heading_text(s.marker, s.title) or f"section {s.index + 1}"
+def _section_name(s: SectionTiming, L: dict[str, str] | None = None) -> str:
+    return heading_text(s.marker, s.title) or (L or _EN)["section_n"].format(n=s.index + 1)
 
 
 def _short(text: str, limit: int) -> str:
@@ -86,77 +88,106 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _band_text(report: Report) -> str:
-    band, unit = report.band, report.pace_unit
-    text = f"{band.slow:.0f}–{band.brisk:.0f} {unit}"
+_EN = report_labels(Language.EN)
+
+
+def _flag_word(flag: PaceFlag | None, L: dict[str, str]) -> str:
+    if flag is None:
+        return "—"
+    return {PaceFlag.SLOW: L["slow"], PaceFlag.OK: L["flag_ok"], PaceFlag.BRISK: L["brisk"], PaceFlag.NEWS: L["news"]}[flag]
+
+
+def _band_text(report: Report, L: dict[str, str] = _EN) -> str:
+    band = report.band
+    text = L["band_text"].format(slow=f"{band.slow:.0f}", brisk=f"{band.brisk:.0f}", pu=report.pace_unit)
     if band.news is not None:
-        text += f", news-reader speed > {band.news:.0f}"
+        text += L["band_news"].format(news=f"{band.news:.0f}")
     return text
 
 
-def _basis_line(report: Report) -> str:
+def _basis_line(report: Report, L: dict[str, str] = _EN) -> str:
     if report.estimated:
-        return "Estimated from the plan (no audio): sentences at their estimated length, with the planned pauses."
-    return f"Measured from the audio ({report.engine}, {report.voice})." if report.voice else "Measured from the audio."
+        return L["basis_estimate"]
+    if report.voice:
+        return L["basis_audio"].format(engine=report.engine, voice=report.voice)
+    return L["basis_audio_plain"]
 
 
-def _target_lines(report: Report) -> list[str]:
+def _passage_text(p: Passage, report: Report, L: dict[str, str]) -> str:
+    key = "passage_paragraph" if p.kind == "paragraph" else "passage_sentence"
+    return L[key].format(
+        first=p.first, last=p.last, paragraph=p.paragraph, length=_clock(p.ms), units=p.units, unit=report.unit,
+        text=_short(p.text, 22 if p.kind == "sentence" else 14),
+    )
+
+
+def _target_lines(report: Report, L: dict[str, str] = _EN) -> list[str]:
+    """What the target means for the speaker: one verdict at their pace, each section's share of the slot and, for
+    each section over its share, the sentences or paragraphs whose removal brings it back; then what the rehearsal
+    audio itself lasts, named as the voice's, so it never reads as a second verdict."""
     fit = report.target
     if fit is None:
         return []
     unit, pace = report.unit, f"{report.speaker_pace:.0f} {report.pace_unit}"
+    target = _clock(fit.target_ms)
     lines = []
     if fit.fits:
-        lines.append(
-            f"Fits the {_clock(fit.target_ms)} target at your pace ({pace}): {_clock(fit.speaker_ms)}, "
-            f"{_clock(-fit.speaker_over_ms)} to spare (room for about {fit.units_spare} {unit})."
-        )
+        lines.append(L["fits"].format(target=target, pace=pace, speaker=_clock(fit.speaker_ms),
+                                      spare=_clock(-fit.speaker_over_ms), units=fit.units_spare, unit=unit))
     else:
-        lines.append(
-            f"Over the {_clock(fit.target_ms)} target at your pace ({pace}): {_clock(fit.speaker_ms)}, "
-            f"{_clock(fit.speaker_over_ms)} too long ({100 * fit.speaker_over_ms / fit.target_ms:.0f}%). "
-            f"Cut about {fit.units_to_cut} {unit}."
-        )
+        lines.append(L["over"].format(
+            target=target, pace=pace, speaker=_clock(fit.speaker_ms), over=_clock(fit.speaker_over_ms),
+            percent=f"{100 * fit.speaker_over_ms / fit.target_ms:.0f}", units=fit.units_to_cut, unit=unit,
+        ))
         if fit.pauses_exceed:
-            lines.append(
-                f"The pauses alone take {_clock(fit.pause_ms)}: cut whole passages (with their pauses) or shorten "
-                "the pauses."
+            lines.append(L["pauses_exceed"].format(pause=_clock(fit.pause_ms)))
+    names = {s.index: s for s in report.sections}
+    over = [b for b in fit.budgets if b.over_ms >= MIN_CUT_MS]
+    if over:
+        given = [b for b in fit.budgets if b.given]
+        if given:
+            listed = L["list_sep"].join(
+                f"{names[b.index].marker or _short(_section_name(names[b.index], L), 12)}={_clock(b.budget_ms)}"
+                for b in given
             )
-        names = {s.index: s for s in report.sections}
-        if fit.candidates:
-            lines.append(
-                "Longest sections: "
-                + "; ".join(
-                    f"{_short(_section_name(names[i]), 24)} ({_clock(names[i].speaker_ms)}, {names[i].units} {unit})"
-                    for i in fit.candidates
+            lines.append(L["budgets_given"].format(target=target, given=listed))
+        else:
+            lines.append(L["budgets_proportional"].format(target=target))
+        for b in over:
+            fields = dict(section=_short(_section_name(names[b.index], L), 24), speaker=_clock(b.speaker_ms),
+                          budget=_clock(b.budget_ms), over=_clock(b.over_ms))
+            if b.cuts:
+                cuts = L["cut_or"].join(
+                    L["cut_and"].join(_passage_text(p, report, L) for p in option) for option in b.cuts
                 )
-                + "."
-            )
-    audio = "estimate" if report.estimated else "voice's audio"
-    verdict = "fits" if fit.measured_fits else f"{_clock(fit.measured_over_ms)} over"
-    lines.append(f"The {audio}: {_clock(fit.measured_ms)} ({verdict}).")
+                lines.append("  " + L["budget_line"].format(cuts=cuts, **fields))
+            else:
+                lines.append("  " + L["budget_no_cut"].format(**fields))
+    verdict = (
+        L["verdict_fits"] if fit.measured_fits else L["verdict_over"].format(over=_clock(fit.measured_over_ms))
+    )
+    lines.append(L["estimate" if report.estimated else "audio"].format(measured=_clock(fit.measured_ms), verdict=verdict))
     return lines
 
 
-def _flag_lines(report: Report) -> list[str]:
+def _flag_lines(report: Report, L: dict[str, str] = _EN) -> list[str]:
     """Everything the speaker should look at, one line each, in the order they would fix them."""
     unit = report.pace_unit
     lines = []
     for s in report.sections:
         if s.flag in (PaceFlag.SLOW, PaceFlag.BRISK, PaceFlag.NEWS):
             pace = s.pace_speaking if report.band.basis == "speaking" else s.pace_overall
-            lines.append(f"{_short(_section_name(s), 30)}: {s.flag} ({_pace(pace)} {unit})")
+            lines.append(L["flag_line"].format(section=_short(_section_name(s, L), 30), flag=_flag_word(s.flag, L),
+                                               pace=_pace(pace), pu=unit))
     if report.placeholders_unfilled:
         listed = ", ".join(f"{p.text} ×{p.count}" for p in report.placeholders)
-        where = f" (the script has {listed})" if listed else ""
-        lines.append(
-            f"{report.placeholders_unfilled} unfilled placeholder(s){where}: read as 某某; fill them with --fill"
-        )
+        where = L["unfilled_where"].format(listed=listed) if listed else ""
+        lines.append(L["unfilled"].format(count=report.placeholders_unfilled, where=where))
     if report.unknown_markers:
         listed = ", ".join(f"{m.text} ×{m.count}" for m in report.unknown_markers)
-        lines.append(f"unknown markers, not spoken: {listed}")
+        lines.append(L["unknown"].format(listed=listed))
     if report.applause_count:
-        lines.append(f"{report.applause_count} applause wait(s), {_clock(report.applause_ms or 0)} allowed in total")
+        lines.append(L["applause_line"].format(count=report.applause_count, length=_clock(report.applause_ms or 0)))
     return lines
 
 
@@ -226,6 +257,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                 "pace_overall": _round(s.pace_overall),
                 "flag": None if s.flag is None else str(s.flag),
                 "speaker_ms": s.speaker_ms,
+                "paragraph_sentences": None if s.paragraph_sizes is None else list(s.paragraph_sizes),
             }
             for s in report.sections
         ],
@@ -265,6 +297,17 @@ def report_to_dict(report: Report) -> dict[str, Any]:
             "units_to_cut": fit.units_to_cut,
             "units_spare": fit.units_spare,
             "candidates": list(fit.candidates),
+            "budgets": [
+                {
+                    "index": b.index,
+                    "budget_ms": b.budget_ms,
+                    "speaker_ms": b.speaker_ms,
+                    "over_ms": b.over_ms,
+                    "given": b.given,
+                    "cuts": [[_passage_dict(p) for p in option] for option in b.cuts],
+                }
+                for b in fit.budgets
+            ],
         },
         "placeholders": [{"text": p.text, "count": p.count} for p in report.placeholders]
         if report.has_plan
@@ -278,6 +321,31 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         if report.has_plan
         else None,
     }
+
+
+def _passage_dict(p: Passage) -> dict[str, Any]:
+    return {"kind": p.kind, "paragraph": p.paragraph, "first": p.first, "last": p.last, "text": p.text,
+            "units": p.units, "ms": p.ms}
+
+
+def facts_from_json(data: Any) -> PlanFacts | None:
+    """What a build's report.json kept of the script (see :class:`PlanFacts`), or None when it kept nothing (a
+    report made without the script, or by a lectern before these were kept)."""
+    try:
+        sections = data["sections"]
+        if data.get("placeholders") is None or any(s.get("paragraph_sentences") is None for s in sections):
+            return None
+        return PlanFacts(
+            paragraphs=tuple((int(s["index"]), tuple(int(n) for n in s["paragraph_sentences"])) for s in sections),
+            placeholders=tuple(Placeholder(str(p["text"]), int(p["count"])) for p in data["placeholders"]),
+            unfilled=int(data["placeholders_unfilled"]),
+            unknown_markers=tuple(UnknownMarker(str(m["text"]), int(m["count"])) for m in data["unknown_markers"]),
+            planned_pauses=tuple(
+                PauseCount(str(p["kind"]), int(p["count"]), int(p["ms"])) for p in data["planned_pauses"]
+            ),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
 
 
 def render_json(report: Report) -> str:
@@ -507,6 +575,19 @@ svg { width: 100%; height: auto; display: block; }
 .fit.over { border-left-color: #d23c3c; }
 ol li { margin-bottom: .5rem; } .breath { color: var(--muted); font-size: .9rem; }
 @media (max-width: 600px) { body { padding: .6rem; font-size: 15px; } th, td { padding: .25rem .35rem; } }
+/* A phone shows each chart whole (no sideways scrolling to find the end of the speech), its labels enlarged to
+   stay legible at half size, and the sections table as one card a section, each figure named by its column. */
+@media (max-width: 600px) {
+  .chart svg { min-width: 0; } svg text { font-size: 20px; }
+  table.sections thead { display: none; }
+  table.sections, table.sections tbody, table.sections tr, table.sections td { display: block; width: 100%; }
+  table.sections tr { border-bottom: 1px solid var(--line); padding: .35rem 0; }
+  table.sections td, table.sections td:nth-child(2) { display: flex; justify-content: space-between; gap: 1rem;
+    border: 0; padding: .05rem 0; white-space: normal; text-align: right; min-width: 0; }
+  table.sections td:nth-child(2) { font-weight: 600; text-align: left; }
+  table.sections td::before { content: attr(data-label); color: var(--muted); text-align: left; }
+  table.sections td:nth-child(2)::before { content: none; }
+}
 """
 
 
@@ -529,7 +610,7 @@ def _time_step(total_ms: int) -> int:
     return 3_600_000
 
 
-def pace_chart_svg(report: Report) -> str:
+def pace_chart_svg(report: Report, L: dict[str, str] = _EN) -> str:
     """Pace per section as a step line over time (and per minute, thinner), over the shaded norm band."""
     width, height, left, right, top, bottom = 720, 260, 44, 12, 28, 30
     pw, ph = width - left - right, height - top - bottom
@@ -552,10 +633,11 @@ def pace_chart_svg(report: Report) -> str:
     pu = report.pace_unit
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{_e("Pace over time (" + pu + ")")}">',
-        f"<title>{_e('Pace over time (' + pu + ')')}</title>",
+        f'aria-label="{_e(L["chart_pace"].format(pu=pu))}">',
+        f"<title>{_e(L['chart_pace'].format(pu=pu))}</title>",
         f'<rect x="{left}" y="{y(band.brisk)}" width="{pw}" height="{round(y(band.slow) - y(band.brisk), 1)}" '
-        f'fill="#2e9e5b" fill-opacity="0.14"><title>{_e(f"band {band.slow:.0f}–{band.brisk:.0f} {pu}")}</title></rect>',
+        f'fill="#2e9e5b" fill-opacity="0.14"><title>'
+        f'{_e(L["chart_band"].format(slow=f"{band.slow:.0f}", brisk=f"{band.brisk:.0f}", pu=pu))}</title></rect>',
     ]
     ticks = sorted({ymin, band.slow, band.brisk, ymax} | ({band.news} if band.news is not None else set()))
     for t in ticks:
@@ -566,7 +648,7 @@ def pace_chart_svg(report: Report) -> str:
     if band.news is not None:
         parts.append(
             f'<line x1="{left}" y1="{y(band.news)}" x2="{left + pw}" y2="{y(band.news)}" stroke="#d23c3c" '
-            f'stroke-dasharray="5 4"><title>{_e(f"news-reader speed > {band.news:.0f} {pu}")}</title></line>'
+            f'stroke-dasharray="5 4"><title>{_e(L["chart_news"].format(news=f"{band.news:.0f}", pu=pu))}</title></line>'
         )
     tick = _time_step(total)
     for ms in range(0, total + 1, tick):
@@ -587,7 +669,7 @@ def pace_chart_svg(report: Report) -> str:
             )
     for s in report.sections[1:]:  # where each section starts, numbered as in the table
         parts.append(
-            f'<g><title>{_e(_section_name(s))}</title><line x1="{x(s.start_ms)}" y1="{top}" x2="{x(s.start_ms)}" '
+            f'<g><title>{_e(_section_name(s, L))}</title><line x1="{x(s.start_ms)}" y1="{top}" x2="{x(s.start_ms)}" '
             f'y2="{top + ph}" stroke="#888" stroke-opacity="0.35"/>'
             f'<text x="{x(s.start_ms) + 3}" y="{top + 11}" font-size="10">{s.index + 1}</text></g>'
         )
@@ -595,21 +677,18 @@ def pace_chart_svg(report: Report) -> str:
         pace = s.pace_speaking if by_speaking else s.pace_overall
         if pace is None or s.duration_ms <= 0:
             continue
-        label = f"{_section_name(s)}: {pace:.0f} {pu} ({s.flag})"
+        label = f"{_section_name(s, L)}{L['colon']}{pace:.0f} {pu} ({_flag_word(s.flag, L)})"
         parts.append(
             f'<line x1="{x(s.start_ms)}" y1="{y(pace)}" x2="{x(s.start_ms + s.duration_ms)}" y2="{y(pace)}" '
             f'stroke="{_FLAG_COLOUR[s.flag]}" stroke-width="4" stroke-linecap="round"><title>{_e(label)}</title></line>'
         )
-    basis = "speaking time" if by_speaking else "with pauses"
-    parts.append(
-        f'<text x="{left}" y="16">{_e(f"{pu} per section ({basis}); dots: per minute; shaded: the comfortable band")}'
-        "</text>"
-    )
+    basis = L["chart_basis_speaking"] if by_speaking else L["chart_basis_section"]
+    parts.append(f'<text x="{left}" y="16">{_e(L["chart_legend"].format(pu=pu, basis=basis))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def durations_chart_svg(report: Report) -> str:
+def durations_chart_svg(report: Report, L: dict[str, str] = _EN) -> str:
     """One bar per section, its length its duration, coloured by its pace flag."""
     row, label_w, value_w, width = 22, 190, 64, 720
     height = row * max(len(report.sections), 1) + 8
@@ -617,15 +696,15 @@ def durations_chart_svg(report: Report) -> str:
     bar_w = width - label_w - value_w
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="Section durations"><title>Section durations</title>'
+        f'aria-label="{_e(L["chart_durations"])}"><title>{_e(L["chart_durations"])}</title>'
     ]
     for i, s in enumerate(report.sections):
         yy = 4 + i * row
         w = round(bar_w * s.duration_ms / longest, 1)
-        full = f"{_section_name(s)}: {_clock(s.duration_ms)} ({100 * s.share:.1f}%)"
+        full = f"{_section_name(s, L)}{L['colon']}{_clock(s.duration_ms)} ({100 * s.share:.1f}%)"
         parts.append(
             f'<g><title>{_e(full)}</title>'
-            f'<text x="{label_w - 6}" y="{yy + 15}" text-anchor="end">{_e(_short(_section_name(s), 14))}</text>'
+            f'<text x="{label_w - 6}" y="{yy + 15}" text-anchor="end">{_e(_short(_section_name(s, L), 14))}</text>'
             f'<rect x="{label_w}" y="{yy + 3}" width="{w}" height="{row - 6}" rx="3" fill="{_FLAG_COLOUR[s.flag]}"/>'
             f'<text x="{label_w + w + 6}" y="{yy + 15}">{_e(_clock(s.duration_ms))}</text></g>'
         )
@@ -638,21 +717,23 @@ def _flag_class(flag: PaceFlag | None) -> str:
 
 
 def render_html(report: Report) -> str:
-    """A self-contained page: no script, no network, readable on a phone; every text escaped."""
+    """A self-contained page: no script, no network, readable on a phone; every text escaped; in the script's
+    language (:mod:`lectern.writers.labels`, the table the rehearsal page uses)."""
+    L = report_labels(report.language)
     unit, pu = report.unit, report.pace_unit
     lang = "en" if report.language is Language.EN else "zh-CN"
-    title = f"Timing report: {report.title}" if report.title else "Timing report"
+    title = L["title_of"].format(title=report.title) if report.title else L["title"]
     cards = [
-        (_clock(report.total_ms), "total"),
-        (_clock(report.speaking_ms), f"speaking ({_share(report.speaking_ms, report.total_ms)})"),
-        (_clock(report.pause_ms), f"pauses ({_share(report.pause_ms, report.total_ms)})"),
-        (f"{_pace(report.pace_overall)}", f"{pu} overall ({report.flag or '—'})"),
-        (f"{_pace(report.pace_speaking)}", f"{pu} speaking"),
+        (_clock(report.total_ms), L["card_total"]),
+        (_clock(report.speaking_ms), L["card_speaking"].format(share=_share(report.speaking_ms, report.total_ms))),
+        (_clock(report.pause_ms), L["card_pauses"].format(share=_share(report.pause_ms, report.total_ms))),
+        (f"{_pace(report.pace_overall)}", L["card_pace_overall"].format(pu=pu, flag=_flag_word(report.flag, L))),
+        (f"{_pace(report.pace_speaking)}", L["card_pace_speaking"].format(pu=pu)),
         (str(report.units), unit),
-        (str(report.section_count), "sections"),
-        ("—" if report.paragraph_count is None else str(report.paragraph_count), "paragraphs"),
-        (str(report.sentence_count), "sentences"),
-        (_clock(report.speaker_estimate.total_ms), f"at your pace ({report.speaker_pace:.0f} {pu})"),
+        (str(report.section_count), L["card_sections"]),
+        ("—" if report.paragraph_count is None else str(report.paragraph_count), L["card_paragraphs"]),
+        (str(report.sentence_count), L["card_sentences"]),
+        (_clock(report.speaker_estimate.total_ms), L["card_at_pace"].format(pace=f"{report.speaker_pace:.0f}", pu=pu)),
     ]
     h: list[str] = [
         "<!DOCTYPE html>",
@@ -668,70 +749,80 @@ def render_html(report: Report) -> str:
     ]
     if report.speaker:
         h.append(f'<p class="muted">{_e(report.speaker)}</p>')
-    h.append(f'<p class="muted">{_e(_basis_line(report))}</p>')
+    h.append(f'<p class="muted">{_e(_basis_line(report, L))}</p>')
     h.append('<div class="cards">')
     h.extend(f'<div class="card"><b>{_e(v)}</b><span>{_e(k)}</span></div>' for v, k in cards)
     h.append("</div>")
 
     if report.target is not None:
         css = "fit" if report.target.fits else "fit over"
-        h.append(f"<h2>{_e('Target ' + _clock(report.target.target_ms))}</h2>")
-        h.append(f'<div class="{css}">' + "".join(f"<p>{_e(line)}</p>" for line in _target_lines(report)) + "</div>")
+        h.append(f"<h2>{_e(L['h_target'].format(target=_clock(report.target.target_ms)))}</h2>")
+        h.append(f'<div class="{css}">' + "".join(f"<p>{_e(line)}</p>" for line in _target_lines(report, L)) + "</div>")
 
-    h.append(f"<h2>{_e('Pace over time')}</h2>")
-    h.append(f'<p class="muted">{_e("Band: " + _band_text(report))}</p>')
-    h.append(f'<div class="chart">{pace_chart_svg(report)}</div>')
-    h.append(f"<h2>{_e('Section durations')}</h2>")
-    h.append(f'<div class="chart">{durations_chart_svg(report)}</div>')
+    h.append(f"<h2>{_e(L['h_pace'])}</h2>")
+    h.append(f'<p class="muted">{_e(L["band"].format(band=_band_text(report, L)))}</p>')
+    h.append(f'<div class="chart">{pace_chart_svg(report, L)}</div>')
+    h.append(f"<h2>{_e(L['h_durations'])}</h2>")
+    h.append(f'<div class="chart">{durations_chart_svg(report, L)}</div>')
 
-    h.append(f"<h2>{_e('Sections')}</h2>")
+    h.append(f"<h2>{_e(L['h_sections'])}</h2>")
+    heads = ("#", L["col_section"], L["col_start"], L["col_duration"], L["col_share"], unit,
+             L["col_pace_speaking"].format(pu=pu), L["col_pace_section"].format(pu=pu), L["col_flag"])
     h.append('<div class="scroll"><table class="sections"><thead><tr>')
-    for head in ("#", "Section", "Start", "Duration", "Share", unit, f"{pu} speaking", f"{pu} section", "Flag"):
+    for head in heads:
         h.append(f"<th>{_e(head)}</th>")
     h.append("</tr></thead><tbody>")
     for s in report.sections:
         cells = _section_cells(s)
+        cells[1] = _section_name(s, L)
+        # data-label: on a phone each row becomes a card whose cells name their column (see _CSS).
         h.append(
             "<tr>"
-            + "".join(f"<td>{_e(c)}</td>" for c in cells)
-            + f'<td class="{_flag_class(s.flag)}">{_e(s.flag or "—")}</td></tr>'
+            + "".join(f'<td data-label="{_e(head)}">{_e(c)}</td>' for head, c in zip(heads, cells))
+            + f'<td data-label="{_e(heads[-1])}" class="{_flag_class(s.flag)}">{_e(_flag_word(s.flag, L))}</td></tr>'
         )
     h.append("</tbody></table></div>")
 
-    h.append(f"<h2>{_e('Human delivery')}</h2>")
-    note = "The synthetic voice is not you: the same text and pauses at a speaker’s pace."
-    h.append(f'<p class="muted">{_e(note)}</p>')
+    h.append(f"<h2>{_e(L['h_delivery'])}</h2>")
+    h.append(f'<p class="muted">{_e(L["delivery_note"])}</p>')
     h.append('<div class="scroll"><table><thead><tr><th></th>')
-    h.extend(f"<th>{_e(f'{d.label} ({d.pace:.0f} {pu})')}</th>" for d in report.delivery)
-    h.append("</tr></thead><tbody><tr><td>speaking</td>")
+    h.extend(
+        f"<th>{_e(L['delivery_head'].format(label=L['label_' + d.label], pace=f'{d.pace:.0f}', pu=pu))}</th>"
+        for d in report.delivery
+    )
+    h.append(f"</tr></thead><tbody><tr><td>{_e(L['row_speaking'])}</td>")
     h.extend(f"<td>{_e(_clock(d.speaking_ms))}</td>" for d in report.delivery)
-    h.append("</tr><tr><td>total with pauses</td>")
+    h.append(f"</tr><tr><td>{_e(L['row_total'])}</td>")
     h.extend(f"<td>{_e(_clock(d.total_ms))}</td>" for d in report.delivery)
     h.append("</tr></tbody></table></div>")
 
-    flags = _flag_lines(report)
-    h.append(f"<h2>{_e('Flags')}</h2>")
+    flags = _flag_lines(report, L)
+    h.append(f"<h2>{_e(L['h_flags'])}</h2>")
     if flags:
         h.append("<ul>" + "".join(f"<li>{_e(line)}</li>" for line in flags) + "</ul>")
     else:
-        h.append(f"<p>{_e('Nothing to flag.')}</p>")
+        h.append(f"<p>{_e(L['nothing'])}</p>")
 
-    h.append(f"<h2>{_e('Longest sentences')}</h2>")
-    for heading, rows in ((f"By {unit}", report.longest_by_units), ("By time", report.longest_by_ms)):
+    h.append(f"<h2>{_e(L['h_longest'])}</h2>")
+    for heading, rows in ((L["by_units"].format(unit=unit), report.longest_by_units), (L["by_time"], report.longest_by_ms)):
         h.append(f"<h3>{_e(heading)}</h3><ol>")
         for row in rows:
-            head = f"{row.units} {unit}, {_clock(row.duration_ms)} · sentence {row.number} · {row.section_title}"
+            head = L["sentence_head"].format(units=row.units, unit=unit, length=_clock(row.duration_ms),
+                                             number=row.number, section=row.section_title)
             item = f'<li><span class="muted">{_e(head)}</span><br>{_e(row.text)}'
             if len(row.breath_groups) > 1:
-                item += f'<br><span class="breath">{_e("breathe: " + " / ".join(row.breath_groups))}</span>'
+                item += f'<br><span class="breath">{_e(L["breathe"] + " / ".join(row.breath_groups))}</span>'
             h.append(item + "</li>")
         h.append("</ol>")
 
     if report.planned_pauses:
-        h.append(f"<h2>{_e('Planned pauses')}</h2>")
-        h.append('<div class="scroll"><table><thead><tr><th>Kind</th><th>Count</th><th>Total</th></tr></thead><tbody>')
+        h.append(f"<h2>{_e(L['h_pauses'])}</h2>")
+        h.append(
+            f'<div class="scroll"><table><thead><tr><th>{_e(L["col_kind"])}</th><th>{_e(L["col_count"])}</th>'
+            f'<th>{_e(L["col_total"])}</th></tr></thead><tbody>'
+        )
         h.extend(
-            f"<tr><td>{_e(p.kind)}</td><td>{p.count}</td><td>{_e(_clock(p.ms))}</td></tr>"
+            f"<tr><td>{_e(L.get('kind_' + p.kind, p.kind))}</td><td>{p.count}</td><td>{_e(_clock(p.ms))}</td></tr>"
             for p in report.planned_pauses
         )
         h.append("</tbody></table></div>")
