@@ -315,7 +315,7 @@ def test_markdown_markup_is_stripped_line_for_line(tmp_path: Path) -> None:
     path.write_text("---\nauthor: 张三\n---\n# 在会议上的讲话\n\n> 同志们：\n\n- 一是**加强**学习。\n- 3 -\n"
                     "* [政策](http://a.cn)要讲清楚，*重点*要突出，**同志出席。\n***\n", encoding="utf-8")
     lines = read_script(str(path)).text.split("\n")
-    assert lines[3:11] == ["在会议上的讲话", "", "同志们：", "", "一是加强学习。", "- 3 -",
+    assert lines[3:11] == ["# 在会议上的讲话", "", "同志们：", "", "一是加强学习。", "- 3 -",
                            "政策要讲清楚，重点要突出，**同志出席。", ""]
 
 
@@ -385,3 +385,43 @@ def test_utf8_with_a_stray_byte_and_a_cut_end_stays_utf8() -> None:
     source = decode(raw[:1000] + b"\xff" + raw[1000:3000], "damaged.txt")
     assert source.encoding == "utf-8"
     assert source.text.startswith("仅供学习 禁止外传\n酷乐文行\n")
+
+
+# --- issue 9: front matter, character references, escapes --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        ("---\ntitle:  My Commencement Remarks, May 2023\nauthor: Jason\ntags: faculty, campus\n---\n",
+         "My Commencement Remarks, May 2023"),
+        ('title: "看 ‘北大最短毕业致辞’ 的感受"\ndate: 2016-07-07 20:40:14\ntags:\n\n- 感触\ncategories: 思维\n\n---\n',
+         "看 ‘北大最短毕业致辞’ 的感受"),  # an export that dropped the opening ---
+        ('---\ndate: \'2024-09-17\'\ntitle: "Remarks by President\\_Biden Before Briefing Regarding the Ongoing\\\n'
+         '  \\ Wildfire Season"\n---\n', "Remarks by President Biden Before Briefing Regarding the Ongoing Wildfire Season"),
+    ],
+)
+def test_front_matter_gives_its_title_and_nothing_else(tmp_path: Path, head: str, title: str) -> None:
+    path = tmp_path / "post.md"
+    path.write_text(head + "\nHello graduates. It is a great day.\n", encoding="utf-8")
+    text = read_script(str(path)).text
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    assert lines == [title, "Hello graduates. It is a great day."]
+    assert text.count("\n") == (head + "\nHello graduates. It is a great day.\n").count("\n")  # line numbers kept
+
+
+def test_a_key_value_speech_line_is_not_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "speech.md"
+    path.write_text("Note: this is the speech.\nWe will win.\n", encoding="utf-8")
+    assert read_script(str(path)).text == "Note: this is the speech.\nWe will win.\n"
+
+
+def test_character_references_are_decoded_and_a_bare_ampersand_kept() -> None:
+    source = decode("It&#39;s &quot;The Porpoise Driven Life.&quot; AT&T and R&D stay.\n".encode(), "t.txt")
+    assert source.text == 'It\'s "The Porpoise Driven Life." AT&T and R&D stay.\n'
+
+
+def test_markdown_backslash_escapes_are_their_characters(tmp_path: Path) -> None:
+    path = tmp_path / "speech.md"
+    path.write_text("Thank you.\n\\###\n", encoding="utf-8")
+    assert read_script(str(path)).text == "Thank you.\n###\n"

@@ -705,3 +705,40 @@ def test_an_announced_lone_heading_glued_inside_a_paragraph_ends_where_its_body_
                          ("一、认清形势，增强做好安全生产工作责任感 1-11月，我市安全生产形势总体平稳，", "认清形势，增强做好安全生产工作责任感")):
         speech = parse(script_of("同志们：\n" + intro + glued + _BODY + "\n" + _BODY))
         assert [(s.marker, s.title) for s in speech.sections if s.level] == [("一、", title)]
+
+
+# --- issue 9: Markdown headings, speaker labels, a title said twice -------------------------------------------------
+
+
+def test_markdown_headings_are_sections_nested_by_their_marks_and_not_spoken() -> None:
+    text = "\n".join(["My Commencement Remarks", "## Remarks", "Hello graduates. I am glad to be here today.",
+                      "### Why we teach", "We teach because we care about you.", "## Closing", "Thank you."])
+    speech = parse(script_of(text))
+    assert speech.title == "My Commencement Remarks"
+    assert [(s.level, s.title) for s in speech.sections if s.level] == [(1, "Remarks"), (2, "Why we teach"),
+                                                                      (1, "Closing")]
+    assert not any("#" in s.text for s in speech.sentences)
+
+
+def test_a_speaker_label_line_is_meta_and_a_heading_after_it_is_the_title() -> None:
+    speech = parse(script_of("致辞：饶毅（教师代表、科学家）\n## 做自己尊重的人\n在毕业季，请原谅我不敢祝愿每一位毕业生都成功。\n"))
+    assert speech.title == "做自己尊重的人" and dict(speech.meta)["speaker"] == "饶毅"
+    assert [s.text for s in speech.sentences][0].startswith("在毕业季")
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (["2022年度专题党课：从党史中汲取智慧和力量", "专题党课：从党史中汲取智慧和力量", "同志们："], "专题党课：从党史中汲取智慧和力量"),
+        (["市长在全市安全生产会议上的讲话", "市长在全市安全生产会议上的讲话 同志们：今天开会。"], "市长在全市安全生产会议上的讲话"),
+    ],
+)
+def test_a_title_said_twice_is_one_title(lines: list[str], title: str) -> None:
+    speech = parse(script_of("\n".join([*lines, "今天我们召开会议，研究部署下一阶段工作。"])))
+    assert speech.title == title
+    assert title not in "".join(s.text for s in speech.sentences)
+
+
+def test_two_different_title_lines_are_not_one_title_said_twice() -> None:
+    speech = parse(script_of("坚定信心 真抓实干\n奋力谱写高质量发展新篇章\n同志们：\n今天我们召开会议。\n"))
+    assert speech.title == "坚定信心 真抓实干"  # the second is not a copy of the first: it does not replace it

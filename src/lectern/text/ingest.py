@@ -16,6 +16,7 @@ a watermark line must never be glued into the speech.
 
 from __future__ import annotations
 
+import html
 import io
 import os
 import re
@@ -107,9 +108,14 @@ def read_script(path: str, *, stdin: BinaryIO | None = None) -> SourceText:
     return decode(data, path, markdown=path.lower().endswith((".md", ".markdown")))
 
 
-_MD_FRONT_MATTER = re.compile(r"\A---\n(?:.*\n){0,40}?---\n")
+FRONT_MATTER_MAX_LINES = 40
+_FM_KEY = re.compile(r"^[A-Za-z_][\w-]*:(?:\s|$)")
+_FM_ITEM = re.compile(r"^\s*(?:-\s|$)|^\s+\S")
+_YAML_ESCAPES = {"_": "\u00a0", " ": " ", '"': '"', "\\": "\\", "n": " ", "t": " ", "/": "/"}
 _MD_LINE_SUBS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$", re.M), r"\1"),  # ATX heading
+    # ATX heading: the marks stay (one "# " to six), so structure makes the heading a section; closing #s go.
+    (re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.M), r"\1 \2"),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])"), r"\1"),  # a backslash escape: the character itself
     (re.compile(r"^ {0,3}>[ \t]?", re.M), ""),  # block quote
     (re.compile(r"^ {0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})[ \t]*$", re.M), ""),  # rule / setext underline
     (re.compile(r"^ {0,3}[-*+][ \t]+(?!\d+[ \t]*[-—][ \t]*$)", re.M), ""),  # bullet (not a "- 3 -" page number)
@@ -128,12 +134,56 @@ def strip_markdown(text: str) -> str:
     no closing pair is left alone, since ``**同志`` is a template blank, not emphasis.
     """
     text = _LINE_BREAKS.sub("\n", text)
-    front = _MD_FRONT_MATTER.match(text)
-    if front:
-        text = "\n" * front.group(0).count("\n") + text[front.end():]
+    text = _without_front_matter(text)
     for pattern, replacement in _MD_LINE_SUBS:
         text = pattern.sub(replacement, text)
     return text
+
+
+def _without_front_matter(text: str) -> str:
+    """The text with its YAML front matter blanked line for line, its ``title:`` kept as the first line.
+
+    Blogs and site generators put the post's metadata first (``---``, ``title: …``, ``date: …``, ``---``); some
+    exports drop the opening ``---``. Only ``title`` is the speech's (the title); the rest is never spoken.
+    """
+    lines = text.split("\n", FRONT_MATTER_MAX_LINES + 2)
+    start = 1 if lines and lines[0].strip() == "---" else 0
+    if start >= len(lines) or not _FM_KEY.match(lines[start]):
+        return text
+    end = None
+    for k in range(start, min(len(lines), FRONT_MATTER_MAX_LINES + 1)):
+        line = lines[k]
+        if line.strip() == "---" and k > start:
+            end = k
+            break
+        if not (_FM_KEY.match(line) or _FM_ITEM.match(line)):
+            return text
+    if end is None:
+        return text
+    title = _front_matter_title(lines[start:end])
+    head = [title or ""] + [""] * end
+    rest = lines[end + 1 :]
+    return "\n".join(head + rest)
+
+
+def _front_matter_title(lines: list[str]) -> str | None:
+    for k, line in enumerate(lines):
+        if not line.startswith("title:"):
+            continue
+        value = line[len("title:") :].strip()
+        if value.startswith('"'):  # double-quoted: may go on over lines, with backslash escapes
+            body = value[1:]
+            j = k
+            while not re.search(r'(?<!\\)"\s*$', body) and j + 1 < len(lines):
+                j += 1
+                body = (body[:-1] if body.endswith("\\") else body + " ") + lines[j].strip()
+            body = re.sub(r'"\s*$', "", body)
+            value = re.sub(r"\\(.)", lambda m: _YAML_ESCAPES.get(m.group(1), m.group(1)), body)
+        elif value.startswith("'"):
+            value = value[1:].rstrip().removesuffix("'").replace("''", "'")
+        value = re.sub(r"\s+", " ", value).strip()
+        return value or None
+    return None
 
 
 def decode(data: bytes, path: str, *, markdown: bool = False) -> SourceText:
@@ -508,6 +558,7 @@ _HALF_PUNCT_RE = re.compile(r"[,:;!?]")
 _PAREN_PAIR = re.compile(r"\(([^()\n]{0,80})\)")
 _HAN_OR_PUNCT = re.compile(_CJK)
 _HAN_RE = re.compile(f"[{_HAN}]")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 def normalise(text: str) -> str:
@@ -519,6 +570,8 @@ def normalise(text: str) -> str:
     """
     text = _ZERO_WIDTH.sub("", text)
     text = _LINE_BREAKS.sub("\n", text)
+    if "&" in text:  # a scraped page's character references (&#39; &quot; &nbsp;): the characters they name
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     text = _EDGE_SPACE.sub("", text)  # a leading U+3000/NBSP is a paragraph indent: the line break already says so
     text = _WIDE_SPACE_RUN.sub("\n", text)
     text = _NBSP_RUN_AFTER_CJK_END.sub("\n", text)
@@ -572,7 +625,7 @@ _CLOSERS = "”’」』）)》】\"'"
 HEADING_RE = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[)）]|\d{1,3}[.．、](?!\d)|[（(]\d{1,3}[)）]"
     r"|[一二三四五六七八九十]+是|第[一二三四五六七八九十百]+[，,、：:]|(?:首先|其次|再次|最后)[，,]"
-    r"|[IVX]+\.\s|[-*•·]\s)"
+    r"|[IVX]+\.\s|[-*•·]\s|#{1,6}\s)"
 )
 _STAGE_NOTE = re.compile(r"^[（(][^）)]{1,12}[）)]$")
 # A wrapped line that starts with a stage note and goes on with the speech: "(Applause.) More than 11,000 homes…"

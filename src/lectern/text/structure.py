@@ -124,6 +124,12 @@ _STYLES = (
 )  # fmt: skip
 
 
+# A Markdown heading (## Remarks): a section whatever its words, nested by its number of #s, above every numbered
+# style (rank below 1). Unnumbered, so it is accepted as written rather than as a run.
+_MD_HEADING = re.compile(r"(#{1,6})[ \t]+(?=\S)")
+_MD_STYLES = {n: _Style(f"markdown{n}", _MD_HEADING, n / 10, Language.ZH) for n in range(1, 7)}
+
+
 def _style_number(style: _Style, token: str) -> int | None:
     if style.name in ("cn_dun", "cn_paren", "cn_di", "cn_qi", "cn_shi", "cn_yao"):
         return cn_number(token)
@@ -288,12 +294,28 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
     i = 0
     while i < min(len(lines), TITLE_BLOCK_MAX_LINES):
         line = lines[i]
+        if md := _MD_HEADING.match(line):
+            if title_parts:
+                body_start = i  # a Markdown heading after the title: the first section
+                break
+            line = line[md.end() :]  # the speech's title set as a heading
+        if (label := _SPEAKER_LABEL_LINE.match(line)) and "speaker" not in dict(meta):
+            meta.append(("speaker", label.group("name")))  # 致辞：饶毅（教师代表）
+            i += 1
+            body_start = i
+            continue
+        if title_parts and _same_title(title_parts[-1], line) and _title_like(line, language):
+            title_parts[-1] = line  # the title said twice (the site's copy, then the document's own): the later
+            i += 1
+            body_start = i
+            continue
         sal = _match_salutation(line, language)
         if sal:
             prefix, salutation, rest = sal
             if prefix.strip():
                 title, glued = _split_glued_head(prefix.strip(), language)
-                title_parts.append(title)
+                if not (title_parts and _same_title(title_parts[-1], title)):
+                    title_parts.append(title)
                 meta.extend(item for item in glued if item[0] not in dict(meta))
             first_body = salutation + rest if language == Language.ZH else f"{salutation} {rest}".strip()
             body_start = i + 1
@@ -347,6 +369,21 @@ _GLUED_DATE = re.compile(
     r"\s*[（(]?\s*(?P<date>[\d〇○零一二三四五六七八九十]{4}\s*年\s*[\d〇○零一二三四五六七八九十]{1,2}\s*月"
     r"(?:\s*[\d〇○零一二三四五六七八九十]{1,3}\s*日)?)\s*[）)]?\s*$"
 )
+
+
+_SPEAKER_LABEL_LINE = re.compile(
+    r"^(?:致辞|演讲|讲话|主讲|发言|报告|致辭|演講|講話|主講|發言|報告)(?:人|者)?\s*[：:]\s*(?P<name>[\u4e00-\u9fff·]{2,4})"
+    r"(?:\s*[（(][^（）()]{0,30}[）)])?$"
+)
+_TITLE_KEY = re.compile(r"[\s\W_]+")
+
+
+def _same_title(a: str, b: str) -> bool:
+    """Two lines that are one title (a page's copy with a year or a suffix, then the document's own)."""
+    ka, kb = _TITLE_KEY.sub("", a), _TITLE_KEY.sub("", b)
+    if min(len(ka), len(kb)) < 6:
+        return False
+    return ka == kb or (ka in kb or kb in ka) and min(len(ka), len(kb)) >= 0.6 * max(len(ka), len(kb))
 
 
 def _split_glued_head(prefix: str, language: Language) -> tuple[str, list[tuple[str, str]]]:
@@ -412,6 +449,9 @@ _LEAD_AFTER = re.compile(r"[。！？；：:!?;][”’」』）)]*\s*")
 def _candidates(paragraphs: Sequence[str], offsets: Sequence[int], one_line: Sequence[bool], language: Language):
     found: list[_Candidate] = []
     for pi, text in enumerate(paragraphs):
+        if md := _MD_HEADING.match(text):
+            found.append(_Candidate(offsets[pi], pi, 0, _MD_STYLES[len(md.group(1))], 1, "", md.end()))
+            continue
         positions = [0]
         if one_line[pi]:
             positions += [m.end() for m in _END_THEN_SPACE.finditer(text) if m.end() < len(text)]
@@ -541,8 +581,8 @@ def _resolve(
 ) -> list[tuple[_Candidate, int]]:
     """Accepted heading candidates with their levels, in order."""
     min_span = MIN_SPAN[language]
-    bounds: list[int] = []
-    accepted: list[_Candidate] = []
+    accepted = [c for c in cands if c.style.name.startswith("markdown")]
+    bounds = sorted(c.offset for c in accepted)
     for rank in (1, 2, 3, 4):
         for style in (s for s in _STYLES if s.rank == rank):
             chosen = _accept([c for c in cands if c.style is style], bounds, min_span, paragraphs, language)
@@ -701,7 +741,10 @@ def parse(script: CleanScript) -> Speech:
         opens_at = {local: opens for local, opens in here}
         for a, b in zip(cut_points, cut_points[1:]):
             if b > a or a == 0:
-                blocks.append(_Block(pi, a, b, opens_at.get(a)))
+                opens = opens_at.get(a)
+                if opens and opens[2] == "" and (md := _MD_HEADING.match(text, a)):
+                    a = md.end()  # the #s are markup, not words
+                blocks.append(_Block(pi, a, b, opens))
 
     salutation_cut = len(head.salutation) if head.salutation and paragraphs and paragraphs[0].startswith(
         head.salutation
