@@ -604,22 +604,26 @@ def mic_browser(rehearsal: Rehearsal, playwright: tuple[object, str]) -> Iterato
     p, executable = playwright
     wav = rehearsal.folder / "mic.wav"
     _write_wav(wav, decode_to_pcm(rehearsal.folder / "rehearsal.mp3", MIC_RATE), MIC_RATE)
+    browser = _launch_with_microphone(p, executable, wav)
+    yield browser
+    browser.close()
+
+
+def _launch_with_microphone(p: object, executable: str, wav: Path) -> object:
     args = LAUNCH_ARGS + [
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-audio-capture={wav}",
     ]
-    browser = p.chromium.launch(executable_path=executable, headless=True, args=args)
-    yield browser
-    browser.close()
+    return p.chromium.launch(executable_path=executable, headless=True, args=args)
 
 
 @pytest.fixture
 def open_mic_page(mic_browser: object) -> Iterator[object]:
     contexts = []
 
-    def open_(path: Path) -> Session:
-        context = mic_browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True)
+    def open_(path: Path, browser: object = mic_browser) -> Session:
+        context = browser.new_context(viewport={"width": 1280, "height": 860}, accept_downloads=True)
         contexts.append(context)
         page = context.new_page()
         session = Session(page)
@@ -636,6 +640,27 @@ def open_mic_page(mic_browser: object) -> Iterator[object]:
 
 
 TAP_TOLERANCE_MS = 300
+
+
+def _save_take(session: Session, folder: Path) -> tuple[Path, Path]:
+    """Click Save take; return the take JSON and the recording it names, both downloaded into ``folder``."""
+    page = session.page
+    saved: list[object] = []
+    page.on("download", lambda d: saved.append(d))
+    page.locator("#rh-save").click()
+    for _ in range(50):
+        if len(saved) >= 2:
+            break
+        page.wait_for_timeout(100)
+    downloads = {d.suggested_filename: d for d in saved}
+    assert len(downloads) == 2, list(downloads)
+    json_name = next(name for name in downloads if name.endswith(".json"))
+    take_path = folder / json_name
+    downloads[json_name].save_as(take_path)
+    name = json.loads(take_path.read_text(encoding="utf-8"))["recording"]
+    assert name in downloads
+    downloads[name].save_as(folder / name)
+    return take_path, folder / name
 
 
 def _rehearse(session: Session, schedule: list[tuple[float, str]]) -> list[float]:
@@ -685,23 +710,9 @@ def test_rehearse_times_each_section_from_the_speakers_taps_and_saves_the_take(
     end_ms = pressed[-1]
 
     # Save take: the recording and the take's JSON, both downloaded.
-    saved: list[object] = []
-    page.on("download", lambda d: saved.append(d))
-    page.locator("#rh-save").click()
-    page.wait_for_timeout(100)
-    for _ in range(50):
-        if len(saved) >= 2:
-            break
-        page.wait_for_timeout(100)
-    downloads = {d.suggested_filename: d for d in saved}
-    assert len(downloads) == 2, list(downloads)
-    json_name = next(name for name in downloads if name.endswith(".json"))
-    take_path = tmp_path / json_name
-    downloads[json_name].save_as(take_path)
+    take_path, recording = _save_take(session, tmp_path)
     take = json.loads(take_path.read_text(encoding="utf-8"))
-    recording = tmp_path / take["recording"]
-    assert take["recording"] in downloads and take["recording"].endswith(".webm")
-    downloads[take["recording"]].save_as(recording)
+    assert take["recording"].endswith(".webm")
 
     assert {"recording", "duration_ms", "speaking_ms", "pause_ms", "pace", "sections", "sentences",
             "confidence", "taps"} <= set(take)
@@ -819,3 +830,75 @@ def test_rehearse_shows_hostile_text_as_text(rehearsal: Rehearsal, open_mic_page
     assert session.js("document.querySelector('.rh-check-name').textContent") == ATTRIBUTE_BREAK
     assert session.js("document.querySelectorAll('img').length") == 0
     assert session.dialogs == [] and session.errors == []
+
+
+# --- rehearse a real offline build, Chinese and English -------------------------------------------------------------
+
+ENGLISH_SPEECH = """Remarks at the Harbour Project Opening
+
+Friends and colleagues,
+Thank you for coming today. This harbour has waited a long time for this day.
+I. Where We Stand
+We finished the first pier in March. The second is halfway done.
+II. Where We Go
+Next year we open the ferry line. Thank you all.
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_rehearse_a_real_build_tapping_at_each_sentence(
+    language: str, tmp_path: Path, playwright: tuple[object, str], open_mic_page: object
+) -> None:
+    """The speaker reads along with the rehearsal's own voice (the microphone plays it) and moves on at each sentence
+    as the voice starts it: the take's sections start where timings.json says the voice's sections start."""
+    from lectern.build import BuildOptions, build
+    from lectern.ffmpeg import decode_to_pcm
+
+    script = tmp_path / "speech.txt"
+    script.write_text(SPEECH if language == "zh" else ENGLISH_SPEECH, encoding="utf-8")
+    options = BuildOptions(engine="espeak", cache_dir=tmp_path / "cache")
+    with ThreadPoolExecutor(1) as pool:
+        result = pool.submit(build, str(script), tmp_path / "out", options).result()
+    timings = json.loads((result.out_dir / "timings.json").read_text(encoding="utf-8"))
+    sections = timings["sections"]
+    assert len(sections) >= 3
+    starts = [s["start_ms"] for sec in sections for s in sec["sentences"]]
+    wav = tmp_path / "mic.wav"
+    _write_wav(wav, decode_to_pcm(result.out_dir / "rehearsal.mp3", MIC_RATE), MIC_RATE)
+    p, executable = playwright
+    browser = _launch_with_microphone(p, executable, wav)
+    try:
+        session = open_mic_page(result.out_dir / "index.html", browser)
+        page = session.page
+        assert page.locator("#rehearse-open").inner_text() == ("排练" if language == "zh" else "Rehearse")
+        # → starts the take at the first sentence; then → as the voice starts each next sentence, and once more
+        # after the last one ends.
+        schedule = [(ms / 1000, "ArrowRight") for ms in starts[1:]]
+        schedule.append((timings["duration_ms"] / 1000 + 0.3, "ArrowRight"))
+        _rehearse(session, schedule)
+        page.wait_for_function("lectern.rehearse.state() === 'done'", timeout=5000)
+        take_path, recording = _save_take(session, tmp_path)
+        take = json.loads(take_path.read_text(encoding="utf-8"))
+        # Sentence taps land on the voice's sentence starts, so section taps on the voice's section starts.
+        first_starts = [sec["sentences"][0]["start_ms"] for sec in sections]
+        first_starts[0] = 0
+        assert [t["section"] for t in take["taps"]] == [sec["index"] for sec in sections]
+        for tap, want in zip(take["taps"], first_starts):
+            assert abs(tap["ms"] - want) <= TAP_TOLERANCE_MS, (take["taps"], first_starts)
+        voice = [b["start_ms"] - a["start_ms"] for a, b in zip(sections, sections[1:])]
+        voice.append(timings["duration_ms"] - sections[-1]["start_ms"])
+        assert [s["voice_ms"] for s in take["sections"]] == voice
+        # Read along at the voice's own pace, each section takes the voice's time: the table's difference is ±0:00
+        # or a second at most (the first section starts at the tap, the voice's at 0).
+        rows = session.js("[...document.querySelectorAll('#rh-table tbody tr')].map(r => [...r.cells].map(c => c.textContent))")
+        assert all(r[5] in ("±0:00", "+0:01", "−0:01") for r in rows), rows
+        unit = "字/分" if language == "zh" else "wpm"
+        assert all(r[6].endswith(unit) for r in rows), rows
+        # The pauses the page heard are the voice's: speaking time close to the sentences' own lengths.
+        voiced = sum(s["end_ms"] - s["start_ms"] for sec in sections for s in sec["sentences"])
+        assert abs(take["speaking_ms"] - voiced) <= 0.15 * voiced, (take["speaking_ms"], voiced)
+        assert abs(decoded_ms(recording, SAMPLE_RATE) - take["duration_ms"]) <= TAP_TOLERANCE_MS
+        assert session.errors == [] and session.dialogs == []
+    finally:
+        browser.close()
