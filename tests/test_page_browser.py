@@ -666,24 +666,39 @@ def _save_take(session: Session, folder: Path) -> tuple[Path, Path]:
 def _rehearse(session: Session, schedule: list[tuple[float, str]]) -> list[float]:
     """Open rehearse mode, start with →, then press each key at its time (s from the recording's start).
 
-    Returns when each key was pressed, in ms from the moment the page said it was recording.
+    Returns when each key reached the page, in ms from the recording's start: both read in the page from the
+    events' own timestamps (the keydown, the MediaRecorder's start event, or the first key when there is no
+    recorder), so a busy machine that delivers a key late does not move the time the test expects.
     """
     import time
 
     page = session.page
     page.locator("#rehearse-open").click()
     assert session.js("lectern.rehearse.state()") == "ready"
+    session.js(
+        """() => {
+            window.keyTimes = [];
+            window.recordingStarted = null;
+            addEventListener('keydown', e => keyTimes.push(e.timeStamp), true);
+            if (window.MediaRecorder) {
+                const start = MediaRecorder.prototype.start;
+                MediaRecorder.prototype.start = function (...args) {
+                    this.addEventListener('start', e => { recordingStarted = e.timeStamp; }, { once: true });
+                    return start.apply(this, args);
+                };
+            }
+        }"""
+    )
     page.keyboard.press("ArrowRight")
     page.wait_for_function("lectern.rehearse.state() === 'recording'", polling=10)
     started = time.monotonic()
-    pressed = []
     for at, key in schedule:
         delay = started + at - time.monotonic()
         if delay > 0:
             time.sleep(delay)
-        pressed.append((time.monotonic() - started) * 1000)
         page.keyboard.press(key)
-    return pressed
+    zero = session.js("recordingStarted === null ? keyTimes[0] : recordingStarted")
+    return [t - zero for t in session.js("keyTimes")[1:]]
 
 
 def test_rehearse_times_each_section_from_the_speakers_taps_and_saves_the_take(
@@ -876,23 +891,30 @@ def test_rehearse_a_real_build_tapping_at_each_sentence(
         # after the last one ends.
         schedule = [(ms / 1000, "ArrowRight") for ms in starts[1:]]
         schedule.append((timings["duration_ms"] / 1000 + 0.3, "ArrowRight"))
-        _rehearse(session, schedule)
+        pressed = _rehearse(session, schedule)
         page.wait_for_function("lectern.rehearse.state() === 'done'", timeout=5000)
         take_path, recording = _save_take(session, tmp_path)
         take = json.loads(take_path.read_text(encoding="utf-8"))
-        # Sentence taps land on the voice's sentence starts, so section taps on the voice's section starts.
-        first_starts = [sec["sentences"][0]["start_ms"] for sec in sections]
-        first_starts[0] = 0
+        # Each section's tap is the key that moved into its first sentence…
+        firsts = [sum(len(sec["sentences"]) for sec in sections[:k]) for k in range(len(sections))]
         assert [t["section"] for t in take["taps"]] == [sec["index"] for sec in sections]
-        for tap, want in zip(take["taps"], first_starts):
-            assert abs(tap["ms"] - want) <= TAP_TOLERANCE_MS, (take["taps"], first_starts)
+        assert take["taps"][0]["ms"] <= TAP_TOLERANCE_MS
+        for tap, k in zip(take["taps"][1:], firsts[1:]):
+            assert abs(tap["ms"] - pressed[k - 1]) <= TAP_TOLERANCE_MS, (take["taps"], pressed)
+        # …pressed as the voice started it, so the sections start where timings.json has the voice's (within the
+        # test's own timing of the keys on a shared machine).
+        for tap, sec in zip(take["taps"][1:], sections[1:]):
+            assert abs(tap["ms"] - sec["sentences"][0]["start_ms"]) <= 1000, (take["taps"], sections)
         voice = [b["start_ms"] - a["start_ms"] for a, b in zip(sections, sections[1:])]
         voice.append(timings["duration_ms"] - sections[-1]["start_ms"])
         assert [s["voice_ms"] for s in take["sections"]] == voice
-        # Read along at the voice's own pace, each section takes the voice's time: the table's difference is ±0:00
-        # or a second at most (the first section starts at the tap, the voice's at 0).
+        # Read along at the voice's own pace, each section takes about the voice's time; the table shows the
+        # difference.
         rows = session.js("[...document.querySelectorAll('#rh-table tbody tr')].map(r => [...r.cells].map(c => c.textContent))")
-        assert all(r[5] in ("±0:00", "+0:01", "−0:01") for r in rows), rows
+        for row, s in zip(rows, take["sections"]):
+            diff = math.floor((s["end_ms"] - s["start_ms"] - s["voice_ms"]) / 1000 + 0.5)  # as JS rounds
+            assert row[5] == ("±0:00" if diff == 0 else f"{'+' if diff > 0 else '−'}0:{abs(diff):02d}"), rows
+            assert abs(diff) <= 2
         unit = "字/分" if language == "zh" else "wpm"
         assert all(r[6].endswith(unit) for r in rows), rows
         # The pauses the page heard are the voice's: speaking time close to the sentences' own lengths.
@@ -902,3 +924,19 @@ def test_rehearse_a_real_build_tapping_at_each_sentence(
         assert session.errors == [] and session.dialogs == []
     finally:
         browser.close()
+
+
+def test_rehearse_without_a_microphone_still_times_the_sections(rehearsal: Rehearsal, open_page: object) -> None:
+    # A browser with no microphone (or a speaker who refuses it): the stopwatch and the taps work, nothing is saved.
+    session = open_page(rehearsal.page)
+    session.js("() => { navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('no', 'NotFoundError')); }")
+    pressed = _rehearse(session, [(0.3, "ArrowRight"), (0.6, "ArrowRight"), (1.0, "ArrowRight"), (1.3, "Escape")])
+    session.page.wait_for_function("lectern.rehearse.state() === 'done'", timeout=5000)
+    assert session.js("document.getElementById('rh-message').textContent") == ""  # the result replaced the notice
+    take = session.js("lectern.lastTake")
+    assert [t["section"] for t in take["taps"]] == [0, 1]
+    assert abs(take["taps"][1]["ms"] - pressed[2]) <= TAP_TOLERANCE_MS
+    assert take["recording"] == "" and take["warnings"] == ["no recording"]
+    assert take["stopped_at"] == 3
+    assert session.js("document.getElementById('rh-save').disabled")
+    assert session.errors == [] and session.dialogs == []

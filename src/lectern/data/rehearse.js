@@ -212,6 +212,10 @@
     if (state !== "ready") return;
     state = "starting";
     $("rh-start").disabled = true;
+    // Made now, inside the click or key press: an AudioContext made later (after the permission prompt) may be
+    // held suspended by the browser's autoplay rules and hear nothing.
+    var Context = window.AudioContext || window.webkitAudioContext;
+    try { audioContext = Context ? new Context() : null; } catch (e) { audioContext = null; }
     var media = navigator.mediaDevices && navigator.mediaDevices.getUserMedia;
     // The raw microphone: echo cancellation and automatic gain would reshape the pauses this page measures.
     var asked = media ? navigator.mediaDevices.getUserMedia({
@@ -230,6 +234,7 @@
       recorder.start(1000);
     }).catch(function () {
       // No microphone (refused, absent, or a browser without MediaRecorder): the stopwatch and taps still work.
+      release();
       stream = null;
       recorder = null;
       message(L.no_mic);
@@ -255,10 +260,8 @@
 
   // Loudness every LEVEL_MS from an AnalyserNode, timed on the same clock as the taps.
   function listen(s) {
-    var Context = window.AudioContext || window.webkitAudioContext;
-    if (!Context) return;
+    if (!audioContext) return;
     try {
-      audioContext = new Context();
       var analyser = audioContext.createAnalyser();
       analyser.fftSize = 1024;
       audioContext.createMediaStreamSource(s).connect(analyser);
@@ -772,7 +775,7 @@
       var handled = true;
       var inResult = state === "done";
       switch (e.key) {
-        case "ArrowRight": case "ArrowDown": case "PageDown": case " ": case "Spacebar": case "Enter":
+        case "ArrowRight": case "ArrowDown": case "PageDown": case " ": case "Spacebar":
           if (inResult) { handled = false; break; }
           next();
           break;
