@@ -443,7 +443,7 @@
     $("rh-result").hidden = false;
     $("rehearse").classList.add("rh-done");
     $("rh-rec").hidden = true;
-    $("rh-clock").textContent = clock(take.duration_ms);
+    $("rh-clock").textContent = length(take.duration_ms); // rounded, as the table and the report round
     message("");
     $("rh-start").textContent = L.start;
     $("rh-start").disabled = true;
