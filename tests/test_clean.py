@@ -754,3 +754,51 @@ def test_host_script_notes_are_not_spoken(line: str, kept: str) -> None:
                                   "1、加强领导，落实责任。2、强化督查，确保实效。", "请大家起立的时候注意安全。"])
 def test_host_note_traps_are_speech(line: str) -> None:
     assert _spoken(line.replace("(", "（")) in _spoken(_clean(_speech_with(line)).text)
+
+
+# --- issue 9: English transcripts ------------------------------------------------------------------------------------
+
+
+def test_a_labelled_transcript_loses_its_labels_and_the_other_voices() -> None:
+    text = ("President Bush: Thank you all. I want you all to know that America today is on bended knee in prayer.\n"
+            "Rescue Worker: I can't hear you!\n"
+            "President Bush: I can hear you! The rest of the world hears you! And the people will hear all of us soon.\n"
+            "Rescue Workers: U.S.A.! U.S.A.!\n"
+            "President Bush: Thank you for your hard work, and may God bless America.\n")
+    result = _clean(text)
+    assert result.text.splitlines() == [
+        "Thank you all. I want you all to know that America today is on bended knee in prayer.",
+        "I can hear you! The rest of the world hears you! And the people will hear all of us soon.",
+        "Thank you for your hard work, and may God bless America."]
+    assert {r.reason for r in result.removals} == {"speaker label (transcript)",
+                                                   "another voice than the speaker's (transcript)"}
+
+
+@pytest.mark.parametrize("text", [
+    "Mr. Smith: he told me the plant would close. We fought for it, and we won.\nThank you all for coming tonight.\n",
+    "My fellow Americans: we meet tonight in a time of trial.\nNote: the figures are from last year.\nThank you.\n",
+])
+def test_a_colon_in_prose_is_not_a_transcript(text: str) -> None:
+    assert _clean(text).text == text
+
+
+@pytest.mark.parametrize(("line", "kept"), [
+    ("10:53 A.M. EST Hello, everybody.", "Hello, everybody."),
+    ("I am here to convey a hearty CONGRATULATIONS! (arms raised)", "I am here to convey a hearty CONGRATULATIONS!"),
+    ("Office of the Press Secretary", ""),
+    ("For Immediate Release", ""),
+    ("END", ""),
+    ("###", ""),
+])
+def test_transcript_furniture_is_not_spoken(line: str, kept: str) -> None:
+    text = f"Remarks by the President\n\n{line}\nWe meet at a time of great change for our country and the world.\n"
+    result = _clean(text)
+    assert result.removals
+    assert _spoken(result.text) == _spoken(text.replace(line, kept))
+
+
+@pytest.mark.parametrize("sentence", ["We met at 10:30 this morning.", "The meeting ended at 10:57 and we went home.",
+                                      "She raised her hand (and her voice) for us.", "The END of an era is near."])
+def test_transcript_furniture_traps_are_speech(sentence: str) -> None:
+    text = f"Remarks by the President\n\n{sentence}\nWe meet at a time of great change for our country.\n"
+    assert _clean(text).text == text

@@ -425,3 +425,17 @@ def test_markdown_backslash_escapes_are_their_characters(tmp_path: Path) -> None
     path = tmp_path / "speech.md"
     path.write_text("Thank you.\n\\###\n", encoding="utf-8")
     assert read_script(str(path)).text == "Thank you.\n###\n"
+
+
+@pytest.mark.parametrize(("line", "written"), [
+    ("工业服务年活动动员大会的讲话（区）", "工业服务年活动动员大会的讲话(区)"),
+    ("主题教育党课讲稿：牢记党的宗旨 忠心耿耿为民", "主题教育党课讲稿:牢记党的宗旨 忠心耿耿为民"),
+    ("在全县大会上的讲话", "在全县大会上的讲话"),
+])
+def test_a_title_is_shown_as_its_author_typed_it(line: str, written: str) -> None:
+    from lectern.text.ingest import as_written
+
+    source = decode(f"{written}\n同志们:今天开会。\n".encode(), "t.txt")
+    assert line in source.text
+    assert as_written(line, source.written) == written
+    assert as_written("不在文中的标题", source.written) == "不在文中的标题"

@@ -742,3 +742,31 @@ def test_a_title_said_twice_is_one_title(lines: list[str], title: str) -> None:
 def test_two_different_title_lines_are_not_one_title_said_twice() -> None:
     speech = parse(script_of("坚定信心 真抓实干\n奋力谱写高质量发展新篇章\n同志们：\n今天我们召开会议。\n"))
     assert speech.title == "坚定信心 真抓实干"  # the second is not a copy of the first: it does not replace it
+
+
+@pytest.mark.parametrize(
+    ("line", "title", "first"),
+    [
+        ("市长在2022年市安委会第一次全体（扩大）会议上的讲话文稿同志们，今天我们召开会议。",
+         "市长在2022年市安委会第一次全体（扩大）会议上的讲话文稿", "同志们，"),
+        ("学习贯彻讲话精神发言稿今天会议的主要目的是传达学习讲话精神。", "学习贯彻讲话精神发言稿", "今天会议的主要目的是传达学习讲话精神。"),
+        ("在全市安全生产会议上的讲话今天，我们召开全市安全生产工作会议。", "在全市安全生产会议上的讲话", "今天，"),
+    ],
+)
+def test_a_title_glued_to_the_first_sentence_of_a_one_line_extract_is_split_off(line: str, title: str, first: str) -> None:
+    speech = parse(script_of(line + "我们要认真抓好落实，确保各项工作落到实处。\n"))
+    assert speech.title == title
+    assert speech.sentences[0].text.startswith(first)
+
+
+@pytest.mark.parametrize("line", ["我在大会上的讲话今天登在报纸上，大家可以看看。", "今天我们召开会议，研究部署工作。"])
+def test_a_sentence_that_mentions_a_speech_keeps_its_words(line: str) -> None:
+    speech = parse(script_of(line + "\n我们要认真抓好落实。\n"))
+    assert speech.title is None and speech.sentences[0].text.startswith(line[:6])
+
+
+def test_an_english_title_block_with_a_long_title_and_a_venue() -> None:
+    title = ("Remarks by President Biden Before Briefing Regarding the Ongoing Wildfire Season Response and Federal "
+             "Efforts to Reduce Wildfire Risk")
+    speech = parse(script_of(f"{title}\nThe Rose Garden\nOkay? I'm about to receive a briefing on the wildfires.\n"))
+    assert speech.title == title and dict(speech.meta)["place"] == "The Rose Garden"

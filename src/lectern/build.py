@@ -100,6 +100,8 @@ def prepare(
     script = clean_step.clean(source, rules=rules, keep=options.keep)
     stage("structuring")
     speech = structure.parse(script)
+    if speech.title:
+        speech = replace(speech, title=ingest.as_written(speech.title, source.written))
     _require_speech(speech, script)
     preset = choose_preset(options.preset, speech.language)
     rate = options.rate

@@ -26,6 +26,8 @@ class SourceText:
     path: str  # as the user named it ("-" for stdin); used in every error message
     text: str  # normalised: LF line ends, NBSP → space, ideographic-space runs → paragraph breaks
     encoding: str  # the encoding that decoded the bytes, e.g. "utf-8", "utf-8-sig", "gb18030", "big5"
+    # The decoded text before normalising (punctuation as the author typed it): titles are reported as written.
+    written: str = field(default="", repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

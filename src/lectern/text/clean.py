@@ -226,6 +226,15 @@ RULES: tuple[Rule, ...] = (
           "news lead (the full text follows)", "inline"),
     _rule("photo-credit", r"[（(]\s*图\s*[/／:：|]\s*[^（）()\n]{1,16}[）)]|^图源\s*[:：]", "photo caption", "inline"),
     _rule("agency-byline", rf"^(?:[{_H}]{{2,8}}[/／])?(?:综合|编译)?报[导道]$", "byline", "line"),
+    # An English transcript's furniture: clock stamps (10:53 A.M. EST), the press office's header, END, ### marks.
+    _rule("clock-stamp", r"(?<![\w:.])\d{1,2}:\d{2}\s*[AaPp]\.?\s?[Mm]\.?\s*(?:[ECMP][SD]T|GMT|UTC)\b", "time stamp (transcript)",
+          "inline"),
+    _rule("press-office", r"^(?:Office of the (?:Press Secretary|First Lady|Vice President)|For Immediate Release|Cite:?"
+          r"|END|THE WHITE HOUSE|The White House|#{1,6}|-30-|\*\s?\*\s?\*)$", "press-office header or end mark", "line"),
+    # A gesture in brackets ((arms raised), (pointing to the crowd)): a stage note.
+    _rule("gesture", r"\((?:[a-z]+ ){0,3}(?:raised|raises|raising|pauses?|pausing|gestures?|gesturing|points?|pointing|nods?"
+          r"|nodding|smiles?|smiling|waves?|waving|turns?|turning|holds? up|holding up)(?: [a-z]+){0,4}\)",
+          "stage note (a gesture)", "inline"),
     # A host script's and a template's own notes: host labels (甲：/乙：, 男：/女：), a part's label (●结束语：),
     # a compilation's notes (【致辞人】…, 【范例一】), the speaking order (发言顺序：1、市中院2、市检察院…) and a line
     # of only …… (a part left out).
@@ -373,6 +382,7 @@ def clean(source: SourceText, *, rules: Sequence[Rule] = (), keep: Sequence[str]
                 _remove_line(ln, rule.reason, removals)
                 break
 
+    _remove_other_voices(lines, removals)
     _remove_boxed_in(lines, first, last, protected, removals)
     _remove_repeated(lines, first, last, protected, removals)
 
@@ -554,6 +564,34 @@ _COMMENTS_HEADER = re.compile(r"^\d+\s*(?:则|条|个)?\s*(?:留言|评论|回�
                               r"|^(?:网友评论|评论列表|发表评论)\s*[:：]?$")
 _BREADCRUMB_SEP = re.compile(r"\s*(?:->|[>›»])\s*")
 _TITLE_SEP = re.compile(r"\s+(?:--|-|—|_|\|)\s+|_")
+
+
+_NAME_LABEL = re.compile(r"^((?:[A-Z][A-Za-z.'’-]*)(?: [A-Z][A-Za-z.'’-]*){0,3}):[ \t]+(?=\S)")
+TRANSCRIPT_MIN_LABELS = 3
+OTHER_VOICE_SHARE = 0.2
+
+
+def _remove_other_voices(lines: list[_Line], removals: list[Removal]) -> None:
+    """A transcript labelled line by line (President Bush: …, Rescue Worker: …, TR: …): the labels go, and so do
+    the lines of the other voices (a crowd, a heckler, a machine) when they say little next to the speaker.
+
+    Only a transcript: at least three labelled lines and two labels. The speaker is the label with the most words;
+    a label whose lines hold less than a fifth of that is another voice. A colon in a sentence ("Mr. Smith: he
+    said…" once in prose) never makes a transcript.
+    """
+    labelled = [(ln, m) for ln in lines if not ln.removed and not ln.kept_by_user and (m := _NAME_LABEL.match(ln.kept))]
+    names = Counter()
+    for ln, m in labelled:
+        names[m.group(1)] += len(ln.kept) - m.end()
+    if len(labelled) < TRANSCRIPT_MIN_LABELS or len(names) < 2:
+        return
+    main = names.most_common(1)[0][1]
+    for ln, m in labelled:
+        if names[m.group(1)] < OTHER_VOICE_SHARE * main:
+            _remove_line(ln, "another voice than the speaker's (transcript)", removals)
+        else:
+            removals.append(Removal(ln.number, m.group(0).strip(), _SPEAKER_LABEL))
+            ln.kept = ln.kept[m.end() :]
 
 
 def speaker_in_lead(text: str) -> str | None:

@@ -203,7 +203,27 @@ def decode(data: bytes, path: str, *, markdown: bool = False) -> SourceText:
     text, encoding = _decode_text(data, path)
     if markdown:
         text = strip_markdown(text)
-    return SourceText(path=path, text=_require_text(normalise(text), path), encoding=encoding)
+    return SourceText(path=path, text=_require_text(normalise(text), path), encoding=encoding, written=text)
+
+
+_FOLDED_PUNCT = {"，": "[，,]", "：": "[：:]", "；": "[；;]", "！": "[！!]", "？": "[？?]", "（": "[（(]", "）": "[）)]"}
+
+
+def as_written(line: str, written: str) -> str:
+    """``line`` of the normalised text as the author typed it in ``written`` (``讲话(区)``, not ``讲话（区）``): the
+    normaliser makes half-width punctuation full-width for analysis, but a title is shown as written. ``line``
+    itself when it is not found (a title joined from two lines, or from a .docx)."""
+    if not line or not written:
+        return line
+    parts = []
+    for ch in line:
+        if ch.isspace():
+            if parts and parts[-1] != r"\s*":
+                parts.append(r"\s*")
+        else:
+            parts.append(_FOLDED_PUNCT.get(ch, re.escape(ch)))
+    m = re.search("".join(parts), written)
+    return re.sub(r"\s+", " ", m.group(0)).strip() if m else line
 
 
 def _require_text(text: str, path: str) -> str:

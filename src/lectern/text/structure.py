@@ -204,6 +204,7 @@ _EN_PLACE = re.compile(
     r"\b(?:University|College|School|Academy|Institute|Cent(?:er|re)|Stadium|Arena|Auditorium|Cathedral"
     r"|Capitol|Library|Museum|Theat(?:er|re)|Hotel)\b"
     r"|^[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, (?:[A-Z][a-z]+(?: [A-Z][a-z]+){0,2}|[A-Z]\.[A-Z]\.|[A-Z]{2})$"
+    r"|^(?:The )?[A-Z][a-z]+(?: [A-Z][a-z]+){0,3} (?:Room|Garden|Ballroom|Lawn|Plaza)$"
 )
 _EN_OFFICE = re.compile(
     r"^(?:Mayor|Governor|President|Senator|Representative|Secretary|Chancellor|Dean|Judge|Chief|Ambassador|General"
@@ -274,7 +275,7 @@ def _title_like(line: str, language: Language) -> bool:
     if _GREETING.match(line):
         return False  # 大家好 / Good morning everyone, written without punctuation: the speech has begun
     if language == Language.EN:
-        if len(line) > 100 or line.endswith((".", "!", "?", ":", ",", ";")) and not _INITIAL.search(line + " "):
+        if len(line) > 160 or line.endswith((".", "!", "?", ":", ",", ";")) and not _INITIAL.search(line + " "):
             return False
         return not re.search(r"[!?;]|[.]\s+[a-z]", _INITIAL.sub("", line))
     if len(line) > 60 or any(c in line for c in _ZH_END) or line.endswith(("：", ":", "，", ",")):
@@ -314,13 +315,20 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
             prefix, salutation, rest = sal
             if prefix.strip():
                 title, glued = _split_glued_head(prefix.strip(), language)
-                if not (title_parts and _same_title(title_parts[-1], title)):
+                if title_parts and _same_title(title_parts[-1], title):
+                    title_parts[-1] = title  # the title again, glued before the salutation: the document's own
+                else:
                     title_parts.append(title)
                 meta.extend(item for item in glued if item[0] not in dict(meta))
             first_body = salutation + rest if language == Language.ZH else f"{salutation} {rest}".strip()
             body_start = i + 1
             break
         if not _title_like(line, language):
+            glued = _GLUED_TITLE.match(line) if i == 0 and language == Language.ZH else None
+            if glued:  # a one-line extract: the title glued to the first sentence (…的讲话今天，我们召开…)
+                title_parts.append(glued.group("title"))
+                first_body = line[glued.end() :]
+                i += 1
             body_start = i
             break
         if line.startswith(("——", "—", "--", "─")) or (title_parts and _EN_SUBTITLE.match(line)) or (
@@ -371,6 +379,10 @@ _GLUED_DATE = re.compile(
 )
 
 
+_GLUED_TITLE = re.compile(
+    r"(?![我你他她咱这那])(?P<title>[^。！？；：:，,\s]{4,50}?(?:讲话|发言|致辞|报告|演讲|讲稿|发言稿|讲话稿|讲话文稿|发言材料|主持词)"
+    r"(?:[（(][^（）()]{1,6}[）)])?)\s*(?=同志们|各位|尊敬的|亲爱的|大家|今天|刚才|这次|本次|近年来|今年|当前|首先|女士们|朋友们)"
+)
 _SPEAKER_LABEL_LINE = re.compile(
     r"^(?:致辞|演讲|讲话|主讲|发言|报告|致辭|演講|講話|主講|發言|報告)(?:人|者)?\s*[：:]\s*(?P<name>[\u4e00-\u9fff·]{2,4})"
     r"(?:\s*[（(][^（）()]{0,30}[）)])?$"
