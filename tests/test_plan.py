@@ -260,8 +260,11 @@ def test_plan_to_json_contract_keys_order_and_types() -> None:
     json.dumps(data, ensure_ascii=False)  # serialisable as is
     assert list(data) == [
         "title", "meta", "encoding", "language", "removed", "placeholders", "sections", "estimate",
-        "salutation", "unknown_markers",
+        "salutation", "unknown_markers", "blanks", "unused_fills",
     ]  # fmt: skip
+    assert data["blanks"] == [
+        {"number": 1, "text": "XX", "line": None, "before": "", "after": "同志讲得很好", "filled": None}
+    ]
     assert data["title"] == "在全县大会上的讲话"
     assert data["meta"] == {"date": "2024年9月20日"}
     assert data["encoding"] == "gb18030" and data["language"] == "zh"

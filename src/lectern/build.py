@@ -44,6 +44,7 @@ class TextOptions:
     fills: tuple[str, ...] = ()
     rate: float | None = None  # delivery rate for estimates: 字/分 or words/min
     preset: str | None = None  # None: zh-formal for Chinese scripts, en-us for English ones
+    fill_file: Path | None = None  # more --fill values, one a line (# comments), read before fills
     breath: bool = True  # breath groups need jieba's dictionary (≈ 1.5 s to load); outlines can skip them
 
 
@@ -92,7 +93,8 @@ def prepare(
     ``on_stage`` hears "reading", "cleaning", "structuring" and "breath groups" (jieba's dictionary loads there,
     the one step of planning that takes seconds)."""
     stage = on_stage or (lambda _name: None)
-    check_fills(options.fills)
+    fills = (*read_fill_file(options.fill_file), *options.fills) if options.fill_file else options.fills
+    check_fills(fills)
     stage("reading")
     source = ingest.read_script(path, stdin=stdin)
     rules = clean_step.load_rules(options.rules) if options.rules else ()
@@ -109,9 +111,20 @@ def prepare(
         rate = preset.rate
     if options.breath:
         stage("breath groups")
-    return plan_step.plan(
-        speech, script, rate=rate, pauses=preset.pauses, fills=options.fills, breath=options.breath
-    )
+    planned = plan_step.plan(speech, script, rate=rate, pauses=preset.pauses, fills=fills, breath=options.breath)
+    return replace(planned, blanks=placeholders.locate(planned.blanks, source.text))
+
+
+def read_fill_file(path: Path) -> tuple[str, ...]:
+    """``--fill-file``: one fill a line, as ``--fill`` takes them (``1=张三``, ``XX=王明`` or a name); blank lines
+    and ``#`` comments are skipped."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"cannot read the fill file (not UTF-8 text: byte {e.start} is invalid)", path=str(path)) from e
+    except OSError as e:
+        raise ConfigError(f"cannot read the fill file ({e.strerror or e})", path=str(path)) from e
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
 
 
 def check_fills(fills: tuple[str, ...] | list[str]) -> None:
@@ -126,6 +139,12 @@ def check_fills(fills: tuple[str, ...] | list[str]) -> None:
             raise ConfigError(f"{shown} is empty: give a name (--fill 王明) or BLANK=NAME (--fill XX=王明)", path="--fill")
         key, sep, name = value.partition("=")
         if not sep:
+            continue
+        if key.strip().isascii() and key.strip().isdigit():
+            if int(key) < 1:
+                raise ConfigError(f"{shown}: blanks are numbered from 1, as lectern plan lists them", path="--fill")
+            if not name.strip():
+                raise ConfigError(f"{shown} has no name after '=': e.g. {key.strip()}=王明", path="--fill")
             continue
         if not key.strip():
             raise ConfigError(f"{shown} has nothing before '=': write the blank as the script has it, e.g. XX=王明",

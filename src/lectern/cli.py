@@ -74,6 +74,10 @@ FillOpt = Annotated[
     list[str],
     typer.Option("--fill", help="Fill placeholders: XX=王明 fills every XX; plain names fill in order (repeatable)."),
 ]
+FillFileOpt = Annotated[
+    Optional[Path],
+    typer.Option("--fill-file", help="More fills, one a line as --fill takes them (1=张三, XX=王明, 王明); # comments."),
+]
 RateOpt = Annotated[
     Optional[float], typer.Option("--rate", help="Delivery rate for estimates: 字/分 (default 220) or words/min (140).")
 ]
@@ -150,9 +154,41 @@ def _stdin_for(script: str):  # noqa: ANN202 - BinaryIO | None
 
 
 def _text_options(
-    rules: Path | None, keep: list[str], fill: list[str], rate: float | None, voice: str | None, *, breath: bool = True
+    rules: Path | None, keep: list[str], fill: list[str], rate: float | None, voice: str | None, *, breath: bool = True,
+    fill_file: Path | None = None,
 ) -> TextOptions:
-    return TextOptions(rules=rules, keep=tuple(keep), fills=tuple(fill), rate=rate, preset=voice, breath=breath)
+    return TextOptions(rules=rules, keep=tuple(keep), fills=tuple(fill), rate=rate, preset=voice, breath=breath,
+                       fill_file=fill_file)
+
+
+def _print_blanks(result: Plan, console: Console) -> None:
+    """Every blank with its number, line and the words around it, so ``--fill 3=张三`` can name the right one."""
+    blanks = result.blanks
+    if not blanks:
+        return
+    left = [b for b in blanks if b.filled is None]
+    console.print(
+        f"placeholders: {len(blanks)} blank(s), {len(left)} read as 某某 "
+        "(fill by number: --fill 1=张三; by spelling: --fill XX=王明; or --fill-file FILE):",
+        markup=False, soft_wrap=True,
+    )
+    for b in blanks:
+        where = f"line {b.line}" if b.line else "line ?"
+        filled = f" → {b.filled}" if b.filled is not None else ""
+        console.print(f"  {b.number:>2}  {where:<9} {b.before}[{quote(b.text, 24)}]{b.after}{filled}", markup=False,
+                      soft_wrap=True)
+
+
+def _warn_fills(result: Plan, fills_given: bool) -> None:
+    """A fill that matches nothing, and blanks left once the user started filling, are said (never an error: a
+    draft may be filled in steps)."""
+    for value in result.unused_fills:
+        err.print(f"warning: --fill {value} matched no blank (the script has {len(result.blanks)}; lectern plan "
+                  "lists them)", markup=False, soft_wrap=True)
+    left = [b.number for b in result.blanks if b.filled is None]
+    if fills_given and left:
+        listed = ", ".join(str(n) for n in left)
+        err.print(f"warning: blank(s) {listed} not filled: read as 某某", markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -200,6 +236,7 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON (the documented contract).")] = False,
     rate: RateOpt = None,
     fill: FillOpt = [],  # noqa: B006
+    fill_file: FillFileOpt = None,
     voice: VoiceOpt = None,
     rules: RulesOpt = None,
     keep: KeepOpt = [],  # noqa: B006
@@ -211,12 +248,13 @@ def plan(
     from lectern.text.plan import plan_to_json
 
     with _errors():
-        options = _text_options(rules, keep, fill, rate, voice, breath=False)
+        options = _text_options(rules, keep, fill, rate, voice, breath=False, fill_file=fill_file)
         result = prepare(script, options, stdin=_stdin_for(script))
         if as_json:
             sys.stdout.write(json.dumps(plan_to_json(result), ensure_ascii=False, indent=2) + "\n")
-            return
-        _print_outline(result)
+        else:
+            _print_outline(result)
+        _warn_fills(result, bool(fill or fill_file))
 
 
 def _print_outline(result: Plan) -> None:
@@ -241,9 +279,7 @@ def _print_outline(result: Plan) -> None:
         )
         start += length
     out.print(table)
-    if result.script.placeholders:
-        listed = ", ".join(f"{quote(p.text, 24)} ×{p.count}" for p in result.script.placeholders)
-        out.print(f"placeholders: {listed} (read as 某某 unless --fill)", markup=False)
+    _print_blanks(result, out)
     if speech.unknown_markers:
         listed = ", ".join(f"{quote(m.text, 24)} ×{m.count}" for m in speech.unknown_markers)
         out.print(f"unknown markers (not spoken): {listed}", markup=False)
@@ -263,6 +299,7 @@ def build_command(
         ),
     ] = "auto",
     fill: FillOpt = [],  # noqa: B006
+    fill_file: FillFileOpt = None,
     rate: RateOpt = None,
     target: Annotated[
         Optional[str],
@@ -296,7 +333,7 @@ def build_command(
 
     with _errors("interrupted: finished takes are cached; run the same command again to resume"):
         options = BuildOptions(
-            text=_text_options(rules, keep, fill, rate, voice),
+            text=_text_options(rules, keep, fill, rate, voice, fill_file=fill_file),
             engine=engine,
             cache_dir=cache_dir,
             lexicon=lexicon,
@@ -316,6 +353,7 @@ def build_command(
             result = build(script, out_dir, options, stdin=_stdin_for(script))
         else:
             result = _build_with_progress(script, out_dir, options)
+    _warn_fills(result.plan, bool(fill or fill_file))
     if not quiet:
         _print_summary(result)
 

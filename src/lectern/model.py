@@ -179,6 +179,18 @@ class Estimate:
 
 
 @dataclass(frozen=True, slots=True)
+class Blank:
+    """One template blank in the spoken text, numbered in speaking order as ``--fill 3=张三`` counts them."""
+
+    number: int  # 1-based, in speaking order
+    text: str  # as the script writes it: XX, ××, 某某…
+    before: str  # a few characters of the sentence before and after it, to recognise it by
+    after: str
+    filled: str | None = None  # what is spoken instead; None: the default reading (某某)
+    line: int | None = None  # in the script file, where it could be found there
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """A Speech with every pause and estimate set, plus what the text steps found, ready to synthesize."""
 
@@ -186,6 +198,8 @@ class Plan:
     script: CleanScript
     rate: float  # delivery rate used for the estimate: 字/分 (zh) or words/min (en)
     estimate: Estimate
+    blanks: tuple[Blank, ...] = ()
+    unused_fills: tuple[str, ...] = ()  # --fill values that matched no blank, as the user wrote them
 
 
 # --- synthesis / assembly ---------------------------------------------------------------------------------------

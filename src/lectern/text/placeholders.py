@@ -1,8 +1,10 @@
 """Template blanks (``XX``, ``××``, ``某某``…): find and count them, and fill them for speaking.
 
 Speech templates from download sites leave names and places as blanks. Reading "XX" aloud as "埃克斯埃克斯" would
-be absurd, so every blank is spoken as 某某 unless the user fills it (``--fill XX=王明`` for every ``XX``, or
-``--fill 王明 --fill 李华`` for the blanks in order of appearance).
+be absurd, so every blank is spoken as 某某 unless the user fills it: ``--fill XX=王明`` for every ``XX``,
+``--fill 1=张三 --fill 4=某县`` for the blanks by their number (in speaking order, as ``lectern plan`` lists them),
+or ``--fill 王明 --fill 李华`` for the blanks in order of appearance. A blank numbered is filled by its number first,
+then by its spelling, then by the next name in order.
 
 What counts as a blank, and why:
 
@@ -24,11 +26,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from lectern.model import Placeholder
+from lectern.model import Blank, Placeholder
 
 DEFAULT_FILL = "某某"
+CONTEXT = 6  # characters of the sentence shown each side of a blank in the list of blanks
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
 # Chinese around an "XX" (or another blank glued to it, ``XX××``) makes it a blank rather than a numeral.
@@ -86,25 +89,31 @@ def find(text: str) -> tuple[Placeholder, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Fills:
-    """The user's ``--fill`` values, parsed: named (``XX=王明``: that spelling everywhere) and positional."""
+    """The user's ``--fill`` values, parsed: numbered (``3=张三``: the third blank), named (``XX=王明``: that
+    spelling everywhere) and positional."""
 
     named: tuple[tuple[str, str], ...] = ()
     positional: tuple[str, ...] = ()
     default: str = DEFAULT_FILL
+    numbered: tuple[tuple[int, str], ...] = ()
 
     @classmethod
     def parse(cls, fills: Sequence[str], *, default: str = DEFAULT_FILL) -> Fills:
-        """``"XX=王明"`` is named when the part before ``=`` is itself a blank spelling; anything else is positional."""
+        """``"3=张三"`` is numbered, ``"XX=王明"`` named when the part before ``=`` is itself a blank spelling;
+        anything else is positional."""
         named: list[tuple[str, str]] = []
         positional: list[str] = []
+        numbered: list[tuple[int, str]] = []
         for fill in fills:
             key, sep, value = fill.partition("=")
             key = key.strip()
-            if sep and key and _BLANK.fullmatch(key):
+            if sep and key.isascii() and key.isdigit() and int(key) >= 1 and value.strip():
+                numbered.append((int(key), value.strip()))
+            elif sep and key and _BLANK.fullmatch(key):
                 named.append((key, value.strip()))
             else:
                 positional.append(fill.strip())
-        return cls(tuple(named), tuple(positional), default)
+        return cls(tuple(named), tuple(positional), default, tuple(numbered))
 
 
 class Filler:
@@ -117,7 +126,11 @@ class Filler:
     def __init__(self, fills: Sequence[str] | Fills = (), *, default: str = DEFAULT_FILL) -> None:
         self.fills = fills if isinstance(fills, Fills) else Fills.parse(fills, default=default)
         self._named = dict(self.fills.named)
+        self._numbered = dict(self.fills.numbered)
         self.used = 0  # positional fills consumed so far
+        self.seen = 0  # blanks met so far, the number of the last one
+        self.blanks: list[Blank] = []  # every blank met, with what it was filled with
+        self._named_used: set[str] = set()
 
     def fill(self, text: str) -> str:
         spans = _spans(text)
@@ -128,18 +141,57 @@ class Filler:
         for start, end in spans:
             out.append(text[last:start])
             spelling = text[start:end]
-            if spelling in self._named:
-                out.append(self._named[spelling])
+            self.seen += 1
+            filled: str | None
+            if self.seen in self._numbered:
+                filled = self._numbered[self.seen]
+            elif spelling in self._named:
+                filled = self._named[spelling]
+                self._named_used.add(spelling)
             elif self.used < len(self.fills.positional):
-                out.append(self.fills.positional[self.used])
+                filled = self.fills.positional[self.used]
                 self.used += 1
             else:
-                out.append(self.fills.default)
+                filled = None
+            out.append(self.fills.default if filled is None else filled)
+            self.blanks.append(Blank(self.seen, spelling, text[max(0, start - CONTEXT):start],
+                                     text[end:end + CONTEXT], filled))
             last = end
         out.append(text[last:])
         return "".join(out)
+
+    def unused(self) -> tuple[str, ...]:
+        """The fills that matched no blank (a number past the last blank, a spelling the script lacks, names left
+        over), as the user would write them."""
+        left = [f"{n}={name}" for n, name in self.fills.numbered if n > self.seen]
+        left += [f"{spelling}={name}" for spelling, name in self.fills.named if spelling not in self._named_used]
+        left += list(self.fills.positional[self.used:])
+        return tuple(left)
 
 
 def fill(text: str, fills: Sequence[str] = (), *, default: str = DEFAULT_FILL) -> str:
     """``text`` with every blank filled: named fills by spelling, positional fills in order, the rest 某某."""
     return Filler(fills, default=default).fill(text)
+
+
+def locate(blanks: Sequence[Blank], source: str) -> tuple[Blank, ...]:
+    """The blanks with the line of the script file each is on, found by the words around it.
+
+    Cleaning drops lines and structure joins and splits them, so a blank's line is looked up in the file as read:
+    the next line, from the previous blank's, holding the blank with the words before and after it (or fewer of
+    them, for a blank at a sentence edge a marker or line break interrupts). A blank not found keeps no line.
+    """
+    lines = source.splitlines()
+    cursor = 0
+    out = []
+    for blank in blanks:
+        found = None
+        for probe in (blank.before + blank.text + blank.after, blank.before[-2:] + blank.text + blank.after[:2],
+                      blank.text):
+            found = next((i for i in range(cursor, len(lines)) if probe and probe in lines[i]), None)
+            if found is not None:
+                break
+        if found is not None:
+            cursor = found
+        out.append(replace(blank, line=None if found is None else found + 1))
+    return tuple(out)

@@ -119,6 +119,8 @@ def plan(
         script=script,
         rate=delivery,
         estimate=Estimate(speech_ms=speech_ms, pause_ms=pause_ms, chars=units_total),
+        blanks=tuple(filler.blanks),
+        unused_fills=filler.unused(),
     )
 
 
@@ -207,4 +209,11 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         },
         "salutation": speech.salutation,
         "unknown_markers": [{"text": m.text, "count": m.count} for m in speech.unknown_markers],
+        # every blank in speaking order, numbered as --fill 3=张三 counts them; filled: null when read as 某某
+        "blanks": [
+            {"number": b.number, "text": b.text, "line": b.line, "before": b.before, "after": b.after,
+             "filled": b.filled}
+            for b in plan.blanks
+        ],
+        "unused_fills": list(plan.unused_fills),
     }
