@@ -940,3 +940,26 @@ def test_rehearse_without_a_microphone_still_times_the_sections(rehearsal: Rehea
     assert take["stopped_at"] == 3
     assert session.js("document.getElementById('rh-save').disabled")
     assert session.errors == [] and session.dialogs == []
+
+
+def test_rehearse_buttons_and_a_tap_on_the_text_move_like_the_keys(rehearsal: Rehearsal, open_mic_page: object) -> None:
+    session = open_mic_page(rehearsal.page)
+    page = session.page
+    page.locator("#rehearse-open").click()
+    page.locator("#rh-start").click()
+    page.wait_for_function("lectern.rehearse.state() === 'recording'")
+    page.locator("#rh-next").click()
+    page.locator("#rh-stage").click()  # a tap on the text, as on a phone
+    page.locator("#rh-next").click()  # into 一是
+    taps = session.js("lectern.rehearse.taps()")
+    assert len(taps) == 2 and taps[0] == 0 and 0 < taps[1] < 5000, taps
+    assert session.js("document.querySelector('.rh-line.now').textContent") == "一是所有工作都要负起责任来。"
+    assert session.js("document.querySelector('.rh-check.now .rh-check-name').textContent") == "一是所有工作都要负起责任来"
+    page.locator("#rh-back").click()
+    assert session.js("lectern.rehearse.taps()") == [0]
+    page.locator("#rh-start").click()  # Finish
+    page.wait_for_function("lectern.rehearse.state() === 'done'")
+    take = session.js("lectern.lastTake")
+    assert [t["section"] for t in take["taps"]] == [0] and take["stopped_at"] == 2
+    assert all(isinstance(s["start_ms"], int) for s in take["sentences"])
+    assert session.errors == [] and session.dialogs == []

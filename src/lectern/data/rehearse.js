@@ -68,8 +68,16 @@
   var lastTake = null; // {take, blob, url}
   var LEVEL_MS = 30;
 
-  function elapsed() {
-    return state === "recording" ? Math.max(0, Math.round(performance.now() - t0)) : 0;
+  // Times are taken from the events' own stamps (when the key was pressed, when the recorder started), not from
+  // when a busy page got round to handling them: the taps must match the recording to the tenth of a second.
+  function stamp(e) {
+    var now = performance.now();
+    return e && e.timeStamp > 0 && e.timeStamp <= now && now - e.timeStamp < 5000 ? e.timeStamp : now;
+  }
+
+  function elapsed(at) {
+    if (state !== "recording") return 0;
+    return Math.max(0, Math.round((at === undefined ? performance.now() : at) - t0));
   }
 
   // --- the prompter ----------------------------------------------------------------------------------------------
@@ -90,7 +98,7 @@
       lineEls.push(p);
     });
     // A tap on the text (a phone on the lectern) goes on, as a clicker does.
-    $("rh-stage").addEventListener("click", function () { next(); });
+    $("rh-stage").addEventListener("click", function (e) { next(stamp(e)); });
   }
 
   function showLine() {
@@ -166,8 +174,8 @@
 
   // --- moving through the speech ------------------------------------------------------------------------------------
 
-  function moveTo(i) {
-    var t = elapsed();
+  function moveTo(i, at) {
+    var t = elapsed(at);
     var before = pos >= 0 && pos < lines.length ? lines[pos].section : -1;
     pos = i;
     var after = pos < lines.length ? lines[pos].section : secs.length;
@@ -186,20 +194,20 @@
     tick();
   }
 
-  function next() {
+  function next(at) {
     if (state === "ready") { start(); return; }
     if (state !== "recording") return;
     if (pos + 1 >= lines.length) {
       pos = lines.length; // past the last sentence: the speech is done
-      finish();
+      finish(at);
       return;
     }
-    moveTo(pos + 1);
+    moveTo(pos + 1, at);
   }
 
-  function back() {
+  function back(at) {
     if (state !== "recording" || pos <= 0) return;
-    moveTo(pos - 1);
+    moveTo(pos - 1, at);
   }
 
   // --- recording -----------------------------------------------------------------------------------------------
@@ -229,7 +237,7 @@
       })[0];
       recorder = type ? new MediaRecorder(s, { mimeType: type }) : new MediaRecorder(s);
       recorder.addEventListener("dataavailable", function (e) { if (e.data && e.data.size) chunks.push(e.data); });
-      recorder.addEventListener("start", function () { began(); }, { once: true });
+      recorder.addEventListener("start", function (e) { began(stamp(e)); }, { once: true });
       listen(s);
       recorder.start(1000);
     }).catch(function () {
@@ -242,8 +250,8 @@
     });
   }
 
-  function began() {
-    t0 = performance.now();
+  function began(at) {
+    t0 = at === undefined ? performance.now() : at;
     state = "recording";
     taps = [];
     sentenceTaps = [];
@@ -254,7 +262,7 @@
     $("rh-start").textContent = L.stop;
     $("rh-start").disabled = false;
     $("rh-rec").hidden = !recorder;
-    moveTo(0);
+    moveTo(0, t0); // the first section starts with the recording
     ticker = setInterval(tick, 200);
   }
 
@@ -288,9 +296,9 @@
     audioContext = null;
   }
 
-  function finish() {
+  function finish(at) {
     if (state !== "recording") return;
-    var duration = elapsed();
+    var duration = elapsed(at);
     state = "stopping";
     document.body.classList.remove("rh-recording");
     var done = function (blob) {
@@ -729,9 +737,9 @@
       if (state === "ready") start(); else if (state === "recording") finish();
     });
     $("rh-back").textContent = L.back;
-    $("rh-back").addEventListener("click", back);
+    $("rh-back").addEventListener("click", function (e) { back(stamp(e)); });
     $("rh-next").textContent = L.next;
-    $("rh-next").addEventListener("click", next);
+    $("rh-next").addEventListener("click", function (e) { next(stamp(e)); });
     $("rh-mirror").textContent = L.mirror;
     $("rh-mirror").addEventListener("click", toggleMirror);
     $("rh-smaller").title = L.smaller;
@@ -777,11 +785,11 @@
       switch (e.key) {
         case "ArrowRight": case "ArrowDown": case "PageDown": case " ": case "Spacebar":
           if (inResult) { handled = false; break; }
-          next();
+          next(stamp(e));
           break;
         case "ArrowLeft": case "ArrowUp": case "PageUp":
           if (inResult) { handled = false; break; }
-          back();
+          back(stamp(e));
           break;
         case "Escape": leave(); break;
         case "m": case "M": toggleMirror(); break;
