@@ -135,3 +135,20 @@ def test_lectern_report_on_a_build_folder_is_as_complete_as_the_build(tmp_path: 
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "— paragraphs" not in html and "<b>6</b><span>段</span>" in html
     assert "2 unfilled placeholder(s)" in result.stdout
+
+
+def test_a_small_overrun_asks_for_a_trim_not_half_the_section() -> None:
+    # The closing was 0:06 over its share and the advice was to cut its 0:30 sentence: half the section for 6 s.
+    text = "同志们，" + "今年还有最后三个月，时间紧任务重，" * 12 + "散会。"
+    sentence = TimedSentence(text, 0, 60_000)
+    timeline = Timeline("a.mp3", 61_000, "espeak", "cmn", (TimedSection(0, 0, None, "结束语", 0, 61_000, (sentence,)),),
+                        language=Language.ZH)
+    report = build_report(timeline, target_ms=report_speaker_ms(timeline) - 5_000)
+    (budget,) = report.target.budgets
+    assert budget.over_ms == 5_000 and budget.cuts == ()
+    assert budget.trim_units == 19  # 5 s at 220 字/分, rounded up
+    assert any(line.endswith("(0:05 over): trim about 19 字 from its sentences") for line in render_notes(report))
+
+
+def report_speaker_ms(timeline: Timeline) -> int:
+    return build_report(timeline).sections[0].speaker_ms

@@ -204,6 +204,7 @@ class SectionBudget:
     speaker_ms: int
     given: bool  # from --budget; otherwise a share of the target in proportion to the section's length
     cuts: tuple[tuple[Passage, ...], ...]  # ways to fit, least text first; each removes all its passages
+    trim_units: int = 0  # the overrun in 字 (words) at the speaker's pace: what to trim when no passage fits
 
     @property
     def over_ms(self) -> int:
@@ -421,7 +422,7 @@ def build_report(
         target = _target_fit(target_ms, total_ms, speaker_pace, delivery, section_rows)
         passages = _passages(timeline, spans, facts, speaker_pace, language)
         target = replace(
-            target, budgets=_budgets(target_ms, section_rows, timeline.sections, budgets, passages)
+            target, budgets=_budgets(target_ms, section_rows, timeline.sections, budgets, passages, speaker_pace)
         )
     elif budgets:
         raise ConfigError("a section budget needs a target: add --target (e.g. --target 15m)", path="--budget")
@@ -688,7 +689,9 @@ def _passages(
     return out
 
 
-def _cuts(over_ms: int, sentences: list[Passage], paragraphs: list[Passage]) -> tuple[tuple[Passage, ...], ...]:
+def _cuts(
+    over_ms: int, sentences: list[Passage], paragraphs: list[Passage], section_ms: int
+) -> tuple[tuple[Passage, ...], ...]:
     """Ways to take ``over_ms`` out of a section, least text first.
 
     One sentence long enough, when there is one; a paragraph long enough but not much longer (a 2-minute paragraph
@@ -712,6 +715,8 @@ def _cuts(over_ms: int, sentences: list[Passage], paragraphs: list[Passage]) -> 
                 break
     if one_paragraph is not None and not options:
         options.append((one_paragraph,))
+    # Half the section to save a few seconds is no advice (a 0:30 closing cut for 0:06): trimming is, said apart.
+    options = [o for o in options if sum(p.ms for p in o) <= max(3 * over_ms, section_ms // 2)]
     return tuple(options[:CUT_OPTIONS])
 
 
@@ -759,6 +764,7 @@ def _budgets(
     timed: Sequence[TimedSection],
     given: Sequence[tuple[str, int]],
     passages: dict[int, tuple[list[Passage], list[Passage]]],
+    speaker_pace: float,
 ) -> tuple[SectionBudget, ...]:
     """Each section's share of the target at the speaker's pace, and how to fit the ones over it.
 
@@ -786,8 +792,9 @@ def _budgets(
             budget = round(rest * row.speaker_ms / shared) if shared else 0
         over = row.speaker_ms - budget
         sentences, paragraphs = passages.get(row.index, ([], []))
-        cuts = _cuts(over, sentences, paragraphs) if over >= MIN_CUT_MS else ()
-        out.append(SectionBudget(row.index, budget, row.speaker_ms, row.index in fixed, cuts))
+        cuts = _cuts(over, sentences, paragraphs, row.speaker_ms) if over >= MIN_CUT_MS else ()
+        trim = math.ceil(over * speaker_pace / MINUTE_MS) if over > 0 else 0
+        out.append(SectionBudget(row.index, budget, row.speaker_ms, row.index in fixed, cuts, trim))
     return tuple(out)
 
 

@@ -235,7 +235,8 @@ _REPORT: dict[Language, dict[str, str]] = {
         "budgets_given": "Each section's share of {target} at your pace ({given} as set, the rest in proportion); "
         "over their share:",
         "budget_line": "{section}: {speaker} for {budget} ({over} over): cut {cuts}",
-        "budget_no_cut": "{section}: {speaker} for {budget} ({over} over): shorten several sentences",
+        "budget_no_cut": "{section}: {speaker} for {budget} ({over} over): trim about {units} {unit} from its "
+        "sentences",
         "cut_or": ", or ",
         "cut_and": " + ",
         "passage_sentence": "sentence {first} ({length}, {units} {unit}) “{text}”",
@@ -322,7 +323,7 @@ _REPORT: dict[Language, dict[str, str]] = {
         "budgets_proportional": "按您的语速，{target} 按各节长度分配；超出的节：",
         "budgets_given": "按您的语速，{target} 中 {given} 按您指定，其余按长度分配；超出的节：",
         "budget_line": "{section}：{speaker}，预算 {budget}（超出 {over}）：可删去{cuts}",
-        "budget_no_cut": "{section}：{speaker}，预算 {budget}（超出 {over}）：需压缩多句",
+        "budget_no_cut": "{section}：{speaker}，预算 {budget}（超出 {over}）：从各句中压缩约 {units} {unit}",
         "cut_or": "，或",
         "cut_and": "和",
         "passage_sentence": "第 {first} 句（{length}，{units} {unit}）“{text}”",

@@ -162,7 +162,7 @@ def _target_lines(report: Report, L: dict[str, str] = _EN) -> list[str]:
                 )
                 lines.append("  " + L["budget_line"].format(cuts=cuts, **fields))
             else:
-                lines.append("  " + L["budget_no_cut"].format(**fields))
+                lines.append("  " + L["budget_no_cut"].format(units=b.trim_units, unit=unit, **fields))
     verdict = (
         L["verdict_fits"] if fit.measured_fits else L["verdict_over"].format(over=_clock(fit.measured_over_ms))
     )
@@ -305,6 +305,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                     "over_ms": b.over_ms,
                     "given": b.given,
                     "cuts": [[_passage_dict(p) for p in option] for option in b.cuts],
+                    "trim_units": b.trim_units,
                 }
                 for b in fit.budgets
             ],
