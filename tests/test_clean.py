@@ -802,3 +802,19 @@ def test_transcript_furniture_is_not_spoken(line: str, kept: str) -> None:
 def test_transcript_furniture_traps_are_speech(sentence: str) -> None:
     text = f"Remarks by the President\n\n{sentence}\nWe meet at a time of great change for our country.\n"
     assert _clean(text).text == text
+
+
+def test_a_bloggers_preface_before_the_announced_text_is_removed() -> None:
+    text = ("看北大最短毕业致辞的感受\n有人说，美好的理想是廉价的。\n而我觉得，理想是昂贵的。\n以下是原文，演讲全文仅535字：\n"
+            "致辞：饶毅\n在祝福裹着告诫呼啸而来的毕业季，请原谅我不敢祝愿每一位毕业生都成功。\n")
+    result = _clean(text)
+    assert result.text.splitlines() == ["看北大最短毕业致辞的感受", "致辞：饶毅",
+                                        "在祝福裹着告诫呼啸而来的毕业季，请原谅我不敢祝愿每一位毕业生都成功。"]
+    en = ("My Remarks\nOne duty of the Chair is to deliver brief remarks. Below is a copy of the remarks that I delivered.\n"
+          "Hello graduates. My name is Jason.\n")
+    assert _clean(en).text.splitlines() == ["My Remarks", "Hello graduates. My name is Jason."]
+
+
+def test_a_speech_that_says_below_keeps_its_words() -> None:
+    text = "同志们：\n以下是我的三点意见：\n第一，要统一思想。\nAs you can see below, the remarks of our guests matter.\n"
+    assert _clean(text).text == text

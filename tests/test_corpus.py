@@ -41,7 +41,6 @@ def test_expectations_are_in_their_texts() -> None:
     assert bad == []
 
 
-@pytest.mark.xfail(strict=False, reason="issue 9: families still misread")
 def test_scoreboard_meets_thresholds() -> None:
     board = scoring.scoreboard(scoring.check_all(CASES))
     ok, summary = scoring.meets_thresholds(board)

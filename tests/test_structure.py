@@ -770,3 +770,9 @@ def test_an_english_title_block_with_a_long_title_and_a_venue() -> None:
              "Efforts to Reduce Wildfire Risk")
     speech = parse(script_of(f"{title}\nThe Rose Garden\nOkay? I'm about to receive a briefing on the wildfires.\n"))
     assert speech.title == title and dict(speech.meta)["place"] == "The Rose Garden"
+
+
+def test_the_speech_title_after_a_speaker_label_replaces_the_posts_title() -> None:
+    speech = parse(script_of("看北大最短毕业致辞的感受\n致辞：饶毅（教师代表、科学家）\n## 做自己尊重的人\n在毕业季，请原谅我。\n"))
+    assert speech.title == "做自己尊重的人"
+    assert dict(speech.meta) == {"speaker": "饶毅", "note": "看北大最短毕业致辞的感受"}

@@ -559,6 +559,11 @@ _HEADER_SALUTATION = re.compile(r"^[^。！？]{0,60}(?:同志|代表|朋友|女
                                 r"[^。！？]{0,12}[：:，,！!]$")
 # A compilation (…讲稿汇编4篇): its pieces are marked 第1篇： or …篇1; what comes before the first is the site's.
 _COMPILATION_ITEM = re.compile(r"^第\s*[1一]\s*篇\s*[:：]?|^[^。！？]{2,30}篇\s*1$|^【范文一】$")
+_PREFACE_ANNOUNCE = re.compile(
+    r"^(?:以下[为是]|下面是)(?:原文|全文|讲话原文|演讲原文|演讲全文|讲话全文)[^。！？\n]{0,20}[:：]$"
+    r"|\b(?i:below (?:is|are)) (?:a copy of |the (?:full )?(?:text|transcript) of )?(?:the |my )?"
+    r"(?:remarks|speech|address|transcript|commencement)\b"
+)
 _OUTLINE_LABEL = re.compile(r"^(?:目录|提纲|目录/提纲|内容提要|内容提纲)\s*[:：]?\s*[…\.。]*$")
 _COMMENTS_HEADER = re.compile(r"^\d+\s*(?:则|条|个)?\s*(?:留言|评论|回复)\s*[:：]?$|^(?i:\d+\s+comments?)\s*:?$"
                               r"|^(?:网友评论|评论列表|发表评论)\s*[:：]?$")
@@ -614,6 +619,14 @@ def _remove_page_context(lines: list[_Line], removals: list[Removal]) -> None:
     live = [ln for ln in lines if not ln.removed and not ln.kept_by_user and ln.kept.strip()]
     head = live[:HEADER_LINES]
     folded = {id(ln): simplified(ln.kept) for ln in live}
+
+    # A blogger's preface, before the line that announces the text (以下是原文：, Below is a copy of the remarks…).
+    shown = [ln for ln in lines if ln.text.strip()][:HEADER_LINES]
+    k = next((k for k, ln in enumerate(shown) if _PREFACE_ANNOUNCE.search(simplified(ln.text))), None)
+    if k is not None:
+        for ln in shown[: k + 1]:
+            if not ln.removed and not ln.kept_by_user and (reads_as_speech(ln.kept) or ln is shown[k]):
+                _remove_line(ln, "a preface before the text it announces", removals)
 
     item = next((k for k, ln in enumerate(head) if _COMPILATION_ITEM.search(folded[id(ln)])), None)
     if item is not None:

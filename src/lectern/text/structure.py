@@ -295,11 +295,19 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
     i = 0
     while i < min(len(lines), TITLE_BLOCK_MAX_LINES):
         line = lines[i]
+        after_label = i > 0 and _SPEAKER_LABEL_LINE.match(lines[i - 1]) is not None
         if md := _MD_HEADING.match(line):
-            if title_parts:
+            if title_parts and not after_label:
                 body_start = i  # a Markdown heading after the title: the first section
                 break
             line = line[md.end() :]  # the speech's title set as a heading
+        if after_label and title_parts and _title_like(line, language) and not _match_salutation(line, language):
+            # 致辞：饶毅 then 做自己尊重的人: the speech's own title block, after a post's or a page's title
+            meta.append(("note", " ".join(title_parts)))
+            title_parts = [line]
+            i += 1
+            body_start = i
+            continue
         if (label := _SPEAKER_LABEL_LINE.match(line)) and "speaker" not in dict(meta):
             meta.append(("speaker", label.group("name")))  # 致辞：饶毅（教师代表）
             i += 1
