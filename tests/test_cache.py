@@ -186,3 +186,15 @@ def test_default_cache_cap_and_sizes(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [parse_size(s) for s in ("300", "1.5gb", "800k", "10 MB")] == [300_000_000, 1_500_000_000, 800_000, 10_000_000]
     with pytest.raises(ConfigError):
         parse_size("lots")
+
+
+def test_a_take_altered_after_it_was_checked_is_checked_again(tmp_path: Path) -> None:
+    """A warm process (lectern watch) remembers the takes it checked; a later change to one is still caught."""
+    cache = TakeCache(tmp_path)
+    k = key()
+    take = cache.put(k, "t", "espeak", "cmn", RENDERING)
+    assert cache.get(k) is not None  # checked, and remembered
+    stamp = take.pcm_path.stat().st_mtime_ns
+    take.pcm_path.write_bytes(b"\x00" * take.pcm_path.stat().st_size)  # same size, other bytes
+    os.utime(take.pcm_path, ns=(stamp + 1_000_000, stamp + 1_000_000))  # written a moment later
+    assert cache.get(k) is None

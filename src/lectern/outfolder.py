@@ -140,8 +140,26 @@ def _raise(error: OSError) -> None:
 
 
 def _sha256(path: Path) -> str:
+    """The file's SHA-256, remembered by its identity (device, inode, size, modification time in ns).
+
+    A build hashes its new folder for the manifest, and the next build checks the old folder against it: in one
+    process (``lectern watch``) the second look is the same file renamed, so it is not read again (a 2-hour
+    rehearsal's audio is ≈ 110 MB). Any write to the file changes its size or time, and it is read again.
+    """
+    st = os.stat(path)
+    identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    known = _HASHED.get(identity)
+    if known is not None:
+        return known
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(1 << 20):
             digest.update(chunk)
-    return digest.hexdigest()
+    _HASHED[identity] = digest.hexdigest()
+    if len(_HASHED) > _HASHED_MAX:
+        _HASHED.pop(next(iter(_HASHED)))
+    return _HASHED[identity]
+
+
+_HASHED: dict[tuple[int, int, int, int], str] = {}
+_HASHED_MAX = 4096

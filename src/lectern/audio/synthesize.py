@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import re
 from collections.abc import Callable
 
@@ -90,7 +91,13 @@ def spoken_text(sentence: Sentence, language: Language, engine: str, lexicon: Le
     The lexicon goes first so an entry can name a word with digits (``G20``); the number reading leaves digits
     after a Latin letter alone, so the tone numbers of a pinyin reading survive it.
     """
-    text = apply_lexicon(sentence.text, lexicon, engine=engine)
+    return _spoken(sentence.text, language, engine, lexicon)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _spoken(text: str, language: Language, engine: str, lexicon: Lexicon | None) -> str:
+    """Remembered: a rebuild after an edit (``lectern watch``) asks again for every sentence's text."""
+    text = apply_lexicon(text, lexicon, engine=engine)
     if language is Language.ZH and engine in _NEEDS_NUMBER_WORDS:
         text = normalize_numbers(text)
     if language is Language.EN:

@@ -22,6 +22,8 @@ Decisions a reader may question:
 
 from __future__ import annotations
 
+import bisect
+
 import math
 import re
 from collections.abc import Sequence
@@ -532,18 +534,23 @@ def _minutes(
     # A last stretch under half a minute gives a noisy pace: fold it into the minute before.
     if len(edges) > 2 and edges[-1] - edges[-2] < MINUTE_MS // 2:
         del edges[-2]
-    stretches = []
-    for start, end in zip(edges, edges[1:]):
-        units = 0.0
-        for sentence, _ in sentences:
-            span = _span(sentence)
-            if span == 0:
-                continue
-            overlap = min(end, sentence.end_ms) - max(start, sentence.start_ms)
+    # Each sentence shares its units out to the few stretches it overlaps (found by bisection), so a 2-hour speech
+    # costs one pass over its sentences, not one per minute.
+    units = [0.0] * (len(edges) - 1)
+    for sentence, _ in sentences:
+        span = _span(sentence)
+        if span == 0:
+            continue
+        count = count_units(sentence.text, language)
+        k = max(0, bisect.bisect_right(edges, sentence.start_ms) - 1)
+        while k < len(units) and edges[k] < sentence.end_ms:
+            overlap = min(edges[k + 1], sentence.end_ms) - max(edges[k], sentence.start_ms)
             if overlap > 0:
-                units += count_units(sentence.text, language) * overlap / span
-        stretches.append(MinutePace(start, end, units, units * MINUTE_MS / (end - start)))
-    return tuple(stretches)
+                units[k] += count * overlap / span
+            k += 1
+    return tuple(
+        MinutePace(start, end, u, u * MINUTE_MS / (end - start)) for start, end, u in zip(edges, edges[1:], units)
+    )
 
 
 def _plan_breath_groups(timeline: Timeline, plan: Plan | None) -> dict[int, tuple[str, ...]]:

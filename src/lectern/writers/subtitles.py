@@ -358,7 +358,26 @@ def _merge_short_cue(
 def sentence_cues(
     sentence: TimedSentence, *, cjk_line: int = CJK_LINE, latin_line: int = LATIN_LINE, max_lines: int = MAX_LINES
 ) -> tuple[SubtitleCue, ...]:
-    """The cues that show one sentence, timed inside its [start_ms, end_ms]."""
+    """The cues that show one sentence, timed inside its [start_ms, end_ms].
+
+    Cutting a sentence into cues (jieba, line filling) is the slow part of writing subtitles, and it depends only on
+    the sentence measured from its own start: it is done once per sentence and remembered, so SRT, WebVTT and LRC
+    share it and a rebuild after an edit (``lectern watch``) redoes only the edited sentence, whatever moved in time.
+    The layout is shift-invariant (integer offsets from the start), so the remembered cues are exact.
+    """
+    start = sentence.start_ms
+    relative = TimedSentence(
+        sentence.text, 0, sentence.end_ms - start, sentence.breath_groups,
+        tuple(Boundary(w.text, w.start_ms - start, w.end_ms - start) for w in sentence.words),
+    )
+    return tuple(
+        SubtitleCue(cue.start_ms + start, cue.end_ms + start, cue.lines)
+        for cue in _relative_cues(relative, cjk_line, latin_line, max_lines)
+    )
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _relative_cues(sentence: TimedSentence, cjk_line: int, latin_line: int, max_lines: int) -> tuple[SubtitleCue, ...]:
     text = _normalise(sentence.text)
     if not text:
         return ()
@@ -378,10 +397,21 @@ def sentence_cues(
 
 
 def subtitle_cues(timeline: Timeline, **limits: int) -> tuple[SubtitleCue, ...]:
-    """Every cue of the rehearsal in speaking order (keyword limits as in :func:`sentence_cues`)."""
-    return tuple(
+    """Every cue of the rehearsal in speaking order (keyword limits as in :func:`sentence_cues`).
+
+    A build writes SRT, WebVTT and LRC from the same timeline: the cues of the last one asked for are kept.
+    """
+    key = tuple(sorted(limits.items()))
+    if _last_cues and _last_cues[0] is timeline and _last_cues[1] == key:
+        return _last_cues[2]
+    cues = tuple(
         cue for section in timeline.sections for sentence in section.sentences for cue in sentence_cues(sentence, **limits)
     )
+    _last_cues[:] = [timeline, key, cues]
+    return cues
+
+
+_last_cues: list = []  # [timeline, limits, cues]: held by identity, so a new timeline is never served old cues
 
 
 # --- SRT and WebVTT ---------------------------------------------------------------------------------------------
