@@ -818,3 +818,29 @@ def test_a_bloggers_preface_before_the_announced_text_is_removed() -> None:
 def test_a_speech_that_says_below_keeps_its_words() -> None:
     text = "同志们：\n以下是我的三点意见：\n第一，要统一思想。\nAs you can see below, the remarks of our guests matter.\n"
     assert _clean(text).text == text
+
+
+def test_a_seller_note_and_page_header_glued_inside_a_sentence_are_cut_and_the_sentence_rejoined() -> None:
+    line = "我们要坚持第3页共12页本文格式为Word版，下载后可任意编辑人民至上、生命至上。"
+    result = _clean(_speech_with(line))
+    assert "我们要坚持人民至上、生命至上。" in result.text
+    assert {r.reason for r in result.removals} == {"page header/footer (第N页共M页)", "document-site note (seller)"}
+
+
+@pytest.mark.parametrize(("line", "kept"), [("文章标题：在全县大会上的讲话", "在全县大会上的讲话"), ("【字號：", ""),
+                                            ("翻页", ""), ("【PPT】", ""), ("导语：本文来源于网友上传，仅供参考", "")])
+def test_labels_and_presenter_cue_lines(line: str, kept: str) -> None:
+    result = _clean(_speech_with(line))
+    assert _spoken(result.text) == _spoken(_clean(_speech_with(kept)).text) and result.removals
+
+
+@pytest.mark.parametrize("line", ["下载后我们要认真编辑宣传材料。", "这个标题：很重要，我们要研究。", "请大家翻页看第二部分。"])
+def test_label_and_cue_traps_are_speech(line: str) -> None:
+    assert _spoken(line) in _spoken(_clean(_speech_with(line)).text)
+
+
+def test_the_first_line_is_never_glued_across_a_removed_line() -> None:
+    title = "Remarks by President Biden Before Briefing Regarding the Ongoing Wildfire Season Response and Federal"
+    body = "We are going to do everything we can to support the people of the western states this season"
+    text = f"{title}\n\n12:01 P.M. EDT\n\nOkay?\n{body}\n{body}\n{body}\n{body} and more.\n"
+    assert _clean(text).text.splitlines()[0] == title

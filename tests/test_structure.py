@@ -776,3 +776,29 @@ def test_the_speech_title_after_a_speaker_label_replaces_the_posts_title() -> No
     speech = parse(script_of("看北大最短毕业致辞的感受\n致辞：饶毅（教师代表、科学家）\n## 做自己尊重的人\n在毕业季，请原谅我。\n"))
     assert speech.title == "做自己尊重的人"
     assert dict(speech.meta) == {"speaker": "饶毅", "note": "看北大最短毕业致辞的感受"}
+
+
+def test_a_date_above_the_title_is_the_pages_and_the_title_blocks_date_is_the_speechs() -> None:
+    speech = parse(script_of("2010年09月24日\n认识一个真实的中国——在联大一般性辩论上的讲话\n国务院总理 温家宝\n（2010年9月23日 纽约）\n"
+                             "主席先生，各位同事：\n中国是联合国大家庭中的一员。\n"))
+    assert dict(speech.meta)["date"].startswith("2010年9月23日")
+    assert speech.sentences[0].text == "主席先生，各位同事："
+
+
+def test_a_blog_name_above_the_date_and_the_speech_title_is_a_note() -> None:
+    speech = parse(script_of("WFU\n2019年9月10日 星期二\n107學年度畢業生致詞稿\n各位貴賓、各位家長：\n首先要感謝各位貴賓。\n"))
+    assert speech.title == "107學年度畢業生致詞稿" and dict(speech.meta)["note"] == "WFU"
+
+
+def test_the_speaker_named_in_the_title_or_in_the_removed_news_lead() -> None:
+    from lectern.model import Removal
+    from lectern.text.clean import NEWS_LEAD
+
+    speech = parse(script_of("徐化芳同志在全市安全生产工作会议上的讲话\n同志们：\n今天我们开会。\n"))
+    assert dict(speech.meta)["speaker"] == "徐化芳"
+    lead = Removal(2, "3月13日上午，國家主席習近平出席並發表重要講話。", NEWS_LEAD)
+    script = CleanScript(path="t.txt", encoding="utf-8", text="各位代表：\n這次大會選舉我繼續擔任主席。\n", removals=(lead,))
+    assert dict(parse(script).meta)["speaker"] == "習近平"
+    other = Removal(2, "3月13日上午，國家主席習近平出席並發表重要講話。", "web-page chrome")
+    script = CleanScript(path="t.txt", encoding="utf-8", text="各位代表：\n這次大會選舉我繼續擔任主席。\n", removals=(other,))
+    assert "speaker" not in dict(parse(script).meta)  # only the lead the cleaner recognised names the speaker

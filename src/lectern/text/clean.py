@@ -198,6 +198,14 @@ RULES: tuple[Rule, ...] = (
     _rule("page-stamp", r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}|(?:查看|浏览|阅读|点击|访问)(?:次数|量)?\s*[:：]\s*\d+\s*次?"
           r"|^时间\s*[:：]\s*\d{4}|^点击(?:数|量)?\s*[:：]|^(?:作者|来源)\s*[:：]\s*$", "web-page chrome (date stamp, counter)"),
     # A label of the page's furniture on a line of its own (精选留言, 热门推荐, 手机版, • 本周热门).
+    _rule("font-size", r"^[【\[]?\s*字[体号]\s*[:：]?\s*[】\]]?$", "web-page chrome", "line"),
+    # A seller's note glued inside a sentence by a PDF/Word extract: cut, and the sentence rejoined.
+    _rule("seller-inline", r"本文(?:档)?格式为\s*(?i:word|docx?|pdf|wps)\s*版?[，,]?\s*(?:下载后)?(?:可任意编辑|可编辑|可修改|可复制)?[。！!]?"
+          r"|(?:下载后|下载即可)(?:可)?(?:任意)?(?:编辑|修改)[。！!]?", "document-site note (seller)", "inline"),
+    _rule("title-label", r"^(?:文章标题|文档标题|标题|题目)\s*[:：]\s*(?=\S)", "label (the title follows)", "inline"),
+    _rule("lede-label", r"^导语\s*[:：]|正式会员可(?:完整)?阅读", "document-site note"),
+    _rule("cue-line", r"^[【\[（(]?\s*(?:翻页|下一页|换页|出图|出表|(?i:ppt)|切换画面|播放视频)\s*[】\]）)]?$",
+          "presenter cue (a stage direction, not speech)", "line"),
     _rule("chrome-label", r"^\W{0,3}(?:精选留言|我要留言|发表留言|相关内容|热门推荐|本周热门|本月热门|热门文章|热门范文|相关推荐|相关文章"
           r"|最新文档|最新文章|猜你喜欢|推荐阅读|延伸阅读|发表评论|网友评论|最新评论|评论列表|手机版|电脑版|二维码|微信订阅号|分享|分享到"
           r"|返回列表|留言|评论|立即了解|正文复制|复制|打印|收藏)\W{0,3}$", "web-page chrome", "line"),
@@ -417,7 +425,9 @@ def _kept_across_page_breaks(lines: Sequence[_Line]) -> list[str]:
         while end < len(lines) and (lines[end].removed or not lines[end].kept.strip()):
             end += 1
         gap = lines[k:end]
-        page_break = any(ln.removed for ln in gap) and end < len(lines) and is_wrapped_fragment(previous, width)
+        # Never after the first line: that is a title (a front matter's, a page's), not half a sentence.
+        page_break = (any(ln.removed for ln in gap) and end < len(lines) and is_wrapped_fragment(previous, width)
+                      and len(out) > 1)
         if not page_break:
             out.extend(ln.kept for ln in gap if not ln.removed)
         k = end
@@ -670,6 +680,7 @@ def _remove_page_context(lines: list[_Line], removals: list[Removal]) -> None:
             if ln.kept.strip() in crumbs or (len(parts) > 1 and any(p in crumbs for p in parts)):
                 if ln in head:
                     _remove_line(ln, "navigation (an item of the page's breadcrumb)", removals)
+                    continue
         if _opens_speech(ln.kept) and not _LEAD_VERB.search(folded[id(ln)]):
             break
 

@@ -38,6 +38,8 @@ from dataclasses import dataclass, replace
 from lectern.errors import ScriptError
 from lectern.text.markers import Marked, scan_blocks
 from lectern.model import CleanScript, Language, Paragraph, Pause, Section, Sentence, Speech, UnknownMarker
+from lectern.text.clean import NEWS_LEAD, speaker_in_lead
+from lectern.text.hanzi import simplified
 from lectern.text.segment import split_sentences
 
 # A marker found inside a paragraph (one-line documents) must be followed by at least this much text (median over
@@ -197,7 +199,7 @@ _GREETING = re.compile(
     r"|hello|hi|greetings|thank you|thanks)\b",
     re.IGNORECASE,
 )
-_TITLE_END = re.compile(r"(?:讲话|发言|致辞|报告|演讲|主持词|讲稿)$")
+_TITLE_END = re.compile(r"(?:讲话|发言|致辞|致词|报告|演讲|主持词|讲稿)(?:稿|文稿|材料)?$")
 # Where a speech was given, in an English title block: an institution or venue (not Hall, Park, Church: surnames),
 # or "City, State" (Harbor City, California; Washington, D.C.). A line that opens with an office is a person.
 _EN_PLACE = re.compile(
@@ -291,6 +293,7 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
     first_body: str | None = None
     has_subtitle_ahead = any(ln.startswith(("——", "—", "--", "─")) for ln in lines[:TITLE_BLOCK_MAX_LINES])
     seen_subtitle = False
+    page_date = False
     salutation_ahead = any(_match_salutation(ln, language) for ln in lines[:TITLE_BLOCK_MAX_LINES])
     i = 0
     while i < min(len(lines), TITLE_BLOCK_MAX_LINES):
@@ -344,8 +347,20 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
         ):
             meta.append(("subtitle", line))
             seen_subtitle = True
-        elif (m := (_EN_DATE if language == Language.EN else _ZH_DATE).match(line)) and "date" not in dict(meta):
+        elif (m := (_EN_DATE if language == Language.EN else _ZH_DATE).match(line)) and (
+            "date" not in dict(meta) or (page_date and title_parts)
+        ):
+            # A date above the title is the page's (its posting date); one in the title block is the speech's.
+            if "date" in dict(meta):
+                meta = [item for item in meta if item[0] != "date"]
+            page_date = not title_parts
             meta.append(("date", m.group("date").strip()))
+        elif (language == Language.ZH and title_parts and _TITLE_END.search(simplified(line)) and not has_subtitle_ahead
+              and not _TITLE_END.search(simplified(title_parts[-1])) and set(dict(meta)) == {"date"}
+              and len(" ".join(title_parts)) <= 12):
+            # A blog's name above the post's date and title (WFU / 2019年9月10日 / 107學年度畢業生致詞稿).
+            meta.append(("note", " ".join(title_parts)))
+            title_parts = [line]
         elif _DOC_NOTE.match(line) or (language == Language.EN and _EN_DELIVERY_NOTE.match(line)):
             meta.append(("note", line))
         elif language == Language.EN and title_parts and "place" not in dict(meta) and _EN_PLACE.search(line) and (
@@ -404,6 +419,20 @@ def _same_title(a: str, b: str) -> bool:
     if min(len(ka), len(kb)) < 6:
         return False
     return ka == kb or (ka in kb or kb in ka) and min(len(ka), len(kb)) >= 0.6 * max(len(ka), len(kb))
+
+
+_SPEAKER_IN_TITLE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})同志在[^。！？]{2,60}(?:讲话|发言|致辞|报告)")
+
+
+def _speaker_elsewhere(title: str | None, script: CleanScript) -> str | None:
+    """The speaker when the title block names none: in the title (王明同志在…上的讲话), or in the news lead the cleaner
+    took out (国家主席习近平出席并发表重要讲话)."""
+    if title and (m := _SPEAKER_IN_TITLE.match(simplified(title))):
+        return title[m.start("name") : m.end("name")]
+    for removal in script.removals:
+        if removal.reason == NEWS_LEAD and (name := speaker_in_lead(removal.text)):
+            return name
+    return None
 
 
 def _split_glued_head(prefix: str, language: Language) -> tuple[str, list[tuple[str, str]]]:
@@ -780,6 +809,8 @@ def parse(script: CleanScript) -> Speech:
             unknown[u] = unknown.get(u, 0) + 1
         notes.extend(m.notes)
     meta = list(head.meta)
+    if "speaker" not in dict(meta) and (speaker := _speaker_elsewhere(head.title, script)):
+        meta.append(("speaker", speaker))
     if notes:
         meta.append(("note", "；".join(notes)))
     return Speech(
