@@ -227,7 +227,7 @@ def clean(
             err.print(table)
         if result.placeholders:
             listed = ", ".join(f"{quote(p.text, 24)} ×{p.count}" for p in result.placeholders)
-            err.print(f"placeholders: {listed} (read as 某某 unless --fill)", markup=False)
+            err.print(f"placeholders: {listed} (read as 某某 unless --fill; lectern plan lists each one)", markup=False)
 
 
 @app.command()
