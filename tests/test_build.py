@@ -239,8 +239,9 @@ def test_a_target_keeps_the_voice_at_its_natural_pace_and_says_what_to_cut(
     assert sum(b["budget_ms"] for b in budgets.values()) == pytest.approx(8 * 60_000, abs=5)
     for b in budgets.values():
         if b["over_ms"] >= 2_000:
-            assert b["cuts"], b
+            assert b["cuts"] or b["trim_units"] > 0, b  # passages to cut, or (a small overrun) 字 to trim
             assert all(sum(p["ms"] for p in option) >= b["over_ms"] for option in b["cuts"])
+    assert any(b["cuts"] for b in budgets.values())
     assert "cut sentence" in result.stdout or "cut paragraph" in result.stdout
 
 
