@@ -469,3 +469,96 @@ def test_parts_unused_for_a_month_are_pruned(tmp_path: Path) -> None:
     assert again.encoded_parts == 0 and first.parts == again.parts
     assert not stale.exists() and recent.exists()
     assert len(list((reuse / "mp3").glob("*.mp3"))) == again.parts + 1
+
+
+def _damage(path: Path, how: str, other: bytes) -> None:
+    data = path.read_bytes()
+    if how == "flipped":
+        middle = len(data) // 2
+        path.write_bytes(data[:middle] + bytes(b ^ 0xFF for b in data[middle : middle + 64]) + data[middle + 64 :])
+    elif how == "truncated":
+        path.write_bytes(data[: len(data) * 2 // 5])
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "garbage":
+        path.write_bytes(b"\x00garbage, not an MP3" * 50)
+    elif how == "another part":
+        path.write_bytes(other)
+
+
+@pytest.mark.parametrize("how", ["flipped", "truncated", "empty", "garbage", "another part"])
+def test_a_damaged_encoded_part_is_made_again_never_used(tmp_path: Path, how: str) -> None:
+    """The issue: flipped or truncated parts went silently into rehearsal.mp3 (decoding 782 ms short, or 6 s of
+    15 s), and an empty or garbage part was a traceback on every rebuild until `cache clear`."""
+    reuse = tmp_path / "reuse"
+    takes = make_takes(tmp_path)
+    clean = assemble(make_plan(), takes, tmp_path / "clean", reuse_dir=reuse)
+    reference = (tmp_path / "clean" / "rehearsal.mp3").read_bytes()
+    parts = sorted((reuse / "mp3").glob("*.mp3"))
+    originals = [p.read_bytes() for p in parts]
+    for i, part in enumerate(parts):
+        _damage(part, how, originals[i - 1])
+    again = assemble(make_plan(), takes, tmp_path / "again", reuse_dir=reuse)
+    assert again.encoded_parts == clean.parts  # every damaged part was encoded again
+    assert (tmp_path / "again" / "rehearsal.mp3").read_bytes() == reference
+    assert abs(len(decode(again.mp3)) * 1000 / RATE - again.timeline.duration_ms) <= 1
+    third = assemble(make_plan(), takes, tmp_path / "third", reuse_dir=reuse)
+    assert third.encoded_parts == 0  # and the remade parts are trusted again
+
+
+def test_a_part_without_its_checksum_is_made_again(tmp_path: Path) -> None:
+    reuse = tmp_path / "reuse"
+    takes = make_takes(tmp_path)
+    first = assemble(make_plan(), takes, tmp_path / "a", reuse_dir=reuse)
+    sums = sorted((reuse / "mp3").glob("*.mp3.sum"))
+    assert len(sums) == first.parts
+    sums[0].unlink()
+    assert assemble(make_plan(), takes, tmp_path / "b", reuse_dir=reuse).encoded_parts == 1
+
+
+@pytest.mark.parametrize("damage", ["flipped digit", "wrong types", "not json", "old format"])
+def test_damaged_take_measurements_are_measured_again(tmp_path: Path, damage: str) -> None:
+    """takes.json holds each take's level and audible span; a damaged one would trim speech or shift a pause."""
+    import json
+
+    reuse = tmp_path / "reuse"
+    takes = make_takes(tmp_path)
+    clean = assemble(make_plan(), takes, tmp_path / "a", reuse_dir=reuse)
+    facts = reuse / "takes.json"
+    text = facts.read_text("utf-8")
+    if damage == "flipped digit":  # still valid JSON, with one span moved
+        whole = json.loads(text)
+        entry = next(iter(whole["entries"].values()))
+        span = next(iter(entry["spans"].values()))
+        span[0] += 2000
+        text = json.dumps(whole)
+    elif damage == "wrong types":
+        whole = json.loads(text)
+        for entry in whole["entries"].values():
+            entry["peak"] = "loud"
+            entry["spans"] = {k: ["a", None] for k in entry["spans"]}
+        text = json.dumps(whole)  # its checksum no longer holds either
+    elif damage == "not json":
+        text = text[: len(text) // 2]
+    else:
+        text = json.dumps(json.loads(text)["entries"])  # the bare entries, as written before the checksum
+    facts.write_text(text, "utf-8")
+    again = assemble(make_plan(), takes, tmp_path / "b", reuse_dir=reuse)
+    assert again.timeline == clean.timeline
+    assert (tmp_path / "b" / "rehearsal.mp3").read_bytes() == (tmp_path / "a" / "rehearsal.mp3").read_bytes()
+
+
+def test_nonsense_measurements_are_measured_again_even_with_a_good_checksum(tmp_path: Path) -> None:
+    import json
+
+    reuse = tmp_path / "reuse"
+    takes = make_takes(tmp_path)
+    clean = assemble(make_plan(), takes, tmp_path / "a", reuse_dir=reuse)
+    facts = reuse / "takes.json"
+    entries = json.loads(facts.read_text("utf-8"))["entries"]
+    for entry in entries.values():
+        entry["peak"] = -5
+        entry["spans"] = {k: [10, 5, v[2] + 1] for k, v in entry["spans"].items()}
+    assemble_mod._write_checked_json(facts, entries)
+    again = assemble(make_plan(), takes, tmp_path / "b", reuse_dir=reuse)
+    assert again.timeline == clean.timeline

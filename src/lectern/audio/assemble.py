@@ -286,10 +286,7 @@ class _TakeFacts:
         self.entries: dict[str, dict] = {}
         self.dirty = False
         if path and path.is_file():
-            try:
-                self.entries = json.loads(path.read_text("utf-8"))
-            except (OSError, ValueError):
-                self.entries = {}
+            self.entries = _read_checked_json(path)
 
     @staticmethod
     def identity(take: Take, rate: int) -> str:
@@ -305,33 +302,119 @@ class _TakeFacts:
 
     def level(self, take: Take, rate: int) -> _Level:
         entry = self._entry(take, rate)
-        if "peak" not in entry:
-            level = _measure_level(_load(take, rate, self.resampled), rate)
-            entry["loud"] = None if level.loudness_db == float("-inf") else level.loudness_db
-            entry["peak"] = level.peak
-            self.dirty = True
-        loud = entry["loud"]
-        return _Level(float(loud) if loud is not None else float("-inf"), int(entry["peak"]))
+        try:
+            loud, peak = entry["loud"], entry["peak"]
+            return _Level(float(loud) if loud is not None else float("-inf"), _whole(peak, 0, 32768))
+        except (KeyError, TypeError, ValueError):
+            pass  # not measured yet, or an entry that makes no sense: measure it
+        level = _measure_level(_load(take, rate, self.resampled), rate)
+        entry["loud"] = None if level.loudness_db == float("-inf") else level.loudness_db
+        entry["peak"] = level.peak
+        self.dirty = True
+        return level
 
     def span(self, take: Take, rate: int, threshold: int, window: int) -> tuple[int, int, int]:
         """(first audible sample, last + 1, take length) at ``threshold``."""
-        spans = self._entry(take, rate).setdefault("spans", {})
+        entry = self._entry(take, rate)
+        if not isinstance(entry.get("spans"), dict):
+            entry["spans"] = {}
+        spans = entry["spans"]
         key = f"{threshold}:{window}"
-        if key not in spans:
-            samples = _load(take, rate, self.resampled)
-            spans[key] = [*_audible_span(samples, threshold, window), len(samples)]
-            self.dirty = True
+        try:
+            on, off, n = spans[key]
+            n = _whole(n, 0, None)
+            off = _whole(off, 0, n)
+            on = _whole(on, 0, off)
+            if take.sample_rate != rate or n == take.samples:
+                return on, off, n
+        except (KeyError, TypeError, ValueError):
+            pass
+        samples = _load(take, rate, self.resampled)
+        spans[key] = [*_audible_span(samples, threshold, window), len(samples)]
+        self.dirty = True
         on, off, n = spans[key]
-        return int(on), int(off), int(n)
+        return on, off, n
 
     def save(self) -> None:
         if not (self.path and self.dirty):
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes(self.path, json.dumps(self.entries).encode())
+            _write_checked_json(self.path, self.entries)
         except OSError:
             pass  # a lost cache only costs the next build time
+
+
+def _whole(value: object, low: int, high: int | None) -> int:
+    """``value`` as an int in [low, high], or ValueError: a cache entry is checked before it is used."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        raise ValueError(f"not a whole number: {value!r}")
+    n = int(value)
+    if n < low or (high is not None and n > high):
+        raise ValueError(f"{n} outside [{low}, {high}]")
+    return n
+
+
+_FACTS_FORMAT = 2  # 1: the bare entries, with no checksum
+
+
+def _write_checked_json(path: Path, entries: dict) -> None:
+    body = json.dumps(entries, sort_keys=True)
+    digest = hashlib.sha256(body.encode()).hexdigest()
+    write_bytes(path, f'{{"format": {_FACTS_FORMAT}, "sha256": "{digest}", "entries": {body}}}'.encode())
+
+
+def _read_checked_json(path: Path) -> dict:
+    """The entries of ``takes.json`` if its checksum holds; otherwise none (every take is measured again)."""
+    try:
+        whole = json.loads(path.read_bytes().decode("utf-8"))
+        entries = whole["entries"]
+        if whole.get("format") != _FACTS_FORMAT or not isinstance(entries, dict):
+            return {}
+        digest = hashlib.sha256(json.dumps(entries, sort_keys=True).encode()).hexdigest()
+        if digest != whole.get("sha256"):
+            return {}
+        return {k: v for k, v in entries.items() if isinstance(v, dict)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+# --- the encoded-part cache ----------------------------------------------------------------------------------------
+#
+# Each encoded part in ``reuse_dir/mp3`` has a sidecar ``<name>.mp3.sum`` holding its size and SHA-256, written after
+# the part. A part is used only when its sidecar is there and both agree: one altered, truncated, emptied or
+# replaced by anything else is deleted and encoded again, never glued into a rehearsal.
+
+
+def _sum_path(mp3: Path) -> Path:
+    return mp3.with_name(mp3.name + ".sum")
+
+
+def _part_is_sound(mp3: Path) -> bool:
+    try:
+        size_text, _, digest = _sum_path(mp3).read_text("ascii").strip().partition(" ")
+        if mp3.stat().st_size != int(size_text) or _sha256(mp3) != digest:
+            raise ValueError("damaged")
+        return True
+    except (OSError, ValueError, UnicodeDecodeError):
+        for stale in (mp3, _sum_path(mp3)):
+            try:
+                stale.unlink(missing_ok=True)
+            except OSError:
+                pass
+        return False
+
+
+def _record_part(mp3: Path) -> None:
+    write_bytes(_sum_path(mp3), f"{mp3.stat().st_size} {_sha256(mp3)}\n".encode("ascii"))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 # --- chime ---------------------------------------------------------------------------------------------------------
@@ -482,6 +565,10 @@ def _encode(pcm: Path, rate: int, gain_db: float, out: Path) -> None:
         detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise OutputError(f"cannot encode MP3: {detail[-1] if detail else proc.returncode}", path=str(out))
     os.replace(tmp, out)
+    try:
+        _record_part(out)
+    except OSError as e:
+        raise OutputError(f"cannot write the reuse folder: {e.strerror or e}", path=str(out.parent)) from e
     pcm.unlink(missing_ok=True)  # a 2-hour speech's parts add up to ≈ 330 MB: free each as soon as it is encoded
 
 
@@ -780,7 +867,7 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
             for take, extra_db, span in zip(takes[first:end], extras[first:end], spans[first:end]):
                 recipe.update(json.dumps([_TakeFacts.identity(take, rate), extra_db, span]).encode())
             mp3 = parts_dir / f"{recipe.hexdigest()}.mp3"
-            if not mp3.is_file():
+            if not _part_is_sound(mp3):
                 progress("encoding", sum(job.done() for job in jobs), len(part_plan))
                 pcm = scratch / f"part{pi:05d}.pcm"
                 _write_part(pcm, takes[first:end], extras[first:end], spans[first:end], lay, rate, chime_pcm, lead,
@@ -837,6 +924,7 @@ def _prune(parts_dir: Path, used: set[Path]) -> None:
         try:
             if path not in used and now - path.stat().st_mtime > PART_KEEP_DAYS * 86400:
                 path.unlink()
+                _sum_path(path).unlink(missing_ok=True)
         except OSError:
             pass
 

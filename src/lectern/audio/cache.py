@@ -175,7 +175,8 @@ class TakeCache:
                         st = part.stat()
                     except OSError:
                         continue
-                    items.append((st.st_mtime, st.st_size, (part,), False))
+                    # with its checksum file (assemble: ``<name>.mp3.sum``)
+                    items.append((st.st_mtime, st.st_size, (part, part.with_name(part.name + ".sum")), False))
         total = self.info().bytes
         removed = sections = freed = 0
         for used, size, files, is_take in sorted(items, key=lambda item: item[0]):
