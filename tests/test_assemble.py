@@ -562,3 +562,21 @@ def test_nonsense_measurements_are_measured_again_even_with_a_good_checksum(tmp_
     assemble_mod._write_checked_json(facts, entries)
     again = assemble(make_plan(), takes, tmp_path / "b", reuse_dir=reuse)
     assert again.timeline == clean.timeline
+
+
+def test_identical_parts_of_one_build_are_encoded_once(tmp_path: Path) -> None:
+    """A speech that repeats itself ("Yes." under every point) has parts with the same recipe; encoding each twice
+    at once made two encoders share one temporary file (FileNotFoundError on rename)."""
+    take = tone_take(tmp_path, "yes", speech_ms=400)
+    sections = tuple(
+        Section(i, 1, f"{i + 1}.", f"point {i + 1}", (Paragraph(
+            (sentence("Go.", (S, 450)), sentence("Yes.", (S, 450)), sentence("No.", (S, 450)), sentence("Yes.", (SEC, 1800)))
+        ),)) for i in range(6)
+    )
+    speech = Speech(title="t", meta=(), language=Language.EN, sections=sections)
+    plan = Plan(speech=speech, script=CleanScript(path="s.txt", encoding="utf-8", text=""), rate=140.0,
+                estimate=Estimate(speech_ms=0, pause_ms=0, chars=0))
+    result = assemble(plan, [take] * 24, tmp_path / "out", reuse_dir=tmp_path / "reuse")
+    assert result.parts == 6
+    assert len(list((tmp_path / "reuse" / "mp3").glob("*.mp3"))) == result.encoded_parts < 6
+    assert abs(len(decode(result.mp3)) * 1000 / RATE - result.timeline.duration_ms) <= 1

@@ -58,6 +58,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unicodedata
 from array import array
@@ -383,7 +384,7 @@ def _read_checked_json(path: Path) -> dict:
 #
 # Each encoded part in ``reuse_dir/mp3`` has a sidecar ``<name>.mp3.sum`` holding its size and SHA-256, written after
 # the part. A part is used only when its sidecar is there and both agree: one altered, truncated, emptied or
-# replaced by anything else is deleted and encoded again, never glued into a rehearsal.
+# replaced by anything else is encoded again (replacing it), never glued into a rehearsal.
 
 
 def _sum_path(mp3: Path) -> Path:
@@ -397,11 +398,8 @@ def _part_is_sound(mp3: Path) -> bool:
             raise ValueError("damaged")
         return True
     except (OSError, ValueError, UnicodeDecodeError):
-        for stale in (mp3, _sum_path(mp3)):
-            try:
-                stale.unlink(missing_ok=True)
-            except OSError:
-                pass
+        # Not deleted: encoding it again replaces both files, and another build may be between writing the part
+        # and writing its sum right now.
         return False
 
 
@@ -550,7 +548,8 @@ def _glue(parts: Sequence[_Part], out: Path) -> None:
 
 def _encode(pcm: Path, rate: int, gain_db: float, out: Path) -> None:
     """Encode raw PCM to a seekable MP3 file, so the encoder writes the Xing/LAME header with delay and padding."""
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp.mp3")
+    # Unique per call: two builds (or two threads of one process) may encode the same part at the same time.
+    tmp = out.with_name(f".{out.name}.{os.getpid()}-{threading.get_ident()}.tmp.mp3")
     # The gain and limiter run in double precision (alimiter's only format), so the boost cannot clip before the
     # limiter. latency=1 compensates the limiter's look-ahead: measured, output length and alignment are unchanged.
     limit = 10 ** (PEAK_DBFS / 20)
@@ -851,6 +850,7 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
         next_onset = layouts[pi].placed[0].start
 
     placed: list[_PlacedPart] = []
+    scheduled: set[Path] = set()
     jobs: list[Future[None]] = []
     encoded: list[int] = []
     with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
@@ -867,7 +867,9 @@ def _assemble(plan: Plan, takes: Sequence[Take], workdir: Path, scratch: Path, *
             for take, extra_db, span in zip(takes[first:end], extras[first:end], spans[first:end]):
                 recipe.update(json.dumps([_TakeFacts.identity(take, rate), extra_db, span]).encode())
             mp3 = parts_dir / f"{recipe.hexdigest()}.mp3"
-            if not _part_is_sound(mp3):
+            # A speech that repeats itself ("Yes." "No." under every point) has identical parts: encode each once.
+            if mp3 not in scheduled and not _part_is_sound(mp3):
+                scheduled.add(mp3)
                 progress("encoding", sum(job.done() for job in jobs), len(part_plan))
                 pcm = scratch / f"part{pi:05d}.pcm"
                 _write_part(pcm, takes[first:end], extras[first:end], spans[first:end], lay, rate, chime_pcm, lead,
