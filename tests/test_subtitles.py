@@ -87,7 +87,10 @@ def test_cues_fit_their_sentence_keep_every_character_and_never_cut_a_word(timel
                 assert cue.start_ms >= previous_end  # never overlapping the cue before, in this sentence or the last
                 previous_end = cue.end_ms
             lines = [line for cue in cues for line in cue.lines]
-            assert all(1 <= len(cue.lines) <= MAX_LINES for cue in cues)
+            assert all(cue.end_ms > cue.start_ms for cue in cues)  # never a cue of no length
+            assert all(1 <= len(cue.lines) for cue in cues)
+            if sentence.end_ms - sentence.start_ms >= len(text):  # time for every cue; else they are joined
+                assert all(len(cue.lines) <= MAX_LINES for cue in cues)
             assert all(0 < len(line) <= limit for line in lines)
             # Lines hold every character, in order (a breath-group edge may split "-->" so it is legal anyway).
             assert "".join(lines).replace(" ", "").replace("-->", "→") == text.replace(" ", "")
@@ -320,3 +323,36 @@ def test_a_short_cue_after_a_full_one_moves_the_edge_between_them() -> None:
     assert "".join("".join(c.lines) for c in cues) == text
     assert all(c.end_ms - c.start_ms >= subtitles.MIN_CUE_MS for c in cues), cues
     assert all(len(c.lines) <= MAX_LINES and all(len(line) <= CJK_LINE for line in c.lines) for c in cues)
+
+
+def test_cues_are_never_empty_overlapping_or_going_back() -> None:
+    """The issue: a script of short nested lines gave 94 zero-length SRT cues of 98. A silent take (a lone ① the
+    voice does not say) is a zero-length sentence; a sentence may start before the previous one ends."""
+    from lectern.model import TimedSection
+    from lectern.writers.subtitles import parse_srt, parse_vtt, render_srt, render_vtt
+
+    sentences = (
+        TimedSentence("（一）", 100, 600),
+        TimedSentence("①", 1500, 1500),  # silent
+        TimedSentence("好。", 1500, 1900),
+        TimedSentence("行。", 1880, 2300),  # starts 20 ms before the last one ends
+        TimedSentence("双节假期已经过去，我们召开这次全县领导干部会议的主要目的。", 2300, 2300),  # no time at all
+        TimedSentence("谢谢大家！", 3000, 4000),
+    )
+    timeline = Timeline("rehearsal.mp3", 4500, "espeak", "cmn", (TimedSection(0, 0, None, "", 0, 4500, sentences),))
+    for cues in (parse_srt(render_srt(timeline)), parse_vtt(render_vtt(timeline))):
+        assert [c.start_ms for c in cues] == [100, 1500, 1900, 3000]
+        assert all(c.end_ms > c.start_ms for c in cues)
+        assert all(a.end_ms <= b.start_ms for a, b in zip(cues, cues[1:]))
+
+
+def test_a_cue_with_no_time_of_its_own_joins_its_neighbour() -> None:
+    from lectern.writers import subtitles
+
+    # Two breath groups, the second said in no time (its words all at the sentence end): one cue shows both.
+    s = TimedSentence("双节假期已经过去，我们召开这次全县领导干部会议的主要目的。", 1000, 1000 + 3000,
+                      ("双节假期已经过去，", "我们召开这次全县领导干部会议的主要目的。"),
+                      (Boundary("双节", 1000, 1500), Boundary("我们", 4000, 4000)))
+    cues = subtitles.sentence_cues(s)
+    assert all(c.end_ms > c.start_ms for c in cues)
+    assert "".join("".join(c.lines) for c in cues) == s.text

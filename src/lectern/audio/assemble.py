@@ -949,6 +949,7 @@ def _timeline(plan: Plan, takes: Sequence[Take], placed: Sequence[_PlacedPart], 
     take_iter = iter(takes)
     spoken = iter(s for sec in plan.speech.sections for s in sec.sentences)
     timed_in: dict[int, list[TimedSentence]] = {}
+    previous_end = 0
     for p, base in zip(placed, starts):
         timed = timed_in.setdefault(p.section.index, [])
         for _text, where in p.sentences:
@@ -961,6 +962,10 @@ def _timeline(plan: Plan, takes: Sequence[Take], placed: Sequence[_PlacedPart], 
                 end_ms = min(duration_ms, -(-(base + where.end + guard) * 1000 // rate))
             else:  # a silent take: nothing to widen
                 start_ms = end_ms = _to_ms(base + where.start, rate)
+            # Never before the previous sentence's end: across a pause shorter than the two guards (or after a
+            # silent take, which is not widened) the widened spans would overlap and a start would step back.
+            start_ms = min(max(start_ms, previous_end), duration_ms)
+            end_ms = previous_end = max(end_ms, start_ms)
             origin_ms = _to_ms(base + where.take_origin, rate)
             words = tuple(
                 Boundary(b.text, min(max(origin_ms + b.start_ms, start_ms), end_ms),
@@ -979,6 +984,8 @@ def _timeline(plan: Plan, takes: Sequence[Take], placed: Sequence[_PlacedPart], 
             following = timed_by_section[sec.index][0]
         section_starts.append(following)
     section_starts.reverse()
+    # The chapters tile the file from its first sample: the opening's lead-in silence belongs to the first section.
+    section_starts = [0 if start == section_starts[0] else start for start in section_starts]
     timed_sections = []
     for i, sec in enumerate(all_sections):
         start = section_starts[i]

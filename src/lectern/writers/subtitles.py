@@ -323,6 +323,13 @@ def _times(sentence: TimedSentence, text: str, starts: Sequence[int]) -> list[in
             at_ms = first + span * weigh(text[:offset]) // total
         times.append(min(max(at_ms, times[-1]), last))
     times.append(last)
+    # Every cue gets at least a millisecond where the sentence has that many: words said all at once (an engine
+    # that reports them at the end) would otherwise leave cues of no length, that no player shows.
+    if last - first >= len(times) - 1:
+        for k in range(1, len(times) - 1):
+            times[k] = max(times[k], times[k - 1] + 1)
+        for k in range(len(times) - 2, 0, -1):
+            times[k] = min(times[k], times[k + 1] - 1)
     return times
 
 
@@ -379,8 +386,8 @@ def sentence_cues(
 @functools.lru_cache(maxsize=1 << 14)
 def _relative_cues(sentence: TimedSentence, cjk_line: int, latin_line: int, max_lines: int) -> tuple[SubtitleCue, ...]:
     text = _normalise(sentence.text)
-    if not text:
-        return ()
+    if not text or sentence.end_ms <= sentence.start_ms:
+        return ()  # nothing, or a silent take (a lone symbol the voice does not say): nothing heard, nothing shown
     limit = cjk_line if is_chinese(text) else latin_line
     cues = _cues(_sentence_lines(sentence, text, limit), max_lines)
     times = _times(sentence, text, [lines[0].start for lines in cues])
@@ -391,22 +398,37 @@ def _relative_cues(sentence: TimedSentence, cjk_line: int, latin_line: int, max_
             break
         cues = merged
         times = _times(sentence, text, [lines[0].start for lines in cues])
-    return tuple(
-        SubtitleCue(times[k], times[k + 1], tuple(line.text for line in lines)) for k, lines in enumerate(cues)
-    )
+    shown: list[SubtitleCue] = []
+    for k, lines in enumerate(cues):
+        said = tuple(line.text for line in lines)
+        if times[k + 1] > times[k]:
+            shown.append(SubtitleCue(times[k], times[k + 1], said))
+        elif shown:  # no time of its own: its lines join the cue before, never a cue no one can see
+            shown[-1] = SubtitleCue(shown[-1].start_ms, shown[-1].end_ms, shown[-1].lines + said)
+        else:
+            shown.append(SubtitleCue(times[k], times[k], said))  # joins the next one below
+        if len(shown) == 2 and shown[0].end_ms <= shown[0].start_ms:
+            shown[:2] = [SubtitleCue(shown[0].start_ms, shown[1].end_ms, shown[0].lines + shown[1].lines)]
+    return tuple(shown)
 
 
 def subtitle_cues(timeline: Timeline, **limits: int) -> tuple[SubtitleCue, ...]:
-    """Every cue of the rehearsal in speaking order (keyword limits as in :func:`sentence_cues`).
+    """Every cue of the rehearsal in speaking order (keyword limits as in :func:`sentence_cues`): none empty, none
+    overlapping the one before, times never going back.
 
     A build writes SRT, WebVTT and LRC from the same timeline: the cues of the last one asked for are kept.
     """
     key = tuple(sorted(limits.items()))
     if _last_cues and _last_cues[0] is timeline and _last_cues[1] == key:
         return _last_cues[2]
-    cues = tuple(
-        cue for section in timeline.sections for sentence in section.sentences for cue in sentence_cues(sentence, **limits)
-    )
+    shown: list[SubtitleCue] = []
+    for section in timeline.sections:
+        for sentence in section.sentences:
+            for cue in sentence_cues(sentence, **limits):
+                start = max(cue.start_ms, shown[-1].end_ms) if shown else cue.start_ms
+                if cue.end_ms > start:
+                    shown.append(SubtitleCue(start, cue.end_ms, cue.lines))
+    cues = tuple(shown)
     _last_cues[:] = [timeline, key, cues]
     return cues
 
