@@ -190,7 +190,14 @@ def test_per_section_files_add_up_to_the_whole(built) -> None:
     whole = len(decode(result.mp3)) * 1000 / RATE
     parts = [len(decode(p)) * 1000 / RATE for p in result.sections]
     assert len(parts) == 3
-    assert abs(sum(parts) - whole) <= 100 * len(parts)
+    assert sum(parts) == whole  # to the sample (≈ 52 ms short per section boundary before)
+    # and each is the whole's audio between its section's boundaries, sample for sample
+    audio = decode(result.mp3)
+    at = 0
+    for path in result.sections:
+        piece = decode(path)
+        assert piece == audio[at : at + len(piece)], path.name
+        at += len(piece)
     names = [p.name for p in result.sections]
     assert names[0] == "01-开场.mp3" and names[2] == "03-散会_结束.mp3"
     assert all(p.parent == result.mp3.parent / "sections" for p in result.sections)

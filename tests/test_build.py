@@ -136,7 +136,8 @@ def test_section_files_add_up_to_the_whole(built: Path, timings: dict, samples: 
     parts = sorted((built / "sections").glob("*.mp3"))
     assert len(parts) == len(timings["sections"])
     total = sum(decoded_ms(p) for p in parts)
-    assert abs(total - len(samples) / RATE * 1000) <= 100 * len(parts)
+    # ±1 frame in all (the issue: ≈ 52 ms short per boundary, 209 ms for this speech)
+    assert abs(total - len(samples) / RATE * 1000) <= 576 / 22050 * 1000
     assert "所有工作都要负起责任来" in parts[1].name
 
 

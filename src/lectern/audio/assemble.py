@@ -41,10 +41,10 @@ How the audio is laid out (every number below is a sample count at the timeline 
 * **Chime** (``chime=True``): two short generated sine tones at the start of a level-1 section's leading silence,
   ending ``CHIME_CLEAR_MS`` before its first sentence, so the section's start (its first sentence) stays silent
   before. If the planned pause is too short to hold the chime, that one pause grows.
-* **Sections in the Timeline**: a section starts at its first sentence's start and ends where the next section
-  starts (the last at the end of the audio), so chapters tile the file. A section's file holds its leading
-  silence (chime), its sentences and its trailing pause; the files' decoded lengths add up to the whole's but for
-  the last part's encoder overhead in each (≈ 50–75 ms per section).
+* **Sections in the Timeline**: a section starts at its first sentence's start (the first at 0) and ends where the
+  next section starts (the last at the end of the audio), so chapters tile the file. A section's file holds its
+  leading silence (chime), its sentences and its trailing pause, cut at the parts' frame edges: decoded, the files
+  are the whole cut in pieces, sample for sample (``_write_sections``).
 """
 
 from __future__ import annotations
@@ -512,7 +512,7 @@ def _crc16(data: bytes) -> int:
     return crc
 
 
-def _whole_info_frame(first: _Part, frames: int, total_bytes: int, padding: int) -> bytes:
+def _whole_info_frame(first: _Part, frames: int, total_bytes: int, padding: int, delay: int | None = None) -> bytes:
     """The first part's Info frame, rewritten for the glued whole (frame count, size, TOC, delay/padding).
 
     The tag CRC is computed as ffmpeg does (CRC-16 over the frame's first 190 bytes, CRC field zeroed). The music
@@ -526,7 +526,8 @@ def _whole_info_frame(first: _Part, frames: int, total_bytes: int, padding: int)
     frame[x + 12 : x + 16] = total_bytes.to_bytes(4, "big")
     frame[x + 16 : x + 116] = bytes(min(255, i * 256 // 100) for i in range(100))  # CBR: time ∝ bytes
     lame = x + 120
-    frame[lame + 21 : lame + 24] = ((first.delay << 12) | (padding & 0xFFF)).to_bytes(3, "big")
+    delay = first.delay if delay is None else delay
+    frame[lame + 21 : lame + 24] = ((delay << 12) | (padding & 0xFFF)).to_bytes(3, "big")
     frame[lame + 28 : lame + 32] = total_bytes.to_bytes(4, "big")
     frame[lame + 32 : lame + 34] = b"\0\0"
     frame[lame + 34 : lame + 36] = b"\0\0"
@@ -534,16 +535,28 @@ def _whole_info_frame(first: _Part, frames: int, total_bytes: int, padding: int)
     return bytes(frame)
 
 
-def _glue(parts: Sequence[_Part], out: Path) -> None:
+def _glue(parts: Sequence[_Part], out: Path, *, delay: int | None = None, padding: int | None = None,
+          then: _Part | None = None) -> None:
+    """The parts' audio frames behind one Info frame; ``delay``/``padding`` override the first's and the last's, and
+    ``then``'s first audio frame is appended (see :func:`_write_sections`)."""
     frames = sum(p.frames for p in parts)
     audio_bytes = sum(p.path.stat().st_size - p.audio_at for p in parts)
-    info = _whole_info_frame(parts[0], frames, parts[0].info_len + audio_bytes, parts[-1].padding)
+    extra = b""
+    if then is not None:
+        with open(then.path, "rb") as src:
+            src.seek(then.audio_at)
+            header = src.read(4)
+            extra = header + src.read(_frame_length(header) - 4)
+        frames += 1
+    padding = parts[-1].padding if padding is None else padding
+    info = _whole_info_frame(parts[0], frames, parts[0].info_len + audio_bytes + len(extra), padding, delay)
     with open(out, "wb") as f:
         f.write(info)
         for p in parts:
             with open(p.path, "rb") as src:
                 src.seek(p.audio_at)
                 shutil.copyfileobj(src, f, 1 << 20)
+        f.write(extra)
 
 
 def _encode(pcm: Path, rate: int, gain_db: float, out: Path) -> None:
@@ -1010,7 +1023,15 @@ def _timeline(plan: Plan, takes: Sequence[Take], placed: Sequence[_PlacedPart], 
 
 def _write_sections(folder: Path, timeline: Timeline, placed: Sequence[_PlacedPart],
                     parts: Sequence[_Part]) -> tuple[Path, ...]:
-    """One MP3 per spoken section: its parts glued the same way as the whole (a single part is copied)."""
+    """One MP3 per spoken section: its parts glued the same way as the whole, cut so the files add up to it.
+
+    In the whole, a section's share of the decoded audio is its parts' frames shifted by the encoder delay: the
+    first section's share ends 576 samples before its last frame ends, every later one starts at its first frame
+    (the delay of its first part, silence) and holds its trailing pause up to the next section's first frame. So
+    every file but the first says delay 0, and every file but the last carries the next section's first frame and
+    says padding 576: the decoder then has what it needs to finish the section's last frame, and stops exactly
+    where the next file begins. Measured: the files add up to the whole to the sample.
+    """
     by_index = {s.index: s for s in timeline.sections}
     groups: list[tuple[Section, list[_Part]]] = []
     for p, part in zip(placed, parts):
@@ -1024,10 +1045,9 @@ def _write_sections(folder: Path, timeline: Timeline, placed: Sequence[_PlacedPa
     for n, (section, section_parts) in enumerate(groups, start=1):
         path = folder / section_file_name(n, section.title or section.marker or "", width=width)
         tmp = folder / f".{path.name}.tmp"
-        if len(section_parts) == 1:
-            shutil.copyfile(section_parts[0].path, tmp)
-        else:
-            _glue(section_parts, tmp)
+        last = n == len(groups)
+        _glue(section_parts, tmp, delay=None if n == 1 else 0, padding=None if last else SPF,
+              then=None if last else groups[n][1][0])
         mp3tags.tag_section(tmp, timeline, by_index[section.index], number=n, total=len(groups))
         os.replace(tmp, path)
         paths.append(path)
