@@ -1,5 +1,5 @@
 """The user's configuration: reading their TOML files (voice presets, lexicons, cleaning rules) with one kind of
-error, and where lectern keeps its own files (the take cache, the voice list).
+error, and where lectern keeps its own files (the take cache and the voice list; installed voice models).
 
 Each caller validates its own keys; this only turns "missing", "unreadable" and "not TOML" into a
 :class:`ConfigError` that names the file and what it was meant to be.
@@ -62,3 +62,16 @@ def default_cache_cap() -> int:
     """``$LECTERN_CACHE_MAX`` (e.g. ``2GB``), else :data:`DEFAULT_CACHE_CAP`."""
     configured = os.environ.get("LECTERN_CACHE_MAX")
     return parse_size(configured, option="LECTERN_CACHE_MAX") if configured else DEFAULT_CACHE_CAP
+
+
+def default_data_dir() -> Path:
+    """``$LECTERN_DATA_DIR``, else the user data directory (XDG on Linux) / lectern: installed voice models.
+
+    Not the cache: clearing the take cache must not delete a model the user chose to install.
+    """
+    configured = os.environ.get("LECTERN_DATA_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("lectern", appauthor=False))

@@ -68,3 +68,7 @@ class EngineError(LecternError):
 
 class OutputError(LecternError):
     """The output folder or a file in it cannot be written."""
+
+
+class InstallError(LecternError):
+    """An optional voice could not be installed: download failed, or what came does not match its pinned hash."""
