@@ -1,9 +1,13 @@
-"""Benchmark: edge synthesis of the example speech over the local fake service (never the network).
+"""Benchmark: edge synthesis of the example speech over the local fake service (never the network), and the
+neural voice's cold start and real-time factor when it is installed.
 
 Each request to the fake waits 200 ms before answering, like a round trip to the real service. Three runs:
 sequential (concurrency 1, empty cache), concurrent x4 (empty cache), and a rerun of the concurrent one over its
 now-full cache. Targets (issue 3): concurrent ≤ 0.35× the sequential wall time; the cached rerun makes 0 requests
-and is ≥ 20× faster than the concurrent run. Exits 1 when a target is missed.
+and is ≥ 20× faster than the concurrent run. Neural (issue 12): warm real-time factor ≤ 0.1 (wall seconds of
+synthesis per second of audio, through lectern.audio.synthesize at the engine's concurrency, on an empty cache);
+the cold start (a fresh process: import, load and patch the model, first sentence) is reported. Exits 1 when a
+target is missed.
 
     .venv/bin/python bench/synth.py
 """
@@ -156,7 +160,79 @@ def main() -> int:
     for text, ok in checks:
         print(f"{'ok  ' if ok else 'FAIL'} {text}")
     service.close()
-    return 0 if all(ok for _, ok in checks) else 1
+    neural_ok = neural(plan)
+    return 0 if all(ok for _, ok in checks) and neural_ok else 1
+
+
+NEURAL_RTF_TARGET = 0.1
+NEURAL_SENTENCES = 16
+_COLD = """
+import time
+t0 = time.perf_counter()
+from lectern.engines.neural import NeuralEngine
+from lectern.model import Voice
+t1 = time.perf_counter()
+engine = NeuralEngine()
+t2 = time.perf_counter()
+rendering = engine.render_blocking("同志们，今天我们召开会议，主要是部署下一阶段工作。", Voice("neural", "baker"))
+t3 = time.perf_counter()
+print(t1 - t0, t2 - t1, t3 - t2, rendering.duration_ms / 1000)
+"""
+
+
+def neural(plan: Plan) -> bool:
+    """Cold start in a fresh process, then warm synthesis of the first sentences of the example speech."""
+    import subprocess
+
+    from lectern.engines.select import neural_installed
+
+    print()
+    if not neural_installed():
+        print("neural voice: not installed (lectern voices install neural); skipped")
+        return True
+    from lectern.audio.synthesize import synthesize
+    from lectern.engines.neural import NeuralEngine
+
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    cold = subprocess.run([sys.executable, "-c", _COLD], capture_output=True, text=True, env=env, check=True)
+    imported, loaded, first, first_audio = (float(x) for x in cold.stdout.split())
+
+    sentences = plan.speech.sentences[:NEURAL_SENTENCES]
+    small = _plan_of([s.text for s in sentences])
+    voice = Voice("neural", "baker")
+    engine = NeuralEngine()
+    engine.render_blocking("热身。", voice)  # the warm figure: the vocoder's weights are packed once per thread
+    engine.render_blocking("热身。", voice)
+    rows = []
+    for round_ in range(ROUNDS):
+        with tempfile.TemporaryDirectory() as tmp:
+            cpu, started = time.process_time(), time.perf_counter()
+            takes = synthesize(small, engine, voice, TakeCache(Path(tmp)))
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        audio = sum(t.duration_ms for t in takes) / 1000
+        rows.append((wall / audio, cpu / audio, audio, wall))
+    best = min(rows)
+    chars = sum(len(s.text) for s in sentences)
+    print(f"neural voice ({engine.version}), {os.cpu_count()} cores, concurrency {engine.concurrency}:")
+    print(f"{len(sentences)} sentences of the example ({chars} 字), best of {ROUNDS} rounds; cold start in a fresh process")
+    print()
+    print(f"| {'measure':<34} | {'value':>9} |")
+    print(f"|{'-' * 36}|{'-' * 11}|")
+    for label, value in (
+        ("cold: import (s)", f"{imported:.2f}"),
+        ("cold: load + patch model (s)", f"{loaded:.2f}"),
+        (f"cold: first sentence, {first_audio:.1f} s audio (s)", f"{first:.2f}"),
+        ("cold start total (s)", f"{imported + loaded + first:.2f}"),
+        ("warm: audio (s)", f"{best[2]:.1f}"),
+        ("warm: wall (s)", f"{best[3]:.2f}"),
+        ("warm real-time factor (wall)", f"{best[0]:.3f}"),
+        ("warm CPU seconds per audio second", f"{best[1]:.3f}"),
+    ):
+        print(f"| {label:<34} | {value:>9} |")
+    ok = best[0] <= NEURAL_RTF_TARGET
+    print()
+    print(f"{'ok  ' if ok else 'FAIL'} neural warm real-time factor ≤ {NEURAL_RTF_TARGET} ({best[0]:.3f})")
+    return ok
 
 
 if __name__ == "__main__":

@@ -1,4 +1,7 @@
-"""End to end: an offline build of the example speech, checked against the decoded audio, never the writer's numbers."""
+"""End to end: an offline build of the example speech, checked against the decoded audio, never the writer's numbers.
+
+The timing-truth checks run on both offline voices: espeak, and the neural voice when it is installed (`make test`
+installs it)."""
 
 from __future__ import annotations
 
@@ -24,11 +27,24 @@ RATE = 24000
 FRAME_MS = 1000 / 75
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, example_speech: Path) -> Path:
+def _neural_installed() -> bool:
+    from lectern.engines.select import neural_installed
+
+    return neural_installed()
+
+
+OFFLINE_ENGINES = [
+    "espeak",
+    pytest.param("neural", marks=pytest.mark.skipif(not _neural_installed(), reason="neural voice not installed")),
+]
+
+
+@pytest.fixture(scope="module", params=OFFLINE_ENGINES)
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, example_speech: Path) -> Path:
     out = tmp_path_factory.mktemp("build") / "rehearsal"
     result = CliRunner().invoke(
-        app, ["build", str(example_speech), "--engine", "espeak", "-o", str(out), "--quiet"], catch_exceptions=False
+        app, ["build", str(example_speech), "--engine", request.param, "-o", str(out), "--quiet"],
+        catch_exceptions=False,
     )
     assert result.exit_code == 0, result.stderr
     return out
@@ -163,7 +179,7 @@ def test_unknown_markers_only_is_an_error_and_leaves_no_folder(tmp_path: Path) -
     assert [p.name for p in tmp_path.iterdir()] == ["markers.txt"]
 
 
-def test_an_interrupted_build_resumes_and_keeps_the_old_output(tmp_path: Path, built: Path, example_speech: Path) -> None:
+def test_an_interrupted_build_resumes_and_keeps_the_old_output(tmp_path: Path, example_speech: Path) -> None:
     out = tmp_path / "out"
     cache = tmp_path / "cache"
     previous = out / "timings.json"

@@ -60,7 +60,8 @@ def test_unknown_preset_lists_the_known_ones() -> None:
         ('[espeak]\nvoice = "cmn"\n[pauses]\nsentense = 400\n', "pauses.sentense"),
         ('[espeak]\nvoice = "cmn"\n[pauses]\nsentence = -1\n', "pauses.sentence"),
         ('[espeak]\nvoice = "cmn"\n[lexicon]\n"行长" = 1\n', "lexicon.行长"),
-        ('description = "no voices"\n', "[edge] or [espeak]"),
+        ('description = "no voices"\n', "[edge], [neural] or [espeak]"),
+        ('language = "en"\n[neural]\nvoice = "baker"\n', "speaks only Mandarin"),
         ('[espeak\nvoice = "cmn"\n', "TOML"),
     ],
 )

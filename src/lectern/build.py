@@ -63,6 +63,7 @@ class BuildOptions:
     # is the voice's rate changed (within ±30%) so the rehearsal audio itself lasts the target.
     fit_voice: bool = False
     budgets: tuple[tuple[str, int], ...] = ()  # ("一是", 120_000): a section's own share of the target
+    voice_rate: int = 0  # percent added to the preset's voice rate (--voice-rate +10%): the voice, not the estimate
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +106,8 @@ def prepare(
     if speech.title:
         speech = replace(speech, title=ingest.as_written(speech.title, source.written))
     _require_speech(speech, script)
-    preset = choose_preset(options.preset, speech.language)
-    rate = options.rate
-    if rate is None and preset.language == speech.language:
-        rate = preset.rate
+    preset = choose_preset(options.preset, speech.language, path=script.path)
+    rate = options.rate if options.rate is not None else preset.rate
     if options.breath:
         stage("breath groups")
     planned = plan_step.plan(speech, script, rate=rate, pauses=preset.pauses, fills=fills, breath=options.breath)
@@ -173,9 +172,33 @@ def _has_words(text: str) -> bool:
     return any(c.isalnum() for c in text)
 
 
-def choose_preset(name: str | None, language: Language) -> Preset:
-    """The preset the user named, or the default voice for the script's language."""
-    return load_preset(name or DEFAULT_PRESETS[language])
+def choose_preset(name: str | None, language: Language, *, path: str | None = None) -> Preset:
+    """The preset the user named, or the default voice for the script's language.
+
+    A preset for another language is refused: an English voice spells a Chinese script out letter by letter (a
+    6-minute speech became 32 minutes of letters at 63 字/分), which is never what anyone wants to rehearse with.
+    """
+    preset = load_preset(name or DEFAULT_PRESETS[language])
+    if preset.language != language:
+        fitting = ", ".join(p for p in _presets_for(language)) or DEFAULT_PRESETS[language]
+        raise ConfigError(
+            f"voice {preset.name!r} speaks {_LANGUAGE_NAMES[preset.language]}, but the script is in "
+            f"{_LANGUAGE_NAMES[language]}: choose --voice {fitting} (lectern voices --language {language.value})",
+            path=path,
+        )
+    return preset
+
+
+_LANGUAGE_NAMES = {Language.ZH: "Chinese", Language.EN: "English"}
+
+
+def _presets_for(language: Language) -> list[str]:
+    from lectern.presets import list_presets
+
+    try:
+        return [p.name for p in list_presets() if p.language == language]
+    except ConfigError:
+        return []  # a broken preset elsewhere must not hide this error
 
 
 DEFAULT_PRESETS = {Language.ZH: "zh-formal", Language.EN: "en-us"}
@@ -222,12 +245,15 @@ def build(
     plan = prepare(path, options.text, stdin=stdin, on_stage=stage)
     report_step.check_budgets(options.budgets, [s for s in plan.speech.sections if s.sentences], options.target_ms)
     check_out_dir(out_dir)
-    preset = choose_preset(options.text.preset, plan.speech.language)
+    preset = choose_preset(options.text.preset, plan.speech.language, path=plan.script.path)
     staging = _staging_dir(out_dir)
     try:
         stage("engine")
-        engine, reason = select_engine(options.engine, proxy=options.proxy)
+        engine, reason = select_engine(
+            options.engine, proxy=options.proxy, language=plan.speech.language.value, offered=preset.engines
+        )
         voice = preset.voice_for(engine.name)
+        voice = replace(voice, rate=voice.rate + options.voice_rate)
         lexicon = Lexicon.merged(preset.lexicon, options.lexicon)
         cache_root = options.cache_dir or default_cache_dir()
         cache = TakeCache(cache_root)

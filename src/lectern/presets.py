@@ -16,6 +16,10 @@ Layout (every table optional except the voices a run needs)::
     pitch = 0                  # Hz relative
     volume = 0                 # percent relative
 
+    [neural]                   # the offline neural Mandarin voice (lectern voices install neural)
+    voice = "baker"
+    rate = 0
+
     [espeak]
     voice = "cmn"
     rate = -5
@@ -40,7 +44,7 @@ from lectern.errors import ConfigError
 from lectern.text.lexicon import Lexicon, parse_lexicon
 from lectern.model import Language, PauseTable, Voice
 
-ENGINES = ("edge", "espeak")
+ENGINES = ("edge", "neural", "espeak")  # the order --engine auto tries them in
 
 _TOP_KEYS = {"name", "description", "language", "rate", "lexicon", "pauses", *ENGINES}
 _VOICE_KEYS = {"voice", "rate", "pitch", "volume"}
@@ -64,6 +68,10 @@ class Preset:
     lexicon: Lexicon
     rate: float  # delivery rate for estimates: 字/分 (zh) or words/min (en)
     path: str = ""
+
+    @property
+    def engines(self) -> tuple[str, ...]:
+        return tuple(v.engine for v in self.voices)
 
     def voice_for(self, engine: str) -> Voice:
         """The preset's voice for ``engine``; a ConfigError when the preset has none."""
@@ -135,7 +143,9 @@ def parse_preset(data: Mapping[str, object], *, path: str, default_name: str = "
         _voice(engine, _table(data, engine, path=path), path=path) for engine in ENGINES if engine in data
     )
     if not voices:
-        raise ConfigError("a preset needs at least one voice table: [edge] or [espeak]", path=path)
+        raise ConfigError("a preset needs at least one voice table: [edge], [neural] or [espeak]", path=path)
+    if language is not Language.ZH and any(v.engine == "neural" for v in voices):
+        raise ConfigError("[neural]: the neural voice speaks only Mandarin (language = \"zh\")", path=path)
 
     pause_table = _table(data, "pauses", path=path) if "pauses" in data else {}
     _no_unknown(pause_table, _PAUSE_KEYS, path=path, where="pauses.")

@@ -27,8 +27,9 @@ from lectern.text.numbers import normalize_numbers
 
 OnTake = Callable[[int, Take, bool], None]
 
-# Engines that read Arabic numerals in Chinese badly (espeak: 2026年 as 二千零二十六年, "%" in English).
-_NEEDS_NUMBER_WORDS = frozenset({"espeak"})
+# Engines that read Arabic numerals in Chinese badly (espeak: 2026年 as 二千零二十六年, "%" in English; the neural
+# voice's model knows only syllables, so its front end would read them without context).
+_NEEDS_NUMBER_WORDS = frozenset({"espeak", "neural"})
 
 
 # "I. Where We Stand" opening a sentence is a Roman-numbered heading: every engine says the pronoun "I" and runs

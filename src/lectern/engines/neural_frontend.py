@@ -32,7 +32,8 @@ SEGMENT_CHARS = 60  # syllables per model call: far below the ≈ 150 where the 
 _BREAKS = "，、；：,;:—…"
 # Where a sentence ends inside one take (a take can hold 你好！我们…): also a break.
 _STOPS = "。！？!?."
-_CJK = re.compile(r"[\u4e00-\u9fa5]")
+# A toned pinyin syllable as a lexicon writes it (hang2, lü4, lu:4), not part of a longer word.
+_PINYIN = re.compile(r"(?<![A-Za-z])(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?[aeiouvü][a-zü:]{0,4}[1-5](?![0-9])")
 _DIGITS = "零一二三四五六七八九"
 
 # Latin letters as a Mandarin speaker spells them (GDP → ji4 di4 pi1), in syllables the model knows.
@@ -92,7 +93,8 @@ def prepare_text(text: str) -> str:
     text = re.sub(r"(?<=\d)[,，](?=\d{3}(?!\d))", "", text)
     text = re.sub(r"(?<![\dA-Za-z])[-−–](?=\d)", "负", text)
     text = re.sub(r"(\d+(?:\.\d+)?)\s*%", lambda m: "百分之" + _number(m.group(1)), text)
-    return re.sub(r"\d+(?:\.\d+)?", lambda m: _number(m.group(0)), text)
+    # Not the tone digit of a lexicon's pinyin reading (hang2 zhang3), which :func:`units` reads as a syllable.
+    return re.sub(r"(?<![a-zü:])\d+(?:\.\d+)?", lambda m: _number(m.group(0)), text)
 
 
 def _fold(c: str) -> str:
@@ -124,9 +126,11 @@ def units(text: str) -> list[tuple[str, tuple[str, ...]]]:
     from pypinyin import Style, lazy_pinyin
 
     out: list[tuple[str, tuple[str, ...]]] = []
-    for run in re.finditer(r"[\u3400-\u9fff\U00020000-\U0002ffff]+|.", text, re.S):
+    for run in re.finditer(rf"{_PINYIN.pattern}|[\u3400-\u9fff\U00020000-\U0002ffff]+|.", text, re.S):
         piece = run.group(0)
-        if piece.isascii() and piece.isalpha():
+        if _PINYIN.fullmatch(piece):  # a lexicon's reading, given to this engine as pinyin
+            out.append((piece, (piece.replace("ü", "v").replace("u:", "v"),)))
+        elif piece.isascii() and piece.isalpha():
             out.append((piece, LETTERS[piece.upper()]))
         elif _is_han(piece[0]):
             # The whole run at once: pypinyin picks a polyphone's reading from its phrase (行长 hang2 zhang3).

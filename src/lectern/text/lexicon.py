@@ -26,7 +26,7 @@ from lectern.config import read_toml
 from lectern.errors import ConfigError
 
 # Engines that read tone-numbered pinyin inside text.
-PINYIN_ENGINES = frozenset({"espeak"})
+PINYIN_ENGINES = frozenset({"espeak", "neural"})
 
 _SYLLABLE = r"[a-zü:]+[1-5]"
 _PINYIN = re.compile(rf"^\s*{_SYLLABLE}(?:[\s'-]*{_SYLLABLE})*\s*$", re.IGNORECASE)
