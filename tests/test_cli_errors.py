@@ -112,7 +112,7 @@ CASES = [
     ("plan s.txt --fill YY=王明", r"--fill: 'YY=王明': 'YY' is not a blank spelling .*", 1),
     (f"{BUILD} s.txt -o out --fill ''", r"--fill: '' is empty: .*", 1),
     # engines
-    (f"{BUILD} s.txt -o out --engine nosuch", r"Invalid value for '--engine': 'nosuch' is not one of auto, edge, espeak .*", 2),
+    (f"{BUILD} s.txt -o out --engine nosuch", r"Invalid value for '--engine': 'nosuch' is not one of auto, edge, neural, espeak .*", 2),
     # outputs: a file in the way, a parent that is a file, a place nobody (not even root) can write, a folder of
     # the user's own (a build would replace it wholesale), a folder where a file is wanted
     (f"{BUILD} s.txt -o afile", r".*afile: exists and is not a folder", 1),
