@@ -255,6 +255,19 @@ def test_auto_says_how_to_get_the_neural_voice_when_it_is_missing(fake_engines: 
     assert engine.name == "espeak" and "neural" not in reason
 
 
+def test_auto_falls_back_to_espeak_when_the_neural_voice_cannot_load(
+    fake_engines: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lectern.errors import EngineError
+
+    def damaged() -> None:
+        raise EngineError("the neural voice's files are damaged (mb_melgan.tflite: sha256 …)")
+
+    monkeypatch.setattr(select, "_neural_engine", damaged)
+    engine, reason = select.select_engine("auto", probe=lambda t: False, language="zh", neural_ready=lambda: True)
+    assert engine.name == "espeak" and "cannot load: the neural voice's files are damaged" in reason
+
+
 def test_an_offline_preset_never_probes_the_service(fake_engines: None) -> None:
     def must_not_run(timeout: float) -> bool:
         raise AssertionError("probed")
@@ -317,6 +330,17 @@ def test_a_voice_for_another_language_is_refused(chinese_script: Path, tmp_path:
     assert not out.exists()
     result = CliRunner().invoke(app, ["plan", str(chinese_script), "--voice", "en-us"])
     assert result.exit_code == 1 and "speaks English" in result.stderr
+
+
+def test_a_preset_whose_engine_voice_speaks_another_language_is_refused(chinese_script: Path, tmp_path: Path) -> None:
+    preset = tmp_path / "mine.toml"
+    preset.write_text('language = "zh"\n[espeak]\nvoice = "en-us"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(chinese_script), "--voice", str(preset), "--engine", "espeak",
+                                      "-o", str(out), "--quiet"])  # fmt: skip
+    assert result.exit_code == 1
+    assert f"error: {preset}: [espeak] voice 'en-us' does not speak Chinese" in result.stderr
+    assert not out.exists()
 
 
 def test_build_rate_is_split_into_voice_rate_and_pace(chinese_script: Path, tmp_path: Path) -> None:

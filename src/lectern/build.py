@@ -30,7 +30,7 @@ from lectern import errors, outfolder
 from lectern.atomic import write_text
 from lectern.config import default_cache_dir
 from lectern.errors import ConfigError, OutputError, ScriptError
-from lectern.model import CleanScript, Language, Plan, Speech, Take, Timeline
+from lectern.model import CleanScript, Language, Plan, Speech, Take, Timeline, Voice
 from lectern.presets import Preset, load_preset
 from lectern.timecode import clock as _clock
 
@@ -180,16 +180,39 @@ def choose_preset(name: str | None, language: Language, *, path: str | None = No
     """
     preset = load_preset(name or DEFAULT_PRESETS[language])
     if preset.language != language:
-        fitting = ", ".join(p for p in _presets_for(language)) or DEFAULT_PRESETS[language]
+        names = _presets_for(language) or [DEFAULT_PRESETS[language]]
+        fitting = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
         raise ConfigError(
             f"voice {preset.name!r} speaks {_LANGUAGE_NAMES[preset.language]}, but the script is in "
-            f"{_LANGUAGE_NAMES[language]}: choose --voice {fitting} (lectern voices --language {language.value})",
+            f"{_LANGUAGE_NAMES[language]}: choose a {_LANGUAGE_NAMES[language]} voice, --voice {fitting} "
+            f"(lectern voices --language {language.value})",
             path=path,
         )
     return preset
 
 
 _LANGUAGE_NAMES = {Language.ZH: "Chinese", Language.EN: "English"}
+
+
+def _check_voice_language(voice: Voice, language: Language, preset: Preset) -> None:
+    """A preset file whose engine voice is for another language (``[espeak] voice = "en-us"`` in a Chinese preset)
+    is refused like a preset for another language: the engine would spell the script out."""
+    spoken: list[str] = []
+    if voice.engine == "edge":
+        spoken = [voice.name.split("-")[0].lower()]
+    elif voice.engine == "espeak":
+        from lectern.engines.select import list_engine_voices
+
+        for row in list_engine_voices("espeak"):
+            if row["name"].lower() == voice.name.lower():
+                spoken = [lang.split("-")[0] for lang in row["language"].split(", ")]
+    elif voice.engine == "neural":
+        spoken = ["zh"]
+    if spoken and language.value not in spoken:
+        raise ConfigError(
+            f"[{voice.engine}] voice {voice.name!r} does not speak {_LANGUAGE_NAMES[language]}, the script's language",
+            path=preset.path or None,
+        )
 
 
 def _presets_for(language: Language) -> list[str]:
@@ -253,6 +276,7 @@ def build(
             options.engine, proxy=options.proxy, language=plan.speech.language.value, offered=preset.engines
         )
         voice = preset.voice_for(engine.name)
+        _check_voice_language(voice, plan.speech.language, preset)
         voice = replace(voice, rate=voice.rate + options.voice_rate)
         lexicon = Lexicon.merged(preset.lexicon, options.lexicon)
         cache_root = options.cache_dir or default_cache_dir()

@@ -173,6 +173,7 @@ def install(
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=destination.parent, prefix=f".{NAME}.staging-"))
+        staging.chmod(0o755)  # it becomes the voice folder; mkdtemp makes it private
     except OSError as e:
         raise InstallError(f"cannot write the voice folder ({e.strerror or e})", path=str(destination.parent)) from e
     try:

@@ -168,8 +168,12 @@ def select_engine(
     hint = ""
     if language == "zh" and "neural" in offered:
         if (neural_ready or neural_installed)():
-            return _neural_engine(), f"{lead}; using the offline neural voice"
-        hint = " (a natural offline voice: lectern voices install neural)"
+            try:
+                return _neural_engine(), f"{lead}; using the offline neural voice"
+            except EngineError as e:  # damaged files: auto still gives a rehearsal, and says why not this voice
+                hint = f" (the neural voice cannot load: {e.message})"
+        else:
+            hint = " (a natural offline voice: lectern voices install neural)"
     if "espeak" not in offered:
         raise ConfigError(f"{lead}, and the voice preset has no [espeak] voice to fall back on")
     return _espeak_engine(), f"{lead}; using offline espeak{hint}"
