@@ -439,3 +439,9 @@ def test_a_title_is_shown_as_its_author_typed_it(line: str, written: str) -> Non
     assert line in source.text
     assert as_written(line, source.written) == written
     assert as_written("不在文中的标题", source.written) == "不在文中的标题"
+
+
+def test_a_transcript_line_broken_off_at_a_dash_goes_on_in_lower_case() -> None:
+    text = "I just want to say, over the last few years I've been --\nhad the opportunity to do this.\nBut --\nWe won.\n"
+    assert join_hard_wraps(text) == ("I just want to say, over the last few years I've been -- had the opportunity to "
+                                     "do this.\nBut --\nWe won.\n")

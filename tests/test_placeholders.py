@@ -97,3 +97,11 @@ def test_fill_replaces_every_blank_and_nothing_else(parts: list[str], fills: lis
     assert filled.replace("某某", "").replace("王明", "").replace("李华", "").replace("张三", "") == (
         text.replace("XX", "").replace("××", "").replace("某某", ""))
     assert sum(filled.count(name) for name in ("王明", "李华", "张三")) == min(blanks, len(fills))
+
+
+def test_a_single_asterisk_before_a_unit_is_a_blank_and_elsewhere_a_mark() -> None:
+    from lectern.text.placeholders import find
+
+    found = find("今年发生*起事故死亡*人，背后是*个家庭的痛苦。\n")
+    assert [(p.text, p.count) for p in found] == [("*", 3)]
+    assert find("注*：本数据为初步统计。重点*要突出。\n") == ()

@@ -704,6 +704,9 @@ def _is_fragment(line: str, columns: int, width: int) -> bool:
     return columns >= width - 4 if _WIDE_CHAR.search(line) else True
 
 
+_BROKEN_OFF = re.compile(r"(?<=[A-Za-z,] --)[ \t]*\n(?=[a-z])")
+
+
 def join_hard_wraps(text: str) -> str:
     """Join lines that were hard-wrapped in the middle of a sentence (PDF copies, e-mail, fixed-width exports).
 
@@ -715,6 +718,10 @@ def join_hard_wraps(text: str) -> str:
     happens to end a sentence: there the blank line, not the line end, marks the paragraph.
     Risk: a paragraph that happens to end exactly at the wrap width without punctuation is joined to the next one.
     """
+    if _BROKEN_OFF.search(text):
+        # A caption-style transcript breaks lines at a dash where the speaker broke off ("I've been --" / "had the
+        # opportunity…"): the lower-case line goes on with the same sentence.
+        text = _BROKEN_OFF.sub(" ", text)
     lines = text.split("\n")
     width = wrap_width(lines)
     if width is None:

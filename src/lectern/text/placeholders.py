@@ -16,6 +16,7 @@ What counts as a blank, and why:
 - Not blanks: ASCII ``X`` runs touching a Latin letter or inside a URL/e-mail (``XXL``, ``www.xxx.com``); an
   upper-case ``XX`` with English on both sides, because ``the XX century`` and ``Super Bowl XX`` are Roman numerals
   (``XXX`` and longer still count); ``**bold**`` markdown emphasis pairs. ``○○``/``〇〇`` are not blanks either: ``二○○八年`` writes a year with them.
+- A single ``*``/``＊`` before a unit of count or date is a blank too (``*起事故死亡*人``); elsewhere it is a mark.
 - A single upper-case ``X``/``Ｘ`` is a blank where it stands for a digit in Chinese text: ``X月X日``, ``X.X亿元``,
   ``X000万美元``, ``增长X%`` (next to a digit or a decimal point, or before a unit of count or date, with Chinese
   within a few characters). Elsewhere it is a letter (``X光``, ``X型``, ``Windows X``); ``x`` and ``×`` alone stay
@@ -47,10 +48,12 @@ _DIGIT_BLANK = re.compile(
     r"(?<![A-Za-zＡ-Ｚａ-ｚ0-9０-９XＸ])(?:[XＸ](?=[0-9０-９])|(?<=[0-9０-９])[XＸ]|(?<=[0-9０-９XＸ][.．])[XＸ]"
     r"|[XＸ](?=[.．][0-9０-９XＸ])|[XＸ](?=[年月日号时点个十百千万亿元%％名家项人次岁倍天周所条件户亩吨届期批轮]))"
     r"(?![A-Za-zＡ-Ｚａ-ｚXＸ])"
+    # A lone * for a digit before a unit (*起事故死亡*人): the single-asterisk form of the same blank.
+    r"|(?<![*＊A-Za-z0-9])[*＊](?![*＊])(?=[起年月日号时点个十百千万亿元%％名家项人次岁倍天周所条件户亩吨届期批轮])"
 )
 _HAN_NEAR = re.compile(f"[{_HAN}]")
 # A cheap test that a text may hold a blank (a superset of the rules above), so callers skip the rest.
-MAY_HOLD_BLANK = re.compile(r"[XＸ]|x{2}|ｘ{2}|×{2}|＊{2}|\*{2}|某{2}")
+MAY_HOLD_BLANK = re.compile(r"[XＸ*＊]|x{2}|ｘ{2}|×{2}|某{2}")
 
 
 def _is_blank(text: str, start: int, end: int) -> bool:
@@ -71,7 +74,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
 
     spans = [(m.start(), m.end()) for m in _BLANK.finditer(text)
              if _is_blank(text, m.start(), m.end()) and not (emphasis and in_emphasis(m.start(), m.end()))]
-    if "X" in text or "Ｘ" in text:
+    if "X" in text or "Ｘ" in text or "*" in text or "＊" in text:
         spans += [(m.start(), m.end()) for m in _DIGIT_BLANK.finditer(text)
                   if _HAN_NEAR.search(text, max(0, m.start() - 4), m.end() + 4)]
         spans.sort()
