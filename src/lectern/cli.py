@@ -743,15 +743,25 @@ def diff(
         if as_json:
             sys.stdout.write(json.dumps(diff_to_json(result, target_ms), ensure_ascii=False, indent=2) + "\n")
             return
-        table = Table(*SECTION_HEADER)
-        for row in section_rows(result):
-            table.add_row(*row)
-        out.print(table)
+        _print_sections(SECTION_HEADER, section_rows(result))
         for line in sentence_lines(result):
             out.print(line, markup=False, soft_wrap=True)
         measured = {True: "measured", False: "estimated"}
         out.print(f"{total_line(result, target_ms)} ({measured[result.measured[0]]} → {measured[result.measured[1]]})",
                   markup=False, soft_wrap=True)
+
+
+def _print_sections(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A boxed table on a terminal; aligned columns without box or padding when piped, as the build's table."""
+    table = Table(*header) if out.is_terminal else Table(*header, box=None, pad_edge=False)
+    for row in rows:
+        table.add_row(*row)
+    if out.is_terminal:
+        out.print(table)
+        return
+    with out.capture() as captured:
+        out.print(table)
+    out.print("\n".join(line.rstrip() for line in captured.get().splitlines()), markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -767,7 +777,7 @@ def watch(
     fill: FillOpt = [],  # noqa: B006
     rate: RateOpt = None,
     target: Annotated[
-        Optional[str], typer.Option("--target", help="Target length (15m, 900s, 15:00) each rebuild is held against.")
+        Optional[str], typer.Option("--target", help="Your slot (15m, 900s, 15:00): each rebuild's total is held against it.")
     ] = None,
     pace: Annotated[
         Optional[float], typer.Option("--pace", help="Your own pace for the report's estimate (字/分 or wpm).")
@@ -796,7 +806,7 @@ def watch(
         target_ms = parse_duration(target) if target else None
         options = BuildOptions(
             text=_text_options(rules, keep, fill, rate, voice), engine=engine, cache_dir=cache_dir, lexicon=lexicon,
-            proxy=proxy, chime=chime, bom=bom, pace=pace,
+            proxy=proxy, chime=chime, bom=bom, pace=pace, target_ms=target_ms,
         )
         out_dir = output or default_out_dir(script)
         files = ", ".join(str(p) for p in watched_files(script, options))
@@ -811,10 +821,7 @@ def watch(
                 err.print(f"engine: {rebuild.result.engine_reason}", markup=False, soft_wrap=True)
                 _print_report(rebuild.result.report)
             elif rebuild.diff is not None:
-                table = Table(*SECTION_HEADER)
-                for row in section_rows(rebuild.diff):
-                    table.add_row(*row)
-                out.print(table)
+                _print_sections(SECTION_HEADER, section_rows(rebuild.diff))
             for line in rebuild_lines(rebuild, target_ms):
                 out.print(line, markup=False, soft_wrap=True)
             if rebuild.number == 1:

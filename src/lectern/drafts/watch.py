@@ -127,8 +127,8 @@ def watch(
     """Build once, then again after every settled save, until ``stop`` is set or Ctrl-C. Ctrl-C while waiting
     returns normally; during a build it propagates (the build leaves the last good rehearsal in place).
 
-    ``options.target_ms`` is not refitted on each save (that would re-render every sentence at a new rate); the
-    caller compares the totals with its target instead.
+    ``options.fit_voice`` would re-render every sentence at a new rate on each save: ``lectern watch`` does not
+    offer it; ``options.target_ms`` alone (the report's budget by section) costs nothing.
     """
     if script == "-":
         raise LecternError("cannot watch standard input: give the script's file name", path=script)
