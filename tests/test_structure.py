@@ -802,3 +802,27 @@ def test_the_speaker_named_in_the_title_or_in_the_removed_news_lead() -> None:
     other = Removal(2, "3月13日上午，國家主席習近平出席並發表重要講話。", "web-page chrome")
     script = CleanScript(path="t.txt", encoding="utf-8", text="各位代表：\n這次大會選舉我繼續擔任主席。\n", removals=(other,))
     assert "speaker" not in dict(parse(script).meta)  # only the lead the cleaner recognised names the speaker
+
+
+def test_english_with_its_spaces_stripped_gets_its_word_boundaries_back_and_says_so() -> None:
+    glued = ("Ladiesandgentlemen,itismyhonourtowelcomeyoutothisconference.Wemeettodayatatimeofgreatchangeforour"
+             "country.Togetherwewillbuildabetterfutureforourchildrenandgrandchildren.Thankyouverymuch.")
+    speech = parse(script_of(glued * 2))
+    spoken = " ".join(s.text for s in speech.sentences)
+    assert "it is my honour to welcome you to this conference." in spoken
+    assert "We meet today at a time of great change for our country." in spoken
+    assert "word boundaries restored" in dict(speech.meta)["note"]
+    assert re.sub(r"\s", "", spoken) == re.sub(r"\s", "", glued * 2)  # letters and marks as written, nothing lost
+
+
+def test_ordinary_english_and_a_long_word_are_left_as_written() -> None:
+    text = "Supercalifragilisticexpialidocious is a word. We meet today at a time of great change for our country.\n"
+    speech = parse(script_of(text))
+    assert speech.sentences[0].text.startswith("Supercalifragilisticexpialidocious") and "note" not in dict(speech.meta)
+
+
+def test_a_stripped_text_too_long_to_restore_is_left_and_named() -> None:
+    from lectern.text.words import MAX_LETTERS
+
+    speech = parse(script_of("Wemeettodayatatimeofgreatchange." * (MAX_LETTERS // 25)))
+    assert "too long to restore" in dict(speech.meta)["note"]

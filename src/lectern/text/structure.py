@@ -40,6 +40,7 @@ from lectern.text.markers import Marked, scan_blocks
 from lectern.model import CleanScript, Language, Paragraph, Pause, Section, Sentence, Speech, UnknownMarker
 from lectern.text.clean import NEWS_LEAD, speaker_in_lead
 from lectern.text.hanzi import simplified
+from lectern.text import words
 from lectern.text.segment import split_sentences
 
 # A marker found inside a paragraph (one-line documents) must be followed by at least this much text (median over
@@ -753,11 +754,19 @@ def parse(script: CleanScript) -> Speech:
 
     Raises ScriptError when nothing is left to speak, or a pause marker asks for an absurd length.
     """
-    lines = [ln.strip().lstrip("\ufeff").strip() for ln in script.text.split("\n")]
+    text = script.text
+    language = detect_language(text)
+    word_note = None
+    if language == Language.EN:
+        text, runs = words.restore(text)
+        if runs > 0:
+            word_note = f"word boundaries restored in {runs} run(s) of glued words (the spaces had been stripped)"
+        elif runs < 0:
+            word_note = "the spaces of this English text were stripped and it is too long to restore them"
+    lines = [ln.strip().lstrip("\ufeff").strip() for ln in text.split("\n")]
     lines = [ln for ln in lines if ln]
     if not lines:
         raise ScriptError("nothing to speak after cleaning (the script is empty or only noise)", path=script.path)
-    language = detect_language(script.text)
     head = _read_head(lines, language)
 
     marked = scan_blocks(head.body, path=script.path)
@@ -809,6 +818,8 @@ def parse(script: CleanScript) -> Speech:
             unknown[u] = unknown.get(u, 0) + 1
         notes.extend(m.notes)
     meta = list(head.meta)
+    if word_note:
+        meta.append(("note", word_note))
     if "speaker" not in dict(meta) and (speaker := _speaker_elsewhere(head.title, script)):
         meta.append(("speaker", speaker))
     if notes:
