@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -29,9 +30,10 @@ from lectern.text import plan as plan_step
 from lectern import errors, outfolder
 from lectern.atomic import write_text
 from lectern.config import default_cache_dir
-from lectern.errors import ConfigError, OutputError, ScriptError
+from lectern.errors import ConfigError, InputError, OutputError, ScriptError
 from lectern.model import CleanScript, Language, Plan, Speech, Take, Timeline, Voice
 from lectern.presets import Preset, load_preset
+from lectern.rehearse.take import TAKES_DIR
 from lectern.timecode import clock as _clock
 
 
@@ -322,7 +324,8 @@ def build(
         report = report_step.build_report(
             timeline, plan, pace=options.pace, target_ms=options.target_ms, budgets=options.budgets
         )
-        files = write_outputs(staging, timeline, plan, report, bom=options.bom)
+        takes = _carry_takes(out_dir, staging, timeline, options.target_ms)
+        files = write_outputs(staging, timeline, plan, report, bom=options.bom, takes=takes)
         try:
             outfolder.write_manifest(staging)
         except OSError as e:
@@ -466,7 +469,9 @@ def _listed(names: list[str], limit: int = 3) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def write_outputs(folder: Path, timeline: Timeline, plan: Plan, report: object, *, bom: bool = False) -> tuple[str, ...]:
+def write_outputs(
+    folder: Path, timeline: Timeline, plan: Plan, report: object, *, bom: bool = False, takes: Sequence[object] = ()
+) -> tuple[str, ...]:
     """Render every text output of a build into ``folder`` (already holding the audio)."""
     from lectern.writers import chapters, cue, page, script, subtitles, timings
 
@@ -480,7 +485,7 @@ def write_outputs(folder: Path, timeline: Timeline, plan: Plan, report: object, 
         "chapters.json": chapters.render_chapters_json(timeline),
         "timings.json": timings.render_timings(timeline),
         "script.txt": script.render_script(plan),
-        **report_files(report),
+        **report_files(report, takes),
     }
     # The build's name is a hash of everything it wrote: an open page polls version.js and reloads when it changes.
     version = hashlib.blake2b("\0".join(outputs.values()).encode(), digest_size=8).hexdigest()
@@ -494,15 +499,151 @@ def write_outputs(folder: Path, timeline: Timeline, plan: Plan, report: object, 
     return tuple(outputs)
 
 
-def report_files(report: object) -> dict[str, str]:
-    """The timing report's three files by name: written by every build, and again by ``lectern report``."""
+def report_files(report: object, takes: Sequence[object] = ()) -> dict[str, str]:
+    """The timing report's three files by name: written by every build, and again by ``lectern report`` and
+    ``lectern take``; ``takes`` (TakeComparison, oldest first) add the "Your delivery" part."""
     from lectern.writers import report as report_writer
 
     return {
-        "report.md": report_writer.render_md(report),
-        "report.html": report_writer.render_html(report),
-        "report.json": report_writer.render_json(report),
+        "report.md": report_writer.render_md(report, takes),  # type: ignore[arg-type]
+        "report.html": report_writer.render_html(report, takes),  # type: ignore[arg-type]
+        "report.json": report_writer.render_json(report, takes),  # type: ignore[arg-type]
     }
+
+
+# --- the speaker's own takes (issue 11) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TakeResult:
+    out_dir: Path
+    path: Path  # takes/NNN.json
+    comparison: object  # lectern.rehearse.compare.TakeComparison of this take
+    report: object  # the re-rendered Report
+
+
+def read_rehearsal(out_dir: Path) -> Timeline:
+    """The Timeline a build wrote to ``out_dir/timings.json``; one InputError line when there is none."""
+    from lectern.writers.timings import parse_timings
+
+    timings = out_dir / "timings.json"
+    if not out_dir.exists():
+        raise InputError("no such rehearsal folder: build the speech first (lectern build SCRIPT -o FOLDER)",
+                         path=str(out_dir))
+    if not out_dir.is_dir():
+        raise InputError("is a file, not a rehearsal folder", path=str(out_dir))
+    if not timings.is_file():
+        raise InputError("no timings.json here: build the speech into this folder first", path=str(out_dir))
+    try:
+        text = timings.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"is not UTF-8 text (byte {e.start}): not a timings.json lectern wrote", path=str(timings)) from e
+    except OSError as e:
+        raise InputError(f"cannot read ({e.strerror or e})", path=str(timings)) from e
+    return parse_timings(text, path=str(timings))
+
+
+def _saved_target(out_dir: Path) -> int | None:
+    """The target the last build or report was given (report.json), so a take is judged against the same slot."""
+    try:
+        document = json.loads((out_dir / "report.json").read_text("utf-8"))
+        target = document.get("target") or {}
+        value = target.get("target_ms")
+        return value if isinstance(value, int) and value > 0 else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _saved_facts(out_dir: Path):  # noqa: ANN202 - PlanFacts | None
+    """What the build's report.json kept of the script (paragraphs, blanks, pauses), so the report a take
+    re-renders is as complete as the build's."""
+    from lectern.writers.report import facts_from_json
+
+    try:
+        return facts_from_json(json.loads((out_dir / "report.json").read_text("utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def load_takes(out_dir: Path, timeline: Timeline, target_ms: int | None) -> list[object]:
+    """Every take kept in ``out_dir/takes`` compared with ``timeline``, oldest first. A take that no longer fits the
+    rehearsal (a section index past its end, after the script was rebuilt shorter) is left out of the report but
+    kept on disk; an unreadable one is an error naming it."""
+    from lectern.rehearse.compare import compare
+    from lectern.rehearse.take import parse_delivery, take_paths
+
+    out = []
+    count = len(timeline.sections)
+    for path in take_paths(out_dir):
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(f"cannot read this take ({e})", path=str(path)) from e
+        delivery = parse_delivery(text, path=str(path))
+        if not delivery.sections or any(s.index >= count for s in delivery.sections):
+            continue
+        out.append(compare(int(path.stem), delivery, timeline, target_ms))
+    return out
+
+
+def _carry_takes(out_dir: Path, staging: Path, timeline: Timeline, target_ms: int | None) -> list[object]:
+    """A rebuild keeps the speaker's takes: they are the user's recordings' timings, not the build's output."""
+    old = out_dir / TAKES_DIR
+    if not old.is_dir():
+        return []
+    shutil.copytree(old, staging / TAKES_DIR)
+    return load_takes(staging, timeline, target_ms if target_ms is not None else _saved_target(out_dir))
+
+
+def take(
+    out_dir: Path,
+    recording: Path,
+    *,
+    taps_path: Path | None = None,
+    target_ms: int | None = None,
+    pace: float | None = None,
+    save: bool = True,
+) -> TakeResult:
+    """Time a recording of the speaker against the rehearsal in ``out_dir``: write ``takes/NNN.json`` and the report
+    files with the "Your delivery" part. ``save=False`` analyses only (nothing is written)."""
+    from lectern.rehearse.analyse import analyse_recording
+    from lectern.rehearse.compare import compare
+    from lectern.rehearse.take import next_take_path, parse_taps, render_delivery
+    from lectern.report import analysis as report_step
+
+    timeline = read_rehearsal(out_dir)
+    taps = ()
+    if taps_path is not None:
+        try:
+            taps_text = taps_path.read_bytes().decode("utf-8")
+        except FileNotFoundError as e:
+            raise InputError("no such take file", path=str(taps_path)) from e
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(f"cannot read this take file ({e})", path=str(taps_path)) from e
+        taps = parse_taps(taps_text, path=str(taps_path))
+    delivery = analyse_recording(recording, timeline, taps=taps, taps_path=str(taps_path) if taps_path else None)
+    if target_ms is None:
+        target_ms = _saved_target(out_dir)
+    path = next_take_path(out_dir)
+    report = report_step.build_report(timeline, None, facts=_saved_facts(out_dir), pace=pace, target_ms=target_ms)
+    if save:
+        try:
+            write_text(path, render_delivery(delivery))
+        except OSError as e:
+            raise OutputError(f"cannot write the take ({e.strerror or e})", path=str(path)) from e
+        takes = load_takes(out_dir, timeline, target_ms)
+        for name, text in report_files(report, takes).items():
+            try:
+                write_text(out_dir / name, text)
+            except OSError as e:
+                raise OutputError(f"cannot write {name} ({e.strerror or e})", path=str(out_dir)) from e
+        if (out_dir / outfolder.MANIFEST).is_file():
+            try:  # the report is lectern's again as rewritten, so a later build may still replace it
+                outfolder.write_manifest(out_dir)
+            except OSError as e:
+                raise OutputError(f"cannot write {outfolder.MANIFEST} ({e.strerror or e})", path=str(out_dir)) from e
+    comparison = compare(int(path.stem), delivery, timeline, target_ms)
+    return TakeResult(out_dir, path, comparison, report)
 
 
 def _staging_dir(out_dir: Path) -> Path:

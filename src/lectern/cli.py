@@ -489,7 +489,9 @@ def report(
             # recomputed report is as complete as the build's.
             facts = _kept_facts(folder / "report.json")
             result = build_report(timeline, None, facts=facts, pace=pace, target_ms=target_ms, budgets=budgets)
-            written = report_files(result)
+            from lectern.build import load_takes
+
+            written = report_files(result, load_takes(folder, timeline, target_ms))
             for name, text in written.items():
                 _write(folder / name, text)
             err.print(f"wrote {', '.join(written)} in {folder}/", markup=False, soft_wrap=True)
@@ -544,6 +546,42 @@ def _print_report(report) -> None:  # noqa: ANN001 - lectern.report.analysis.Rep
         out.print("\n".join(line.rstrip() for line in captured.get().splitlines()), markup=False, soft_wrap=True)
     for line in render_notes(report):
         out.print(line, markup=False, soft_wrap=True)
+
+
+@app.command(name="take")
+def take_command(
+    folder: Annotated[Path, typer.Argument(metavar="OUT", help="The rehearsal folder (built by lectern build).")],
+    recording: Annotated[Path, typer.Argument(help="Your recording of the speech: .m4a, .webm, .wav, .mp3, .ogg…")],
+    taps: Annotated[
+        Optional[Path], typer.Option("--taps", help="The take JSON the page's rehearse mode saved: its taps fix section starts.")
+    ] = None,
+    target: Annotated[Optional[str], typer.Option("--target", help="Target length: 15m, 900s, 15:00.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the take as JSON (the documented schema).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Analyse only: write no take and no report.")] = False,
+) -> None:
+    """Time your own delivery: align a recording of you reading the speech to the script, section by section;
+    keep it as takes/NNN.json and add "Your delivery" to the report.
+
+    Example: lectern take output/speech take1.m4a --target 10m
+    """
+    from lectern.build import take
+    from lectern.report.targets import parse_duration
+    from lectern.rehearse.take import render_delivery
+    from lectern.writers import delivery as delivery_writer
+
+    with _errors():
+        target_ms = parse_duration(target) if target else None
+        result = take(folder, recording, taps_path=taps, target_ms=target_ms, save=not dry_run)
+    comparison = result.comparison
+    if as_json:
+        sys.stdout.write(render_delivery(comparison.delivery))
+        return
+    out.print(delivery_writer.summary_line(comparison), markup=False, soft_wrap=True)
+    out.print(delivery_writer.render_table(comparison))
+    for line in delivery_writer.notes(comparison):
+        (err if line.startswith("Warning:") else out).print(line, markup=False, soft_wrap=True)
+    if not dry_run:
+        out.print(f"saved {result.path} · report updated: {result.out_dir / 'report.html'}", markup=False)
 
 
 voices_app = typer.Typer(

@@ -30,6 +30,8 @@ OUTPUT_NAMES = frozenset({
     "rehearsal.mp3", "sections", "rehearsal.cue", "rehearsal.srt", "rehearsal.vtt", "rehearsal.lrc", "chapters.vtt",
     "chapters.json", "timings.json", "script.txt", "report.md", "report.html", "report.json", "index.html",
 })  # fmt: skip
+# The speaker's takes (lectern take): a build copies them into the new folder, so replacing the old one loses none.
+CARRIED = "takes"
 # What file managers drop into any folder they show; losing them loses nothing.
 DESKTOP_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 _SECTION_FILE = re.compile(r"\d+-.+\.mp3")
@@ -57,7 +59,7 @@ def foreign_files(folder: Path) -> list[str]:
     foreign = []
     for rel, path in _walk(folder):
         name = rel.rsplit("/", 1)[-1]
-        if rel == MANIFEST or name in DESKTOP_LITTER:
+        if rel == MANIFEST or name in DESKTOP_LITTER or _carried(rel):
             continue
         if path.is_symlink():
             foreign.append(rel)
@@ -71,6 +73,10 @@ def foreign_files(folder: Path) -> list[str]:
             if path.stat().st_size != want.get("size") or _sha256(path) != want.get("sha256"):
                 foreign.append(f"{rel} (changed since lectern wrote it)")
     return sorted(foreign)
+
+
+def _carried(rel: str) -> bool:
+    return rel == CARRIED or rel.startswith(CARRIED + "/")
 
 
 def _read_manifest(folder: Path) -> dict[str, dict] | None:
@@ -99,7 +105,7 @@ def _foreign_in_old_rehearsal(folder: Path) -> list[str]:
     foreign = []
     for rel, path in entries:
         parts = rel.split("/")
-        if parts[-1] in DESKTOP_LITTER:
+        if parts[-1] in DESKTOP_LITTER or _carried(rel):
             continue
         if path.is_symlink():
             foreign.append(rel)

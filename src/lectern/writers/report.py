@@ -31,6 +31,10 @@ cannot disagree. The HTML has no script and loads nothing: inline CSS and inline
 - ``placeholders`` (``text``, ``count``: as the script writes them), ``placeholders_unfilled`` (blanks still
   spoken as 某某 or as written, after ``--fill``), ``unknown_markers`` (``text``, ``count``), ``applause``
   (``count``, ``ms``) and ``planned_pauses`` (``kind``, ``count``, ``ms``): null without a plan.
+- ``takes``: the speaker's own takes (``lectern take``), oldest first: each the take file's keys
+  (:mod:`lectern.rehearse.take`) plus ``take`` (its number), ``total_ms`` (first sentence to last), ``voice_total_ms``,
+  ``target_ms`` and ``comparison`` (per section ``index``, ``yours_ms``, ``voice_ms``, ``target_ms`` (the target's
+  share), ``diff_ms``, ``verdict``: ``"rushed"``, ``"dragged"`` or null). An empty list before the first take.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ import html
 import json
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from rich.table import Table
@@ -48,6 +53,8 @@ from lectern.model import Language
 from lectern.model import Placeholder, UnknownMarker
 from lectern.report.analysis import MIN_CUT_MS, Passage, PauseCount, PaceFlag, PlanFacts, Report, SectionTiming
 from lectern.writers.labels import report_labels
+from lectern.rehearse.compare import TakeComparison
+from lectern.writers import delivery
 from lectern.timecode import clock as _clock
 from lectern.model import heading_text
 
@@ -349,8 +356,10 @@ def facts_from_json(data: Any) -> PlanFacts | None:
         return None
 
 
-def render_json(report: Report) -> str:
-    return json.dumps(report_to_dict(report), ensure_ascii=False, indent=2) + "\n"
+def render_json(report: Report, takes: Sequence[TakeComparison] = ()) -> str:
+    document = report_to_dict(report)
+    document["takes"] = delivery.to_json(takes)
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 # --- Markdown ----------------------------------------------------------------------------------------------------
@@ -362,7 +371,7 @@ def _md_cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_md(report: Report) -> str:
+def render_md(report: Report, takes: Sequence[TakeComparison] = ()) -> str:
     unit, pu = report.unit, report.pace_unit
     out: list[str] = []
     out.append(f"# Timing report: {_md_cell(report.title)}" if report.title else "# Timing report")
@@ -452,6 +461,7 @@ def render_md(report: Report) -> str:
         for p in report.planned_pauses:
             out.append(f"| {p.kind} | {p.count} | {_clock(p.ms)} |")
         out.append("")
+    out.extend(delivery.render_md(takes))
     return "\n".join(out)
 
 
@@ -717,7 +727,7 @@ def _flag_class(flag: PaceFlag | None) -> str:
     return "flag flag-" + re.sub(r"[^a-z]+", "-", str(flag or "none"))
 
 
-def render_html(report: Report) -> str:
+def render_html(report: Report, takes: Sequence[TakeComparison] = ()) -> str:
     """A self-contained page: no script, no network, readable on a phone; every text escaped; in the script's
     language (:mod:`lectern.writers.labels`, the table the rehearsal page uses)."""
     L = report_labels(report.language)
@@ -827,5 +837,6 @@ def render_html(report: Report) -> str:
             for p in report.planned_pauses
         )
         h.append("</tbody></table></div>")
+    h.extend(delivery.render_html(takes))
     h.append("</main></body></html>")
     return "\n".join(h) + "\n"

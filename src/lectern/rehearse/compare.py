@@ -1,0 +1,73 @@
+"""A take against the rehearsal and the target: the figures of the report's "Your delivery" part.
+
+Per section: your time (the section's span in the recording: from its first sentence to the next section's start),
+the voice's time, the target's share (the target split as the voice splits the speech; without a target, the
+voice's own time) and the difference. A section is *dragged* when you took over 15 % longer than your own average
+against the voice, *rushed* when under 13 % (1/1.15): your average, so a speaker who is slower than the voice
+throughout is not told every section drags. Sections shorter than ten seconds in the voice are not judged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lectern.model import Timeline
+from lectern.rehearse.take import Delivery
+
+DRAG = 1.15
+MIN_JUDGED_MS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class SectionComparison:
+    index: int
+    title: str
+    yours_ms: int
+    voice_ms: int
+    target_ms: int | None  # the target's share for this section
+    diff_ms: int  # yours − target share (or − the voice's time without a target)
+    pace: float | None
+    verdict: str | None  # "rushed" | "dragged" | None
+
+
+@dataclass(frozen=True, slots=True)
+class TakeComparison:
+    number: int  # the take's number in takes/ (1-based)
+    delivery: Delivery
+    total_ms: int  # from the first sentence's start to the last one's end
+    voice_ms: int  # the rehearsal's whole length
+    target_ms: int | None
+    sections: tuple[SectionComparison, ...]
+    sections_in_script: int
+
+    @property
+    def diff_ms(self) -> int:
+        return self.total_ms - (self.target_ms if self.target_ms is not None else self.voice_ms)
+
+    @property
+    def rushed(self) -> tuple[SectionComparison, ...]:
+        return tuple(s for s in self.sections if s.verdict == "rushed")
+
+    @property
+    def dragged(self) -> tuple[SectionComparison, ...]:
+        return tuple(s for s in self.sections if s.verdict == "dragged")
+
+
+def compare(number: int, delivery: Delivery, timeline: Timeline, target_ms: int | None = None) -> TakeComparison:
+    voice_total = timeline.duration_ms
+    sections = delivery.sections
+    yours = sum(s.duration_ms for s in sections)
+    voice = sum(s.voice_ms for s in sections)
+    average = yours / voice if voice else 1.0
+    rows = []
+    for s in sections:
+        share = round(target_ms * s.voice_ms / voice_total) if target_ms and voice_total else None
+        verdict = None
+        if s.voice_ms >= MIN_JUDGED_MS and average > 0:
+            relative = s.duration_ms / s.voice_ms / average
+            verdict = "dragged" if relative > DRAG else "rushed" if relative < 1 / DRAG else None
+        reference = share if share is not None else s.voice_ms
+        rows.append(SectionComparison(s.index, s.title, s.duration_ms, s.voice_ms, share, s.duration_ms - reference,
+                                      s.pace, verdict))
+    total = (sections[-1].end_ms - sections[0].start_ms) if sections else 0
+    return TakeComparison(number, delivery, total, voice_total, target_ms, tuple(rows), len(timeline.sections))

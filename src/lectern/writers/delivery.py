@@ -1,0 +1,208 @@
+"""The report's "Your delivery" part: the speaker's takes against the rehearsal and the target (issue 11).
+
+Rendered into report.md, report.html and report.json (key ``takes``) by :mod:`lectern.writers.report`, and printed
+by ``lectern take``. The figures come from :mod:`lectern.rehearse.compare`; nothing is computed here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from rich.table import Table
+
+from lectern.rehearse.compare import TakeComparison
+from lectern.rehearse.take import delivery_to_json
+from lectern.timecode import clock
+
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_COLOURS = ("#3b7dd8", "#2e9e5b", "#e08a1e", "#8e5bd2", "#d23c3c", "#1fa3a3", "#b08a2e", "#666666")
+
+
+def _e(text: object) -> str:
+    return html.escape(_NOT_XML.sub("", str(text)), quote=True)
+
+
+def _signed(ms: int) -> str:
+    return ("+" if ms > 0 else "") + clock(ms) if ms else "±0:00"
+
+
+def _pace(p: float | None) -> str:
+    return "—" if p is None else f"{p:.0f}"
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole - 100:+.0f}%" if whole else "—"
+
+
+def summary_line(t: TakeComparison) -> str:
+    d = t.delivery
+    pu = d.pace_unit
+    parts = [f"Take {t.number} ({d.recording}): {clock(t.total_ms)} (speaking {clock(d.speaking_ms)}, "
+             f"pauses {clock(d.pause_ms)}), {_pace(d.pace)} {pu}"]
+    parts.append(f"the rehearsal {clock(t.voice_ms)} ({_signed(t.total_ms - t.voice_ms)})")
+    if t.target_ms is not None:
+        verdict = "over" if t.total_ms > t.target_ms else "under"
+        parts.append(f"the target {clock(t.target_ms)} ({clock(abs(t.total_ms - t.target_ms))} {verdict})")
+    if d.confidence is not None:
+        parts.append(f"alignment confidence {d.confidence:.2f}")
+    return "; ".join(parts)
+
+
+def notes(t: TakeComparison) -> list[str]:
+    d = t.delivery
+    out = []
+    if t.dragged:
+        out.append("You dragged: " + "; ".join(
+            f"{_short(s.title, 24)} ({clock(s.yours_ms)} against the voice's {clock(s.voice_ms)})" for s in t.dragged))
+    if t.rushed:
+        out.append("You rushed: " + "; ".join(
+            f"{_short(s.title, 24)} ({clock(s.yours_ms)} against the voice's {clock(s.voice_ms)})" for s in t.rushed))
+    if not t.dragged and not t.rushed and len(t.sections) > 1:
+        out.append("An even delivery: no section is more than 15% slower or faster than your average.")
+    if d.pauses:
+        titles = {s.index: s.title for s in t.sections}
+        out.append("Longest pauses: " + ", ".join(
+            f"{p.ms / 1000:.1f} s at {clock(p.start_ms)} ({_short(titles.get(p.section, ''), 16)})" for p in d.pauses))
+    if len(t.sections) < t.sections_in_script:
+        out.append(f"Timed {len(t.sections)} of {t.sections_in_script} sections: the recording stops early.")
+    out.extend(f"Warning: {w}" for w in d.warnings)
+    return out
+
+
+def _headers(t: TakeComparison) -> list[str]:
+    target = "Target share" if t.target_ms is not None else "Voice share"
+    diff = "vs target" if t.target_ms is not None else "vs voice"
+    return ["#", "Section", "Start", "You", "Voice", target, diff, t.delivery.pace_unit, ""]
+
+
+def _rows(t: TakeComparison) -> list[list[str]]:
+    starts = {s.index: s.start_ms for s in t.delivery.sections}
+    rows = []
+    for s in t.sections:
+        share = s.target_ms if s.target_ms is not None else s.voice_ms
+        share_text = clock(share) + (f" ({100 * s.voice_ms / t.voice_ms:.0f}%)" if t.voice_ms else "")
+        rows.append([str(s.index + 1), s.title, clock(starts.get(s.index, 0)), clock(s.yours_ms), clock(s.voice_ms),
+                     share_text, _signed(s.diff_ms), _pace(s.pace), s.verdict or ""])
+    return rows
+
+
+# --- Markdown -----------------------------------------------------------------------------------------------------
+
+
+def _md_cell(text: str) -> str:
+    text = " ".join(text.split())
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_md(takes: Sequence[TakeComparison]) -> list[str]:
+    if not takes:
+        return []
+    latest = takes[-1]
+    out = ["## Your delivery", "", _md_cell(summary_line(latest)) + ".", ""]
+    out.append("| " + " | ".join(_headers(latest)) + " |")
+    out.append("|---:|---|---:|---:|---:|---:|---:|---:|---|")
+    out.extend("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in _rows(latest))
+    out.append("")
+    out.extend(f"- {_md_cell(line)}" for line in notes(latest))
+    out.append("")
+    if len(takes) > 1:
+        out += ["### All takes", "", "| Take | Recorded | Total | vs voice | vs target | Pace | Confidence |",
+                "|---:|---|---:|---:|---:|---:|---:|"]
+        for t in takes:
+            d = t.delivery
+            vs_target = _signed(t.total_ms - t.target_ms) if t.target_ms is not None else "—"
+            conf = "—" if d.confidence is None else f"{d.confidence:.2f}"
+            out.append(f"| {t.number} | {_md_cell(d.created or '—')} | {clock(t.total_ms)} | "
+                       f"{_signed(t.total_ms - t.voice_ms)} | {vs_target} | {_pace(d.pace)} {d.pace_unit} | {conf} |")
+        out.append("")
+    return out
+
+
+# --- HTML ---------------------------------------------------------------------------------------------------------
+
+
+def takes_chart_svg(takes: Sequence[TakeComparison]) -> str:
+    """One bar per take, split into its sections, against the rehearsal's bar and the target line."""
+    row, label_w, value_w, width = 26, 110, 70, 720
+    bars: list[tuple[str, list[tuple[int, str, int]], int]] = []
+    voice = takes[-1]
+    bars.append(("voice", [(s.index, s.title, s.voice_ms) for s in voice.sections], voice.voice_ms))
+    for t in takes:
+        bars.append((f"take {t.number}", [(s.index, s.title, s.yours_ms) for s in t.sections], t.total_ms))
+    target = voice.target_ms
+    longest = max([b[2] for b in bars] + [target or 0]) or 1
+    bar_w = width - label_w - value_w
+    height = row * len(bars) + 24
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="Takes by section"><title>Takes by section</title>']
+    for n, (label, pieces, total) in enumerate(bars):
+        y = 4 + n * row
+        parts.append(f'<text x="{label_w - 6}" y="{y + 16}" text-anchor="end">{_e(label)}</text>')
+        x = float(label_w)
+        for index, title, ms in pieces:
+            w = bar_w * ms / longest
+            parts.append(f'<rect x="{x:.1f}" y="{y + 3}" width="{max(w - 1, 0.5):.1f}" height="{row - 8}" rx="2" '
+                         f'fill="{_COLOURS[index % len(_COLOURS)]}"><title>{_e(f"{title}: {clock(ms)}")}</title></rect>')
+            x += w
+        parts.append(f'<text x="{x + 6:.1f}" y="{y + 16}">{_e(clock(total))}</text>')
+    if target:
+        tx = label_w + bar_w * target / longest
+        parts.append(f'<line x1="{tx:.1f}" y1="0" x2="{tx:.1f}" y2="{height - 18}" stroke="#d23c3c" '
+                     f'stroke-dasharray="4 3"/><text x="{tx:.1f}" y="{height - 4}" text-anchor="middle" '
+                     f'fill="#d23c3c">{_e("target " + clock(target))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_html(takes: Sequence[TakeComparison]) -> list[str]:
+    if not takes:
+        return []
+    latest = takes[-1]
+    h = [f"<h2 id=\"delivery\">{_e('Your delivery')}</h2>", f"<p>{_e(summary_line(latest))}.</p>"]
+    h.append('<div class="scroll"><table class="delivery"><thead><tr>')
+    h.extend(f"<th>{_e(c)}</th>" for c in _headers(latest))
+    h.append("</tr></thead><tbody>")
+    for row in _rows(latest):
+        h.append("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>")
+    h.append("</tbody></table></div>")
+    h.append("<ul>" + "".join(f"<li>{_e(line)}</li>" for line in notes(latest)) + "</ul>")
+    h.append(f"<h3>{_e('Takes by section' if len(takes) > 1 else 'Your take and the voice, by section')}</h3>")
+    h.append(f'<div class="chart">{takes_chart_svg(takes)}</div>')
+    return h
+
+
+# --- JSON and the terminal ----------------------------------------------------------------------------------------
+
+
+def to_json(takes: Sequence[TakeComparison]) -> list[dict[str, Any]]:
+    out = []
+    for t in takes:
+        record = delivery_to_json(t.delivery)
+        record["take"] = t.number
+        record["total_ms"] = t.total_ms
+        record["voice_total_ms"] = t.voice_ms
+        record["target_ms"] = t.target_ms
+        record["comparison"] = [
+            {"index": s.index, "yours_ms": s.yours_ms, "voice_ms": s.voice_ms, "target_ms": s.target_ms,
+             "diff_ms": s.diff_ms, "verdict": s.verdict}
+            for s in t.sections
+        ]
+        out.append(record)
+    return out
+
+
+def render_table(t: TakeComparison) -> Table:
+    table = Table(*_headers(t))
+    for row in _rows(t):
+        row[1] = _short(row[1], 14)
+        row[5] = row[5].split(" (")[0]  # the share's percent is in the files; the terminal is narrow
+        table.add_row(*row)
+    return table
