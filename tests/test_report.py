@@ -284,6 +284,7 @@ def reference(
         "delivery": {"speaker_pace": speaker_pace, "estimates": delivery},
         "target": target,
         **plan_part,
+        "takes": [],  # the speaker's own takes (lectern take): none in a report rendered without them
     }
 
 

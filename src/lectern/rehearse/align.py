@@ -50,6 +50,11 @@ RATE_SHRINK = 0.75
 # The voice reads at a speaker's pace (espeak is calibrated to 220 字/分), so a speaker takes 0.7–1.6 of its time.
 # Without this bound a recording that stops halfway aligns as the whole script read twice as fast.
 RATE_RANGE = (0.7, 1.6)
+# Each section's rate, as a factor of the current estimate: the DP picks one per section. Each step is about the
+# spread a sentence's length is allowed (SIGMA), so no section falls between two levels.
+LEVELS = np.array([0.8, 0.89, 1.0, 1.12, 1.25])
+LEVEL_PRIOR = 1.0  # cost per block of a level away from 1, per squared log factor
+REFINE = 1  # passes that re-estimate the rates from the alignment before it
 RATE_PRIOR = 0.0  # cost per sentence of a rate away from the voice's, per squared log ratio
 SHORT_RATE = 0.6
 SHORT_UNREAD_PER_S = 0.1  # once the recording is known to stop early, where it stops is cheap to say  # a section's own rate counts this much, the overall rate the rest
@@ -131,37 +136,55 @@ class _Problem:
 
     def solve(self, rates: list[float], unread_per_s: float = UNREAD_PER_S) -> tuple[list[tuple[int, int, int, int]], int, float]:
         """Blocks (a, i, b, j) — sentences a..i-1 in stretches b..j-1 — of the cheapest alignment, the number of
-        sentences reached, and its cost."""
-        n, m = self.n, self.m
-        cost = np.full((n + 1, m + 1), _INF)
-        choice = np.zeros((n + 1, m + 1, 2), dtype=np.int32)
-        cost[0, :] = SKIP_PER_S * self.speech_cum / 1000.0  # stretches before the first sentence are skipped
+        sentences reached, and its cost.
+
+        Each section is read at one of LEVELS times ``rates`` (chosen by the DP where the section starts), so a
+        section read 20 % slower than the estimate is followed without waiting for the next pass."""
+        n, m, v = self.n, self.m, len(LEVELS)
+        cost = np.full((v, n + 1, m + 1), _INF)
+        choice = np.zeros((v, n + 1, m + 1, 3), dtype=np.int32)  # k, l, level of the block before
+        cost[:, 0, :] = SKIP_PER_S * self.speech_cum / 1000.0  # stretches before the first sentence are skipped
+        log_levels = np.log(LEVELS)[:, None, None]
+        level_prior = (LEVEL_PRIOR * np.log(LEVELS) ** 2)[:, None]
         for i in range(1, n + 1):
             for k in range(1, min(MAX_RUN, i) + 1):
                 a = i - k
-                prev_row = cost[a]
-                if prev_row.min() >= _INF:
+                if self.expected[a].section_start:
+                    # A new section may change level: come from the cheapest level of the one before.
+                    from_level = np.argmin(cost[:, a, :m], axis=0)
+                    prev = np.broadcast_to(cost[from_level, a, np.arange(m)], (v, m))
+                    from_level = np.broadcast_to(from_level, (v, m))
+                else:
+                    prev = cost[:, a, :m]
+                    from_level = np.broadcast_to(np.arange(v)[:, None], (v, m))
+                if prev.min() >= _INF:
                     continue
                 span = max(self.expected_span(a, i), 200.0) * rates[a]
                 sigma2 = SIGMA**2 + (400.0 / span) ** 2
                 merge = MERGE * sum(self.weights[a + 1 : i])
                 # What depends on the block's first stretch b alone, then on (b, j) through the heard length.
-                begin = prev_row[:m] - INNER * self.inner_cum
+                begin = prev - INNER * self.inner_cum + level_prior
                 if a > 0:
                     begin = begin - EDGE * self.weights[a] * self.pause_value
                 tap = self.taps.get(self.expected[a].section) if self.expected[a].section_start else None
                 if tap is not None:
                     begin = begin + TAP_PER_S2 * ((self.starts - tap) / 1000.0) ** 2
-                total = begin[self.block_first] + (self.log_heard - math.log(span)) ** 2 / (2 * sigma2)
-                total = np.where(self.block_valid, total + self.block_end_inner + merge, _INF)
-                best_l = np.argmin(total, axis=0)
-                best = total[best_l, self.columns]
-                better = best < cost[i, 1:]
+                dur = (self.log_heard[None] - math.log(span) - log_levels) ** 2 / (2 * sigma2)
+                total = begin[:, self.block_first] + dur
+                total = np.where(self.block_valid[None], total + self.block_end_inner[None] + merge, _INF)
+                best_l = np.argmin(total, axis=1)  # (v, m)
+                best = np.take_along_axis(total, best_l[:, None, :], axis=1)[:, 0, :]
+                better = best < cost[:, i, 1:]
                 if better.any():
-                    idx = np.flatnonzero(better) + 1
-                    cost[i, idx] = best[better]
-                    choice[i, idx, 0] = k
-                    choice[i, idx, 1] = best_l[better] + 1
+                    lv, col = np.nonzero(better)
+                    cost[lv, i, col + 1] = best[lv, col]
+                    choice[lv, i, col + 1, 0] = k
+                    choice[lv, i, col + 1, 1] = best_l[lv, col] + 1
+                    choice[lv, i, col + 1, 2] = from_level[lv, col - best_l[lv, col]]  # at the block's first stretch
+        self.levels_used: dict[int, float] = {}
+        full_cost = cost
+        cost = cost.min(axis=0)
+        end_level = full_cost.argmin(axis=0)
         # End: every sentence reached (stretches after it skipped), or the recording stops early.
         tail_skip = SKIP_PER_S * (self.speech_cum[m] - self.speech_cum) / 1000.0
         best_i, best_j, best = n, 0, _INF
@@ -179,12 +202,14 @@ class _Problem:
                 best_i, best_j, best = i, m, early
         blocks = []
         i, j = best_i, best_j
+        level = int(end_level[i, j])
         while i > 0:
-            k, l = int(choice[i, j, 0]), int(choice[i, j, 1])
+            k, l, before = (int(x) for x in choice[level, i, j])
             if k == 0:
                 break
             blocks.append((i - k, i, j - l, j))
-            i, j = i - k, j - l
+            self.levels_used[self.expected[i - k].section] = float(LEVELS[level])
+            i, j, level = i - k, j - l, before
         blocks.reverse()
         return blocks, best_i, best
 
@@ -205,7 +230,7 @@ def align(expected: list[Expected], speech: list[Span], taps: dict[int, int] | N
         unread = UNREAD_PER_S if start_rate == full else SHORT_UNREAD_PER_S
         rates = [_bounded(start_rate)] * len(expected)
         blocks, reached, cost = problem.solve(rates, unread)
-        for _ in range(2 if start_rate == full else 0):  # a short recording: too little to learn rates from
+        for _ in range(REFINE if start_rate == full else 0):  # a short recording: too little to learn rates from
             section_rates, rate = _rates(problem, blocks, expected)
             rates = [_bounded(section_rates.get(e.section, rate)) for e in expected]
             blocks, reached, cost = problem.solve(rates, unread)
@@ -213,6 +238,7 @@ def align(expected: list[Expected], speech: list[Span], taps: dict[int, int] | N
         if best is None or cost < best[0]:
             best = (cost, blocks, reached, rates)
     _, blocks, reached, rates = best
+    rates = [r * problem.levels_used.get(e.section, 1.0) for r, e in zip(rates, expected)]
     section_rates, rate = _rates(problem, blocks, expected)
     placed: list[Placed] = []
     errors = []
