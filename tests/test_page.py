@@ -316,3 +316,13 @@ def test_rehearse_mode_gets_each_sections_units_and_files_takes_under_the_spoken
     ))))
     assert english["sections"][0]["units"] == 4 and english["unit"] == "words"
     assert english["labels"]["rehearse"] == "Rehearse" and data["labels"]["rehearse"] == "排练"
+
+
+def test_the_reports_section_budgets_reach_the_rehearse_mode() -> None:
+    from lectern.report.analysis import build_report
+
+    report = build_report(timeline(), plan(), target_ms=8000, budgets=[("一是", 5000)])
+    summary = page_data(render_page(timeline(), plan(), report))["summary"]
+    # 一是 has its own 5 s; the opening gets the rest of the 8 s target.
+    assert summary["budgets"] == {"0": 3000, "1": 5000}
+    assert page_data(render_page(timeline(), plan(), {"target_ms": 8000}))["summary"]["budgets"] == {}

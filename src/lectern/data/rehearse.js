@@ -32,6 +32,14 @@
     return (rounded > 0 ? "+" : rounded < 0 ? "−" : "±") + clock(Math.abs(rounded));
   }
 
+  // "{t} — you should be at {section}": the labels say where each piece goes, as each language orders them. The
+  // pieces are script text put in as text: the result only ever reaches textContent.
+  function fill(template, values) {
+    return String(template).replace(/\{(\w+)\}/g, function (whole, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
+    });
+  }
+
   function sectionName(sec) {
     // As page.js names it: the heading as lectern.model.heading_text writes it.
     return (sec.heading || ((sec.marker || "") + (sec.title || ""))).trim() || "#" + (sec.index + 1);
@@ -43,7 +51,19 @@
   var total = Math.max(data.duration_ms, secs.length ? secs[secs.length - 1].end_ms : 0) || 1;
   function voiceStart(k) { return secs[k].start_ms; }
   function voiceSpan(k) { return (k + 1 < secs.length ? secs[k + 1].start_ms : total) - secs[k].start_ms; }
-  var scale = target ? target / total : 1; // the target's share of a section is its share of the rehearsal
+  // The target's share of each section: the report's budget (--budget, or in proportion to the section's length
+  // at the speaker's pace), else its share of the rehearsal audio.
+  var budgets = data.summary.budgets || {};
+  var targetStarts = [];
+  var targetSpans = [];
+  secs.forEach(function (sec, k) {
+    var given = budgets[String(sec.index)];
+    targetSpans.push(target ? (typeof given === "number" ? given : voiceSpan(k) * target / total) : voiceSpan(k));
+    targetStarts.push(k ? targetStarts[k - 1] + targetSpans[k - 1] : 0);
+  });
+  // The reference the speaker is held to: the target when there is one, else the rehearsal audio.
+  function refStart(k, byTarget) { return byTarget ? targetStarts[k] : voiceStart(k); }
+  function refSpan(k, byTarget) { return byTarget ? targetSpans[k] : voiceSpan(k); }
 
   // Sentences in speaking order: the prompter's steps.
   var lines = [];
@@ -115,7 +135,7 @@
     secs.forEach(function (sec, k) {
       var li = el("li", "rh-check");
       li.appendChild(el("span", "rh-check-name", sectionName(sec)));
-      var ref = length(voiceStart(k)) + (target ? " · " + length(voiceStart(k) * scale) : "");
+      var ref = length(voiceStart(k)) + (target ? " · " + length(targetStarts[k]) : "");
       li.appendChild(el("span", "rh-check-ref", ref));
       li.appendChild(el("span", "rh-check-you", ""));
       list.appendChild(li);
@@ -129,7 +149,7 @@
       items[k].classList.toggle("now", k === here);
       var you = items[k].querySelector(".rh-check-you");
       if (typeof taps[k] === "number") {
-        var expected = target ? voiceStart(k) * scale : voiceStart(k);
+        var expected = refStart(k, !!target);
         you.textContent = length(taps[k]) + " (" + signed(taps[k] - expected) + ")";
       } else {
         you.textContent = "";
@@ -137,20 +157,20 @@
     }
   }
 
-  // The reference section at time t: where the speaker should be by the rehearsal (factor 1) or the target.
-  function sectionAt(t, factor) {
+  // The reference section at time t: where the speaker should be by the rehearsal or by the target.
+  function sectionAt(t, byTarget) {
     var found = 0;
-    for (var k = 0; k < secs.length; k++) if (voiceStart(k) * factor <= t) found = k;
+    for (var k = 0; k < secs.length; k++) if (refStart(k, byTarget) <= t) found = k;
     return found;
   }
 
   // How far ahead (> 0) or behind (< 0) the speaker is: their place in the reference is the start of the section
   // they are in plus the time spent in it, at most its length, since they cannot be past a section they have not
   // left.
-  function drift(t, factor) {
+  function drift(t, byTarget) {
     var k = pos >= 0 && pos < lines.length ? lines[pos].section : secs.length - 1;
     if (typeof taps[k] !== "number") return 0;
-    var place = voiceStart(k) * factor + Math.min(t - taps[k], voiceSpan(k) * factor);
+    var place = refStart(k, byTarget) + Math.min(t - taps[k], refSpan(k, byTarget));
     return place - t;
   }
 
@@ -158,18 +178,19 @@
     var t = elapsed();
     $("rh-clock").textContent = clock(t);
     if (state !== "recording" || !secs.length) return;
-    var first = target ? scale : 1;
-    $("rh-should").textContent = clock(t) + " — " + L.should_be + " " + sectionName(secs[sectionAt(t, first)]) +
-      " (" + (target ? L.by_target : L.by_voice) + ")";
-    $("rh-should2").textContent = target ? L.by_voice + L.colon + sectionName(secs[sectionAt(t, 1)]) : "";
-    var d = drift(t, first);
+    var byTarget = !!target;
+    $("rh-should").textContent = fill(L.should_be, {
+      t: clock(t), section: sectionName(secs[sectionAt(t, byTarget)]), by: target ? L.by_target : L.by_voice,
+    });
+    $("rh-should2").textContent = target ? L.by_voice + L.colon + sectionName(secs[sectionAt(t, false)]) : "";
+    var d = drift(t, byTarget);
     var bar = $("rh-drift-bar");
     var width = Math.min(50, 50 * Math.abs(d) / 60000); // a minute either way fills the half
     bar.style.width = width.toFixed(1) + "%";
     bar.style.left = d >= 0 ? "50%" : (50 - width).toFixed(1) + "%";
     bar.className = d >= 0 ? "ahead" : "behind";
     var r = Math.round(d / 1000);
-    $("rh-drift-text").textContent = r === 0 ? L.on_time : clock(Math.abs(d)) + " " + (r > 0 ? L.ahead : L.behind);
+    $("rh-drift-text").textContent = r === 0 ? L.on_time : fill(r > 0 ? L.ahead : L.behind, { t: clock(Math.abs(d)) });
   }
 
   // --- moving through the speech ------------------------------------------------------------------------------------
@@ -531,7 +552,7 @@
       name.appendChild(link);
       row.appendChild(name);
       var yours = s ? s.end_ms - s.start_ms : null;
-      var expected = target ? voiceSpan(k) * scale : voiceSpan(k);
+      var expected = refSpan(k, !!target);
       row.appendChild(el("td", "num", s ? length(s.start_ms) : L.not_reached));
       row.appendChild(el("td", "num", s ? length(yours) : ""));
       row.appendChild(el("td", "num", length(voiceSpan(k))));
@@ -643,12 +664,12 @@
       box.textContent = "";
       if (!takes.length) { box.appendChild(el("p", "note", L.no_history)); return; }
       var rows = [{ label: L.voice_total, total: total, parts: secs.map(function (s, k) { return [k, voiceSpan(k)]; }) }];
-      if (target) rows.push({ label: L.target, total: target, parts: secs.map(function (s, k) { return [k, voiceSpan(k) * scale]; }) });
+      if (target) rows.push({ label: L.target, total: target, parts: secs.map(function (s, k) { return [k, targetSpans[k]]; }) });
       takes.forEach(function (take, n) {
         var position = {};
         secs.forEach(function (s, k) { position[s.index] = k; });
         rows.push({
-          label: L.take_label.replace("{n}", String(n + 1)),
+          label: fill(L.take_label, { n: n + 1 }),
           when: take.created ? take.created.slice(0, 16).replace("T", " ") : "",
           total: take.duration_ms,
           parts: (take.sections || []).map(function (s) { return [position[s.index] || 0, s.end_ms - s.start_ms]; }),

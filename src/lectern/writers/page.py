@@ -232,6 +232,7 @@ def _summary(timeline: Timeline, report: Mapping[str, Any] | object | None) -> d
         "flag": "",
         "notes": [],
         "sections": {},
+        "budgets": {},
     }
     given = _as_mapping(report)
     if not given:
@@ -257,6 +258,14 @@ def _summary(timeline: Timeline, report: Mapping[str, Any] | object | None) -> d
     notes = given.get("notes")
     if isinstance(notes, (list, tuple)):
         summary["notes"] = [str(n) for n in notes]
+    # Each section's share of the target, as the report budgets it (--budget, or in proportion to its length at
+    # the speaker's pace): the rehearse mode's checkpoints against the target.
+    budgets = target.get("budgets")
+    if isinstance(budgets, (list, tuple)):
+        for budget in budgets:
+            budget = _as_mapping(budget) or {}
+            if _is_number(budget.get("index")) and _is_number(budget.get("budget_ms")):
+                summary["budgets"][str(budget["index"])] = budget["budget_ms"]
     sections = given.get("sections")
     if isinstance(sections, (list, tuple)):
         for i, sec in enumerate(sections):
