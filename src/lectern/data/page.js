@@ -310,7 +310,8 @@
     highlight(i);
     if (echo && !audio.paused && i >= 0) {
       var s = sentences[i];
-      if (t < s.end) {
+      // Unrounded: nowMs() rounds to the ms, which paused at 1849.6 for a sentence ending at 1850, before its end.
+      if (audio.currentTime * 1000 < s.end) {
         echoArmed = i;
       } else if (echoArmed === i) {
         echoArmed = -1;
