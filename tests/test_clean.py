@@ -844,3 +844,10 @@ def test_the_first_line_is_never_glued_across_a_removed_line() -> None:
     body = "We are going to do everything we can to support the people of the western states this season"
     text = f"{title}\n\n12:01 P.M. EDT\n\nOkay?\n{body}\n{body}\n{body}\n{body} and more.\n"
     assert _clean(text).text.splitlines()[0] == title
+
+
+def test_a_speaker_leading_points_with_a_colon_is_not_a_transcript() -> None:
+    text = ("First: we must build roads and bridges for every town in the state.\n"
+            "Second: we must train the workers who will build them.\n"
+            "Finally: we must pay for it honestly, without borrowing from our children.\n")
+    assert _clean(text).text == text

@@ -121,3 +121,18 @@ def test_a_long_parenthesis_is_speech_even_with_a_note_word() -> None:
 def test_end_of_document_note_is_not_spoken() -> None:
     (m,) = scan_blocks(["努力奋斗！（全文完）"])
     assert m.text == "努力奋斗！" and m.notes == ("（全文完）",) and m.pauses == ()
+
+
+@pytest.mark.parametrize("note", ["（停顿）", "（抬头）", "(pause)", "（环视全场）"])
+def test_a_presenters_pause_or_look_up_note_is_a_beat(note: str) -> None:
+    from lectern.text.markers import BEAT_MS, scan_blocks
+
+    marked = scan_blocks([f"同志们{note}今天我们开会。"])[0]
+    assert marked.text == "同志们今天我们开会。"
+    assert [p.ms for _, p in marked.pauses] == [BEAT_MS]
+
+
+def test_a_parenthesis_that_mentions_a_pause_is_speech() -> None:
+    from lectern.text.markers import scan_blocks
+
+    assert scan_blocks(["工程（停工三个月）已复工。"])[0].text == "工程（停工三个月）已复工。"

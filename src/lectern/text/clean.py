@@ -581,7 +581,12 @@ _BREADCRUMB_SEP = re.compile(r"\s*(?:->|[>›»])\s*")
 _TITLE_SEP = re.compile(r"\s+(?:--|-|—|_|\|)\s+|_")
 
 
-_NAME_LABEL = re.compile(r"^((?:[A-Z][A-Za-z.'’-]*)(?: [A-Z][A-Za-z.'’-]*){0,3}):[ \t]+(?=\S)")
+# A name or role before a colon; never a word a speaker leads a point with (First: …, Note: …, Step One: …).
+_NAME_LABEL = re.compile(
+    r"^(?!(?:First|Second|Third|Fourth|Fifth|Finally|Lastly|Next|Then|Now|Today|Tonight|Here|Note|Remember|Example"
+    r"|Step|Goal|Rule|Lesson|Point|Part|Chapter|Section|Summary|Conclusion|Update|Correction|Source|Photo|Credit"
+    r"|Warning|Yes|No|So|And|But)\b)((?:[A-Z][A-Za-z.'’-]*)(?: [A-Z][A-Za-z.'’-]*){0,3}):[ \t]+(?=\S)"
+)
 TRANSCRIPT_MIN_LABELS = 3
 OTHER_VOICE_SHARE = 0.2
 

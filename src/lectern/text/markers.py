@@ -58,6 +58,8 @@ _APPLAUSE_NOTE = re.compile(
     r"[^()]{0,20}$",
     re.IGNORECASE,
 )
+# A presenter's note to pause or look up, in brackets: a beat.
+_PRESENTER_PAUSE = re.compile(r"^\s*(?:停顿|稍停|停一下|停|抬头|抬头看|环视|环视全场|看台下|(?i:pause|beat))\s*(?:片刻|一下|\d+\s*秒)?\s*$")
 DOCUMENT_NOTE_MAX = 16  # a longer parenthesis is the speaker's own words, even if it says 摘要
 _DOCUMENT_NOTE = re.compile(
     r"录音整理|根据.{0,8}整理|有删节|删节|节选|摘要|此件|未经本人审阅|本人审阅|内部资料|记录整理|^(?:全文)?完$"
@@ -163,6 +165,8 @@ def scan_blocks(blocks: Sequence[str], *, path: str | None = None) -> tuple[Mark
                 body = m.group("note_body")
                 if _APPLAUSE_NOTE.search(body):
                     pauses.append((length, Pause(PauseKind.APPLAUSE, APPLAUSE_MS)))
+                elif _PRESENTER_PAUSE.match(body):  # （停顿）, （抬头）: the presenter's beat, not words
+                    pauses.append((length, Pause(PauseKind.MARKER, BEAT_MS)))
                 elif len(body) <= DOCUMENT_NOTE_MAX and _DOCUMENT_NOTE.search(body):
                     notes.append(m.group(0))
                 else:  # ordinary parenthesised speech, e.g. 县公安局（交警支队）
