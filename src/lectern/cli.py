@@ -866,8 +866,14 @@ def watch(
                 out.print(f"open {out_dir / 'index.html'} to rehearse; it reloads after each save", markup=False)
                 out.print(f"watching {files} (Ctrl-C to stop)", markup=False, soft_wrap=True)
 
-        err.print(f"building {out_dir}/ from {script}…", markup=False, soft_wrap=True)
-        watch_loop(script, out_dir, options, on_build=on_build)
+        announced: list[bool] = []
+
+        def on_stage(_name: str) -> None:
+            if not announced:  # the first build can take minutes: say what is being made
+                announced.append(True)
+                err.print(f"building {out_dir}/ from {script}…", markup=False, soft_wrap=True)
+
+        watch_loop(script, out_dir, options, on_build=on_build, on_stage=on_stage)
         err.print("stopped watching", markup=False)
 
 
