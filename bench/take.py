@@ -60,7 +60,7 @@ def main() -> None:
         ("decode WAV (pydub)", best_of(3, lambda: decode_recording(wav))),
         ("decode AAC .m4a (ffmpeg → pydub)", best_of(3, lambda: decode_recording(m4a))),
         ("find speech and pauses", best_of(3, lambda: find_speech(audio))),
-        ("align (DP, 3 passes)", best_of(3, lambda: align(expected, list(heard.speech)))),
+        ("align (DP, 2 passes)", best_of(3, lambda: align(expected, list(heard.speech)))),
         ("whole analysis, WAV", best_of(3, lambda: analyse_recording(wav, timeline))),
         ("whole analysis, .m4a", best_of(3, lambda: analyse_recording(m4a, timeline))),
     ]

@@ -119,7 +119,9 @@ def test_lectern_take_writes_the_take_and_the_report(zh: Path, tmp_path: Path) -
     assert "Take 2 (take.wav)" in result.stdout and (zh / "takes" / "002.json").is_file()
     md, page = (zh / "report.md").read_text("utf-8"), (zh / "report.html").read_text("utf-8")
     assert "### All takes" in md and md.count("| 2 |") >= 1
-    assert 'aria-label="Takes by section"' in page and "take 2" in page
+    # report.html speaks the script's language, like the rest of it; report.md stays English.
+    assert "<h2 id=\"delivery\">你的试讲</h2>" in page and 'aria-label="各次试讲（按节）"' in page and "第 2 次" in page
+    assert "目标分配" in page and "Target share" not in page
     # lectern report re-renders the report and keeps the takes in it.
     assert runner.invoke(app, ["report", str(zh)]).exit_code == 0
     assert len(json.loads((zh / "report.json").read_text("utf-8"))["takes"]) == 2
@@ -216,3 +218,5 @@ def test_a_rebuild_keeps_the_takes(en: Path, tmp_path: Path) -> None:
     assert sorted(p.name for p in (en / "takes").iterdir()) == kept
     report = json.loads((en / "report.json").read_text("utf-8"))
     assert report["takes"] and report["takes"][-1]["pace_unit"] == "wpm"
+    page = (en / "report.html").read_text("utf-8")
+    assert "<h2 id=\"delivery\">Your delivery</h2>" in page and "wpm" in page

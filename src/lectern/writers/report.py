@@ -837,6 +837,6 @@ def render_html(report: Report, takes: Sequence[TakeComparison] = ()) -> str:
             for p in report.planned_pauses
         )
         h.append("</tbody></table></div>")
-    h.extend(delivery.render_html(takes))
+    h.extend(delivery.render_html(takes, report.language.value))
     h.append("</main></body></html>")
     return "\n".join(h) + "\n"
