@@ -925,6 +925,24 @@ def test_rehearse_a_real_build_tapping_at_each_sentence(
     finally:
         browser.close()
 
+    # `lectern take` analyses the saved recording with the page's taps: its sections start at the taps.
+    from typer.testing import CliRunner
+
+    from lectern.cli import app
+
+    args = ["take", str(result.out_dir), str(recording), "--taps", str(take_path), "--json"]
+    with ThreadPoolExecutor(1) as pool:
+        ran = pool.submit(CliRunner().invoke, app, args, catch_exceptions=False).result()
+    assert ran.exit_code == 0, ran.stderr
+    analysed = json.loads(ran.stdout)
+    assert analysed["recording"].endswith(recording.name)
+    assert [s["index"] for s in analysed["sections"]] == [t["section"] for t in take["taps"]]
+    for s, tap in zip(analysed["sections"], take["taps"]):
+        assert abs(s["start_ms"] - tap["ms"]) <= TAP_TOLERANCE_MS, (analysed["sections"], take["taps"])
+    assert abs(analysed["duration_ms"] - take["duration_ms"]) <= TAP_TOLERANCE_MS
+    assert [t["ms"] for t in analysed["taps"]] == [t["ms"] for t in take["taps"]]
+    assert (result.out_dir / "takes" / "001.json").is_file()
+
 
 def test_rehearse_without_a_microphone_still_times_the_sections(rehearsal: Rehearsal, open_page: object) -> None:
     # A browser with no microphone (or a speaker who refuses it): the stopwatch and the taps work, nothing is saved.
