@@ -770,6 +770,7 @@ def test_rehearse_times_each_section_from_the_speakers_taps_and_saves_the_take(
     )
     assert abs(take["speaking_ms"] - heard) <= 800, (take["speaking_ms"], heard, take["pauses"])
     assert take["speaking_ms"] + take["pause_ms"] == take["duration_ms"]
+    assert session.js("lectern.rehearse.heardFrom()") == "recording"  # decoded back from the saved file
     # The longest pause inside the speech is a section gap (600 ms in the rehearsal), and falls where one is.
     longest = take["pauses"][0]
     assert 400 <= longest["ms"] <= 900, take["pauses"]

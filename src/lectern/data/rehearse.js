@@ -324,9 +324,14 @@
     document.body.classList.remove("rh-recording");
     var done = function (blob) {
       release();
-      var take = makeTake(duration, blob);
-      showResult(take, blob);
-      store(take, blob);
+      var finishTake = function (heard) {
+        heardFrom = heard && heard.length > 10 ? "recording" : levels.length ? "live" : "";
+        if (heardFrom === "recording") levels = heard;
+        var take = makeTake(duration, blob);
+        showResult(take, blob);
+        store(take, blob);
+      };
+      decodeLevels(blob).then(finishTake, function () { finishTake(null); });
     };
     if (recorder && recorder.state !== "inactive") {
       recorder.addEventListener("stop", function () {
@@ -336,6 +341,34 @@
     } else {
       done(null);
     }
+  }
+
+  // Loudness read back from the recording itself, decoded at a low rate: the pauses are then where they are in the
+  // file the speaker saves, whatever the live analyser missed while the machine was busy or the tab hidden. The
+  // live levels stay the fallback for a browser that cannot decode its own recording.
+  var DECODE_RATE = 8000;
+  var heardFrom = ""; // where the last take's pauses were heard: "recording", "live" or nowhere
+
+  function decodeLevels(blob) {
+    var Offline = window.OfflineAudioContext || window.webkitOfflineAudioContext;
+    if (!blob || !Offline || !blob.arrayBuffer) return Promise.resolve(null);
+    return blob.arrayBuffer().then(function (bytes) {
+      var context = new Offline(1, 1, DECODE_RATE);
+      return new Promise(function (resolve, reject) {
+        var promise = context.decodeAudioData(bytes, resolve, reject);
+        if (promise && promise.then) promise.then(resolve, reject);
+      });
+    }).then(function (buffer) {
+      var samples = buffer.getChannelData(0);
+      var step = Math.round(buffer.sampleRate * LEVEL_MS / 1000);
+      var out = [];
+      for (var start = 0; start + step <= samples.length; start += step) {
+        var sum = 0;
+        for (var i = start; i < start + step; i++) sum += samples[i] * samples[i];
+        out.push([Math.round((start + step) * 1000 / buffer.sampleRate), Math.sqrt(sum / step)]);
+      }
+      return out;
+    });
   }
 
   // --- the take ---------------------------------------------------------------------------------------------------
@@ -834,6 +867,7 @@
   window.lectern.rehearse = {
     state: function () { return state; },
     taps: function () { return taps.slice(); },
+    heardFrom: function () { return heardFrom; },
     loadTakes: loadTakes,
   };
 })();
