@@ -185,3 +185,21 @@ def test_timeline_draft_tiles_the_audio(lengths: list[int]) -> None:
                 TimedSection(1, 1, "一、", "工作", 3000, 6500, (TimedSentence("工作。", 3000, 6500),)))
     draft = draft_from_timeline(Timeline("r.mp3", 7000, "espeak", "cmn", sections))
     assert [s.ms for s in draft.sections] == [3000, 4000] and draft.total_ms == 7000
+
+
+def test_a_script_against_its_rehearsal_folder_does_not_count_blanks_as_changes(tmp_path: Path) -> None:
+    # timings.json records what was spoken (XX read as 某某); the script has XX. Compared as spoken, nothing changed.
+    plan = plan_of(tmp_path, "a.txt", TITLE + "同志们：\n我和XX同志向大家致以敬意。\n" + SAFETY + LIVING + CLOSING)
+    sections, t = [], 0
+    for section in plan.speech.sections:
+        timed = []
+        for s in section.sentences:
+            timed.append(TimedSentence(s.text, t, t + s.est_ms))
+            t += s.est_ms + s.pause_after_ms
+        sections.append(TimedSection(section.index, section.level, section.marker, section.title,
+                                     timed[0].start_ms, timed[-1].end_ms, tuple(timed)))
+    timeline = Timeline("rehearsal.mp3", t, "espeak", "cmn", tuple(sections), language=Language.ZH)
+    assert any("某某" in s.text for s in timeline.sections[0].sentences)
+    diff = diff_drafts(draft_from_plan(plan), draft_from_timeline(timeline))
+    assert len(diff.sections) == len(plan.speech.sections) and all(s.status == "same" for s in diff.sections)
+    assert diff.measured == (False, True)

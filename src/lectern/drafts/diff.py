@@ -29,7 +29,7 @@ import difflib
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from lectern.model import Language, Plan, Timeline, heading_text
@@ -52,6 +52,7 @@ class DraftSection:
     title: str
     sentences: tuple[str, ...]  # as written (placeholders unfilled): what the writer edits
     ms: int  # estimated, or measured from the start of the section to the start of the next
+    spoken: tuple[str, ...] = ()  # as spoken (blanks filled): all a rehearsal folder records
 
     @property
     def name(self) -> str:
@@ -68,6 +69,7 @@ class Draft:
     language: Language
     sections: tuple[DraftSection, ...]
     measured: bool = False  # lengths from built audio rather than the plan's estimate
+    written: bool = True  # sentences as written; False: only as spoken (a rehearsal folder on its own)
 
     @property
     def total_ms(self) -> int:
@@ -130,6 +132,7 @@ def draft_from_plan(plan: Plan) -> Draft:
             title=section.title,
             sentences=tuple(s.written or s.text for s in section.sentences),
             ms=sum(s.est_ms + s.pause_after_ms for s in section.sentences),
+            spoken=tuple(s.text for s in section.sentences),
         )
         for section in plan.speech.sections
         if section.sentences
@@ -147,13 +150,14 @@ def draft_from_timeline(timeline: Timeline, plan: Plan | None = None) -> Draft:
     sections = []
     for k, section in enumerate(timed):
         end = timed[k + 1].start_ms if k + 1 < len(timed) else max(timeline.duration_ms, section.end_ms)
+        spoken = tuple(s.text for s in section.sentences)
         texts = written.get(section.index)
         if texts is None or len(texts) != len(section.sentences):
-            texts = tuple(s.text for s in section.sentences)
+            texts = spoken
         start = 0 if k == 0 else section.start_ms  # the silence before the first word is the first section's
         sections.append(DraftSection(section.index, section.level, section.marker, section.title, texts,
-                                     max(0, end - start)))
-    return Draft(timeline.language, tuple(sections), measured=True)
+                                     max(0, end - start), spoken))
+    return Draft(timeline.language, tuple(sections), measured=True, written=plan is not None)
 
 
 # --- matching ----------------------------------------------------------------------------------------------------
@@ -299,6 +303,10 @@ def word_diff(old: str, new: str, language: Language) -> str:
 
 
 def diff_drafts(old: Draft, new: Draft) -> DraftDiff:
+    if not (old.written and new.written):
+        # A rehearsal folder records sentences as spoken (XX read as 某某): compare both drafts that way, or every
+        # blank would show as a change.
+        old, new = _as_spoken(old), _as_spoken(new)
     pairs = _match(old.sections, new.sections)
     matched_old = set(pairs.values())
     moved = _moved([pairs[j] for j in sorted(pairs)])
@@ -354,6 +362,11 @@ def _renumbered_heading(a: DraftSection, b: DraftSection) -> tuple[str, ...]:
     if first.startswith(a.marker):
         return (b.marker + first[len(a.marker):], *a.sentences[1:])
     return a.sentences
+
+
+def _as_spoken(draft: Draft) -> Draft:
+    sections = tuple(replace(s, sentences=s.spoken or s.sentences) for s in draft.sections)
+    return replace(draft, sections=sections, written=False)
 
 
 def _origin(section: DraftSection, others: Sequence[DraftSection]) -> str | None:
