@@ -128,8 +128,11 @@ RULES: tuple[Rule, ...] = (
           r"|推荐访问)\s*[:：][^。！？!?\n]{0,160}$", "web-page chrome (related articles)", "inline"),
     # What a download site appends to a document's title: "-公文范文网", "_百度文库", "（word版可编辑）", "（精选5篇）",
     # "…的讲话范文". Cut from the line so the title itself stays (a title is the speech's metadata).
-    _rule("title-suffix", r"\s*[-_|｜—–]+\s*[^\s\-_|｜—–]{1,12}(?:网|文库|文档|范文|资料|巴巴)\s*$"
-          r"|\s*[（(【\[]\s*(?:(?i:word|docx?|pdf)\s*版?)?\s*(?:(?:可编辑|可修改|可复制|完整版|最新版|通用版|优秀篇)[^）)】\]]{0,6}"
+    # Each alternative starts where its run of separators or spaces starts, never inside it: from every dash of a
+    # 100,000-dash line the scan would run to the line's end (quadratic).
+    _rule("title-suffix", r"(?<![\s\-_|｜—–])(?=[\s\-_|｜—–]*[-_|｜—–])[\s\-_|｜—–]++[^\s\-_|｜—–]{1,12}"
+          r"(?:网|文库|文档|范文|资料|巴巴)\s*$"
+          r"|(?<!\s)\s*[（(【\[]\s*(?:(?i:word|docx?|pdf)\s*版?)?\s*(?:(?:可编辑|可修改|可复制|完整版|最新版|通用版|优秀篇)[^）)】\]]{0,6}"
           r"|(?:精选|共)?\s*\d+\s*篇|(?:精选|优选|最新|推荐)?(?:文档|范文|资料|汇编))[）)】\]]"
           r"|(?<=讲话|致辞|发言|报告|演讲)(?:范文|模板|范本)(?:大全|精选)?(?=\s*$)",
           "document-site title suffix", "inline"),
@@ -312,7 +315,7 @@ def _opens_speech(text: str) -> bool:
 # --- segments -----------------------------------------------------------------------------------------------------
 
 # Separators inside a line: whitespace next to Chinese, and the gap after a sentence end.
-_SEPARATOR = re.compile(rf"(?<=[{_H}\u3000-\u303f\uff00-\uffef“”‘’…])\s+|\s+(?=[{_H}\u3000-\u303f\uff00-\uffef“”‘’…])"
+_SEPARATOR = re.compile(rf"(?<=[{_H}\u3000-\u303f\uff00-\uffef“”‘’…])\s+|(?<!\s)\s+(?=[{_H}\u3000-\u303f\uff00-\uffef“”‘’…])"
                         r"|(?<=[。！？!?])(?![”’」』）)\"'。！？!?…])\s*|(?<=[。！？][”’」』])\s*"
                         # after an applause note, so noise glued to it takes the note away with it
                         r"|(?<=(?:掌声|笑声|鼓掌|欢呼)[）)])\s*"
@@ -435,6 +438,16 @@ def _kept_across_page_breaks(lines: Sequence[_Line]) -> list[str]:
 
 
 _ANCHOR = re.compile(r"(?<!\\)(?<!\[)\^|(?<!\\)\$")
+# Where a piece can start or end inside a line (see _SEPARATOR): at the line's edges, next to whitespace, after a
+# sentence end or a closing quote/bracket. In the pre-filter a segment rule's ^/$ stand for these places: dropping
+# them instead would let a rule such as the bare-domain watermark start at every character of a 60,000-digit run
+# and scan to its end, quadratic time on one line.
+_PIECE_START = r"(?:^|(?<=[\s。！？!?”’」』)）]))"
+_PIECE_END = r"(?:$|(?=\s)|(?<=[。！？!?”’」』)）]))"
+
+
+def _piece_anchored(pattern: str) -> str:
+    return _ANCHOR.sub(lambda m: _PIECE_START if m.group() == "^" else _PIECE_END, pattern)
 
 
 class _Table:
@@ -446,9 +459,9 @@ class _Table:
         self.inline = [r for r in strong if r.scope == "inline"]
         self.segment = [r for r in strong if r.scope == "segment"]
         self.weak = [r for r in rules if not r.strong]
-        # Segment rules are searched on pieces, so their ^/$ anchors may sit mid-line: the pre-filter drops them
-        # (a looser pattern is still a correct pre-filter).
-        parts = [_ANCHOR.sub("", r.pattern.pattern) if r.scope == "segment" else r.pattern.pattern for r in strong]
+        # Segment rules are searched on pieces, so their ^/$ anchors may sit mid-line: the pre-filter widens them to
+        # any piece edge (a looser pattern is still a correct pre-filter, and an anchored one stays linear).
+        parts = [_piece_anchored(r.pattern.pattern) if r.scope == "segment" else r.pattern.pattern for r in strong]
         try:
             self.any_strong: re.Pattern[str] | None = re.compile("|".join(f"(?:{p})" for p in parts))
         except re.error:  # a user pattern with global flags or conflicting group names: search rule by rule

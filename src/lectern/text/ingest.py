@@ -20,10 +20,12 @@ import html
 import io
 import os
 import re
+import select
 import stat
 import sys
 import unicodedata
 import zipfile
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import BinaryIO
 
@@ -89,14 +91,22 @@ def read_script(path: str, *, stdin: BinaryIO | None = None) -> SourceText:
         raise InputError(f"cannot read: {e.strerror or e}", path=path) from None
     if stat.S_ISDIR(st.st_mode):
         raise InputError("is a directory, not a script file", path=path)
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        raise InputError("is a device, not a script file", path=path)
     if st.st_size > MAX_BYTES:
         raise InputError(f"too large ({st.st_size / 1024 / 1024:.1f} MB; the limit is "
                          f"{MAX_BYTES // (1024 * 1024)} MB); a speech script is far smaller", path=path)
     try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_BYTES + 1)
+        if stat.S_ISREG(st.st_mode):
+            with open(path, "rb") as f:
+                data = f.read(MAX_BYTES + 1)
+        else:  # a named pipe (or another special file): its size says nothing, and open() may wait for a writer
+            data = _read_stream(path)
     except OSError as e:
         raise InputError(f"cannot read: {e.strerror or e}", path=path) from None
+    if len(data) > MAX_BYTES:  # a file that grew after stat, or a pipe with an endless writer
+        raise InputError(f"too large (more than {MAX_BYTES // (1024 * 1024)} MB); a speech script is far smaller",
+                         path=path)
 
     if path.lower().endswith(".docx"):
         if not data.startswith(b"PK\x03\x04"):
@@ -108,19 +118,55 @@ def read_script(path: str, *, stdin: BinaryIO | None = None) -> SourceText:
     return decode(data, path, markdown=path.lower().endswith((".md", ".markdown")))
 
 
+#: How long a named pipe may stay silent (no writer yet, or a writer that stopped writing) before lectern gives up.
+PIPE_IDLE_TIMEOUT_S = 10.0
+_CHUNK = 1 << 16
+
+
+def _read_stream(path: str) -> bytes:
+    """At most MAX_BYTES + 1 bytes of a non-regular file, in chunks, never blocking longer than the idle timeout.
+
+    A plain open() of a FIFO blocks until a writer appears, which may be never; so it is opened non-blocking and
+    every wait for data goes through poll(). A writer that never stops is cut off at the size cap.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_BYTES:
+            if not poller.poll(PIPE_IDLE_TIMEOUT_S * 1000):
+                what = "nothing was written to it" if not size else "its writer stopped sending"
+                raise InputError(f"is a pipe and {what} for {PIPE_IDLE_TIMEOUT_S:g} s", path=path)
+            try:
+                chunk = os.read(fd, min(_CHUNK, MAX_BYTES + 1 - size))
+            except BlockingIOError:  # woken with nothing to read yet
+                continue
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 FRONT_MATTER_MAX_LINES = 40
 _FM_KEY = re.compile(r"^[A-Za-z_][\w-]*:(?:\s|$)")
 _FM_ITEM = re.compile(r"^\s*(?:-\s|$)|^\s+\S")
 _YAML_ESCAPES = {"_": "\u00a0", " ": " ", '"': '"', "\\": "\\", "n": " ", "t": " ", "/": "/"}
-_MD_LINE_SUBS: tuple[tuple[re.Pattern[str], str], ...] = (
-    # ATX heading: the marks stay (one "# " to six), so structure makes the heading a section; closing #s go.
-    (re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.M), r"\1 \2"),
+_MD_LINE_SUBS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    # ATX heading: the marks stay (one "# " to six), so structure makes the heading a section; closing #s go
+    # (in _atx_title: a lazy (.*?) before optional [ \t]+#+ and [ \t]*$ is quadratic in a run of spaces).
+    (re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$", re.M), lambda m: f"{m.group(1)} {_atx_title(m.group(2))}"),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])"), r"\1"),  # a backslash escape: the character itself
     (re.compile(r"^ {0,3}>[ \t]?", re.M), ""),  # block quote
     (re.compile(r"^ {0,3}(?:-{3,}|\*{3,}|_{3,}|={3,})[ \t]*$", re.M), ""),  # rule / setext underline
     (re.compile(r"^ {0,3}[-*+][ \t]+(?!\d+[ \t]*[-—][ \t]*$)", re.M), ""),  # bullet (not a "- 3 -" page number)
-    (re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)"), ""),  # image
-    (re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)"), r"\1"),  # link → its text
+    # Neither part of a link spans a '[': "[[[[…" or "[a](" repeated would otherwise rescan the line from each one.
+    (re.compile(r"!\[[^\[\]\n]*\]\([^()\[\]\n]*\)"), ""),  # image
+    (re.compile(r"\[([^\[\]\n]+)\]\([^()\[\]\n]*\)"), r"\1"),  # link → its text
     (re.compile(r"\*\*([^*\n]+?)\*\*|__([^_\n]+?)__"), r"\1\2"),  # strong emphasis
     (re.compile(r"(?<![*A-Za-z0-9])\*(?![\s*])([^*\n]+?)(?<![\s*])\*(?![*A-Za-z0-9])"), r"\1"),  # emphasis
     (re.compile(r"`([^`\n]+)`"), r"\1"),  # inline code
@@ -387,6 +433,15 @@ def _reject_binary(text: str, path: str) -> None:
         raise InputError("looks like a binary file (control characters), not a text script", path=path)
 
 
+def _atx_title(text: str) -> str:
+    """A Markdown heading's text without its closing sequence (``## Title ##`` → ``Title``; ``C#`` stays)."""
+    text = text.rstrip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and bare.endswith((" ", "\t")):
+        return bare.rstrip(" \t")
+    return text
+
+
 # --- docx ---------------------------------------------------------------------------------------------------------
 
 
@@ -423,12 +478,21 @@ def _docx_text(data: bytes, path: str) -> str:
             if child.tag == qn("w:p"):
                 lines.append(numbering.label(child) + paragraph_text(child))
             elif child.tag == qn("w:tbl"):
-                for cell in child.iter(qn("w:tc")):
+                for cell in cells(child):
                     walk(cell)
             elif child.tag == qn("w:sdt"):
                 content = child.find(qn("w:sdtContent"))
                 if content is not None:
                     walk(content)
+
+    def cells(table: object) -> Iterator[object]:
+        """The table's own cells, row by row: not iter(w:tc), which also yields the cells of a nested table, read
+        again when walk() reaches that table inside its cell."""
+        for child in table.iterchildren():  # type: ignore[attr-defined]
+            if child.tag == qn("w:tc"):
+                yield child
+            elif child.tag in (qn("w:tr"), qn("w:sdt"), qn("w:sdtContent")):  # rows, and rows/cells in a content control
+                yield from cells(child)
 
     walk(document.element.body)
     return "\n".join(lines)
@@ -571,7 +635,8 @@ _LINE_BREAKS = re.compile("\r\n|[\r\f\v\x1c\x1d\x1e\x85\u2028\u2029]")
 _WIDE_SPACE_RUN = re.compile("[\u3000\u2003][ \t]*[\u3000\u2003][ \t\u3000\u2003]*")
 # Two or more NBSPs (an HTML ``&nbsp;&nbsp;`` paragraph indent) after a Chinese sentence end, before Chinese text.
 # Plain spaces do not count: a typed file keeps its line numbers, and clean splits at such spaces anyway.
-_NBSP_RUN_AFTER_CJK_END = re.compile(f"(?<=[。！？：；”」』）])[ ]*\u00a0[ \u00a0]*\u00a0[ \u00a0]*(?=[{_HAN}“「（【])")
+# (A run holding two NBSPs, taken whole: nested stars over one run would backtrack quadratically in its length.)
+_NBSP_RUN_AFTER_CJK_END = re.compile(f"(?<=[。！？：；”」』）])(?=[ ]*+\u00a0[ ]*+\u00a0)[ \u00a0]++(?=[{_HAN}“「（【])")
 _OTHER_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 _HALF_PUNCT = {",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
 _HALF_PUNCT_RE = re.compile(r"[,:;!?]")
@@ -606,7 +671,10 @@ def _is_cjk(ch: str) -> bool:
     return bool(ch) and _HAN_OR_PUNCT.match(ch) is not None
 
 
-_EDGE_SPACE = re.compile("^[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+|[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+$",
+# The trailing run is matched only from its first space: tried from every space of a long run that does not end
+# the line, it would rescan the run each time (quadratic).
+_EDGE_SPACE = re.compile("^[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+"
+                         "|(?<![ \t\u00a0\u2000-\u200a\u202f\u205f\u3000])[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+$",
                          re.MULTILINE)
 # A mark converts after Chinese, or before Chinese when it does not follow a Latin letter (``OK,好`` stays,
 # ``5%,我们`` converts). The mark is matched first so the regex engine can skip ahead to it quickly.
@@ -727,7 +795,7 @@ def join_hard_wraps(text: str) -> str:
     if width is None:
         return text
     blank_separated = text.count("\n\n") >= 2
-    out: list[str] = []
+    out: list[list[str]] = []  # each output line as its parts, joined once (adding to a string is quadratic)
     previous = ""  # the last physical line joined into out[-1]
     for line in lines:
         continues = is_wrapped_fragment(previous, width) or (
@@ -736,8 +804,8 @@ def join_hard_wraps(text: str) -> str:
         if (out and previous and line and continues
                 and not HEADING_RE.match(line) and not _STAGE_NOTE.match(line) and not _SALUTATION.match(line)):
             glue = "" if _is_cjk(previous[-1]) or _is_cjk(line[0]) else " "
-            out[-1] = out[-1] + glue + line
+            out[-1] += (glue, line)
         else:
-            out.append(line)
+            out.append([line])
         previous = line
-    return "\n".join(out)
+    return "\n".join("".join(parts) for parts in out)
