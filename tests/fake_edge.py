@@ -24,6 +24,7 @@ import json
 import math
 import re
 import threading
+import time
 import os
 import uuid
 from array import array
@@ -98,6 +99,11 @@ class Faults:
     latency_s: float = 0.0  # per request, before answering (every request): a remote service's round trip
     voices_stall: bool = False  # the voice-list endpoint never answers
     retry_after: str | None = None  # Retry-After header sent with refused handshakes
+    # A flaky service (issue 10): these repeat for as long as they are set.
+    refuse_every: int = 0  # refuse every n-th handshake with refuse_status
+    refuse_status: int = 500
+    cut_first_stream_every: int = 0  # cut the first stream of every n-th new text mid-way (its retry is whole)
+    busy_until: float = 0.0  # time.monotonic() until which every handshake is refused with 429 (a rate-limit burst)
 
 
 @dataclass
@@ -187,6 +193,12 @@ class FakeEdgeService:
     def voice_list_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/voices/list?trustedclienttoken=x"
 
+    def busy_for(self, seconds: float, retry_after: str | None = None) -> None:
+        """A burst of rate limiting: every handshake refused with 429 for ``seconds`` from now."""
+        with self._lock:
+            self.faults.busy_until = time.monotonic() + seconds
+            self.faults.retry_after = retry_after
+
     def reset(self) -> None:
         with self._lock:
             self.faults = Faults()
@@ -207,6 +219,10 @@ class FakeEdgeService:
             self.record.handshakes += 1
             faults = self.faults
             status = faults.handshake_status.pop(0) if faults.handshake_status else faults.always_status
+            if status is None and faults.busy_until and time.monotonic() < faults.busy_until:
+                status = 429
+            if status is None and faults.refuse_every and self.record.handshakes % faults.refuse_every == 0:
+                status = faults.refuse_status
         if status is not None:
             headers = {"Retry-After": faults.retry_after} if faults.retry_after is not None else None
             return web.Response(status=status, text="refused by the fake", headers=headers)
@@ -238,6 +254,9 @@ class FakeEdgeService:
                     _take(faults, "no_audio") or (faults.no_audio_for is not None and faults.no_audio_for in text)
                 )
                 close_mid = not stall and not no_audio and _take(faults, "close_mid_stream")
+                if faults.cut_first_stream_every and text not in self.record.texts[:-1]:
+                    new_texts = len(set(self.record.texts))
+                    close_mid = close_mid or (not stall and not no_audio and new_texts % faults.cut_first_stream_every == 0)
             if stall:
                 async for _ in ws:  # read until the client gives up and closes
                     pass

@@ -423,18 +423,23 @@ def test_a_sentence_that_always_fails_keeps_the_others_takes_in_the_cache(
 
     edge_service.reset()
     edge_service.faults.no_audio_for = "供水"  # SENTENCES[4] fails on every attempt
-    # One at a time, so what "already made" means is deterministic: SENTENCES[3] before the failure, [5] never.
+    # One at a time, so the order is deterministic: the failing sentence goes back to the end of the queue, [5] is
+    # made meanwhile, and the build stops when its waiting budget is spent, keeping five takes of six.
     with pytest.raises(EngineError) as caught:
-        synthesize(_plan_of(SENTENCES[:6]), engine(attempts=2, concurrency=1), YUNYANG, cache)  # type: ignore[arg-type]
+        synthesize(_plan_of(SENTENCES[:6]), engine(attempts=2, concurrency=1, backoff_s=0.01, wait_budget_s=0.1),
+                   YUNYANG, cache)  # type: ignore[arg-type]
     assert caught.value.sentence == SENTENCES[4]
     assert "供水" in str(caught.value) and "sent no audio" in str(caught.value)
-    # The three cached sentences were not asked for again; the failing one was tried twice.
-    assert edge_service.record.texts == [SENTENCES[3], SENTENCES[4], SENTENCES[4]]
+    assert "5 of 6 takes are kept: run the same command again to resume" in caught.value.message
+    # The three cached sentences were not asked for again; the failing one was tried twice, then after [5] again.
+    texts = edge_service.record.texts
+    assert texts[:4] == [SENTENCES[3], SENTENCES[4], SENTENCES[4], SENTENCES[5]]
+    assert len(texts) > 4 and set(texts[4:]) == {SENTENCES[4]}
 
     edge_service.reset()  # the service recovers: only what is not in the cache is synthesized
     again = synthesize(_plan_of(SENTENCES[:6]), engine(), YUNYANG, cache)  # type: ignore[arg-type]
     assert [t.text for t in again] == list(SENTENCES[:6])
-    assert sorted(edge_service.record.texts) == sorted([SENTENCES[4], SENTENCES[5]])
+    assert edge_service.record.texts == [SENTENCES[4]]  # [5] was made while [4] waited its turn
 
 
 def _through_a_capturing_proxy(edge: EdgeEngine) -> list[str]:
@@ -485,6 +490,7 @@ def test_build_with_edge_exits_1_with_one_line_naming_the_sentence_and_keeps_fin
 
     import lectern.engines.edge as edge_module
     from lectern.audio.cache import TakeCache
+    from lectern.audio.synthesize import MAX_ROUNDS
     from lectern.cli import app
 
     monkeypatch.setattr(edge_module, "backoff_s", lambda *args: 0.0001)  # the CLI's engine has real backoff
@@ -498,7 +504,9 @@ def test_build_with_edge_exits_1_with_one_line_naming_the_sentence_and_keeps_fin
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith(f"error: {script}: ")
     assert "sent no audio" in lines[0] and "会议到此结束" in lines[0]
-    assert edge_service.record.texts.count("会议到此结束，散会。") == 4  # the engine's default attempts
+    # Back to the end of the queue after each round of the engine's 4 attempts, until the rounds' guard stops it.
+    assert edge_service.record.texts.count("会议到此结束，散会。") == 4 * MAX_ROUNDS
+    assert "takes are kept: run the same command again to resume" in lines[0]
     assert TakeCache(cache).info().entries >= 1  # takes finished before the failure stay
 
 

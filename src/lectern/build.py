@@ -66,6 +66,7 @@ class BuildOptions:
     fit_voice: bool = False
     budgets: tuple[tuple[str, int], ...] = ()  # ("一是", 120_000): a section's own share of the target
     voice_rate: int = 0  # percent added to the preset's voice rate (--voice-rate +10%): the voice, not the estimate
+    retry_budget_s: float | None = None  # how long the build may wait on a failing online service (None: ≈ 2 min)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +251,7 @@ def build(
     stdin: BinaryIO | None = None,
     on_stage: Callable[[str], None] | None = None,
     on_take: TakeProgress | None = None,
+    on_status: Callable[[str], None] | None = None,
     on_progress: Callable[[str, int, int], None] | None = None,
 ) -> BuildResult:
     """Build a rehearsal folder for the script at ``path``.
@@ -274,8 +276,16 @@ def build(
     staging = _staging_dir(out_dir)
     try:
         stage("engine")
+        # An online engine backs off when the service refuses or fails; the progress display says so.
+        edge_options: dict[str, object] = {}
+        if on_status is not None:
+            edge_options["on_retry"] = lambda _sentence, _attempt, _error, delay: on_status(
+                f"service busy, retrying in {max(1, round(delay))} s")
+        if options.retry_budget_s is not None:
+            edge_options["wait_budget_s"] = options.retry_budget_s
         engine, reason = select_engine(
-            options.engine, proxy=options.proxy, language=plan.speech.language.value, offered=preset.engines
+            options.engine, proxy=options.proxy, language=plan.speech.language.value, offered=preset.engines,
+            edge_options=edge_options,
         )
         voice = preset.voice_for(engine.name)
         _check_voice_language(voice, plan.speech.language, preset)

@@ -407,8 +407,11 @@ def _build_with_progress(script: str, out_dir: Path, options: BuildOptions):  # 
         def on_progress(step: str, done: int, total: int) -> None:
             progress.update(task, completed=done, total=total, description=_STAGE_NAMES.get(step, step))
 
+        def on_status(message: str) -> None:  # the online service refused or failed: say why the bar waits
+            progress.update(task, description=f"synthesizing sentences ({message})")
+
         return build(
-            script, out_dir, options, stdin=_stdin_for(script), on_stage=on_stage, on_take=on_take,
+            script, out_dir, options, stdin=_stdin_for(script), on_stage=on_stage, on_take=on_take, on_status=on_status,
             on_progress=on_progress,
         )
 

@@ -66,6 +66,15 @@ class EngineError(LecternError):
     """A speech engine failed after its retries (names the sentence)."""
 
 
+class ServiceBusy(EngineError):
+    """An online engine's quick retries of one sentence failed, but the failure is of the passing kind (a refusal,
+    a cut stream): the sentence goes back to the end of the queue and is tried again later in the build."""
+
+
+class RetryBudgetSpent(EngineError):
+    """The build's time for waiting on a failing service is used up: it stops, keeping every take made so far."""
+
+
 class OutputError(LecternError):
     """The output folder or a file in it cannot be written."""
 

@@ -15,17 +15,21 @@ import asyncio
 import dataclasses
 import functools
 import re
+from collections import deque
 from collections.abc import Callable
 
 from lectern.audio.cache import TakeCache, take_key
 from lectern.engines.base import Engine
-from lectern.errors import ConfigError, EngineError
+from lectern.errors import ConfigError, EngineError, RetryBudgetSpent, ServiceBusy
 from lectern.text.lexicon import Lexicon
 from lectern.text.lexicon import apply as apply_lexicon
 from lectern.model import Language, Plan, Sentence, Take, Voice
 from lectern.text.numbers import normalize_numbers
 
 OnTake = Callable[[int, Take, bool], None]
+
+#: How many times one sentence may go back to the end of the queue (each time after the engine's own retries).
+MAX_ROUNDS = 10
 
 # Engines that read Arabic numerals in Chinese badly (espeak: 2026年 as 二千零二十六年, "%" in English; the neural
 # voice's model knows only syllables, so its front end would read them without context).
@@ -172,25 +176,40 @@ async def synthesize_async(
             deliver(take, indices, cached=True)
 
     limit = max(1, min(engine.concurrency, concurrency or engine.concurrency))
-    gate = asyncio.Semaphore(limit)
+    # A sentence whose quick retries failed in a passing way (ServiceBusy) goes back to the end of the queue: the
+    # others go on meanwhile, and the engine's waiting budget, not a count of attempts, decides when to give up.
+    queue = deque(misses)
+    rounds: dict[str, int] = {}
+
+    def located(e: EngineError, indices: list[int]) -> EngineError:
+        first = indices[0]
+        section = sections[first]
+        where = section.marker or section.title or f"section {section.index + 1}"
+        message = f"{e.message} (sentence {first + 1} of {len(sentences)}, in {_excerpt(where)})"
+        if isinstance(e, RetryBudgetSpent | ServiceBusy):
+            kept = sum(t is not None for t in takes)
+            message += f"; {kept} of {len(sentences)} takes are kept: run the same command again to resume"
+        return type(e)(message, path=e.path or plan.script.path, sentence=sentences[first].text)
 
     async def render(key: str, text: str, prosody: Voice, indices: list[int]) -> None:
-        async with gate:
-            try:
-                rendering = await engine.render(text, prosody)
-            except EngineError as e:
-                first = indices[0]
-                section = sections[first]
-                where = section.marker or section.title or f"section {section.index + 1}"
-                raise EngineError(
-                    f"{e.message} (sentence {first + 1} of {len(sentences)}, in {_excerpt(where)})",
-                    path=e.path or plan.script.path,
-                    sentence=sentences[first].text,
-                ) from e
+        try:
+            rendering = await engine.render(text, prosody)
+        except ServiceBusy as e:
+            rounds[key] = rounds.get(key, 0) + 1
+            if rounds[key] >= MAX_ROUNDS:  # a guard for engines whose waits are too short to spend their budget
+                raise located(e, indices) from e
+            queue.append((key, text, prosody, indices))
+            return
+        except EngineError as e:
+            raise located(e, indices) from e
         take = cache.put(key, text, engine.name, prosody.name, rendering)
         deliver(take, indices, cached=False)
 
-    tasks = [asyncio.create_task(render(*miss)) for miss in misses]
+    async def worker() -> None:
+        while queue:
+            await render(*queue.popleft())
+
+    tasks = [asyncio.create_task(worker()) for _ in range(min(limit, len(misses)))]
     try:
         await asyncio.gather(*tasks)
     except BaseException:

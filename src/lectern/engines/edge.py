@@ -40,7 +40,7 @@ from edge_tts import exceptions as edge_exceptions
 
 from lectern.atomic import write_text
 from lectern.engines.base import Rendering
-from lectern.errors import EngineError
+from lectern.errors import EngineError, RetryBudgetSpent, ServiceBusy
 from lectern.ffmpeg import SAMPLE_WIDTH, decode_to_pcm
 from lectern.model import Boundary, Voice
 from lectern.timecode import ticks_to_ms
@@ -68,6 +68,11 @@ RETRYABLE_STATUSES = frozenset({403, 408, 429})
 # Cap on one backoff wait, and on a server's Retry-After we agree to honour: a rehearsal build should fail in
 # minutes, not hang for an hour because a header said so.
 MAX_BACKOFF_S = 30.0
+
+#: How long one build may spend waiting on a refusing or failing service (wall time with at least one request
+#: backing off), across all its sentences: long enough to ride out a rate limit or a brief outage, short enough that a
+#: dead service ends the build in minutes. Then the build stops, keeping its takes, and a rerun resumes.
+WAIT_BUDGET_S = 120.0
 
 _T = TypeVar("_T")
 
@@ -286,6 +291,32 @@ def prosody(voice: Voice) -> dict[str, str]:
 RetryHook = Callable[[str, int, BaseException, float], None]
 
 
+class WaitBudget:
+    """Wall time spent backing off, counted once however many requests wait at the same moment."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float]) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._spent = 0.0
+        self._waiting = 0
+        self._since = 0.0
+
+    def left(self) -> float:
+        running = self._clock() - self._since if self._waiting else 0.0
+        return self.seconds - self._spent - running
+
+    async def wait(self, delay: float, sleep: Callable[[float], Awaitable[None]]) -> None:
+        if not self._waiting:
+            self._since = self._clock()
+        self._waiting += 1
+        try:
+            await sleep(delay)
+        finally:
+            self._waiting -= 1
+            if not self._waiting:
+                self._spent += self._clock() - self._since
+
+
 class EdgeEngine:
     """Renders text with an edge-tts voice; implements :class:`lectern.engines.base.Engine`.
 
@@ -312,6 +343,7 @@ class EdgeEngine:
         boundary: str = "SentenceBoundary",
         connect_timeout_s: int = 10,
         on_retry: RetryHook | None = None,
+        wait_budget_s: float = WAIT_BUDGET_S,
     ) -> None:
         if concurrency < 1 or attempts < 1 or timeout_s <= 0:
             raise ValueError("concurrency and attempts must be ≥ 1 and timeout_s > 0")
@@ -332,6 +364,7 @@ class EdgeEngine:
         self._slots: asyncio.Semaphore | None = None
         self._slots_loop: asyncio.AbstractEventLoop | None = None
         self.stats = {"requests": 0, "retries": 0, "request_s": 0.0}
+        self.budget = WaitBudget(wait_budget_s, time.monotonic)  # real waits, whatever clock times the requests
 
     def _slot(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
@@ -363,16 +396,22 @@ class EdgeEngine:
                 if not is_retryable(e):
                     raise
                 cause = describe_failure(e, self.timeout_s)
-                if attempt == self.attempts:
-                    raise EngineError(
-                        f"edge: failed after {self.attempts} attempt{'s' * (self.attempts > 1)}: {cause}",
+                delay = backoff_s(attempt, self.backoff_s, self._rng, e)
+                if delay > self.budget.left():
+                    raise RetryBudgetSpent(
+                        f"edge: the service kept failing ({cause}) and the {self.budget.seconds:g} s this build may "
+                        "wait for it are spent",
                         sentence=sentence,
                     ) from e
-                delay = backoff_s(attempt, self.backoff_s, self._rng, e)
                 self.stats["retries"] += 1
                 if self.on_retry is not None:
                     self.on_retry(sentence, attempt, e, delay)
-                await self._sleep(delay)
+                await self.budget.wait(delay, self._sleep)  # also after the last attempt: the service needs the rest
+                if attempt == self.attempts:  # the caller puts the sentence back at the end of its queue
+                    raise ServiceBusy(
+                        f"edge: failed after {self.attempts} attempt{'s' * (self.attempts > 1)}: {cause}",
+                        sentence=sentence,
+                    ) from e
             finally:
                 self.stats["request_s"] += self._clock() - started
         raise AssertionError("unreachable")  # pragma: no cover

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from lectern.engines.base import Engine
@@ -58,10 +58,10 @@ def _reachable(probe: Probe, timeout: float) -> tuple[bool, str]:
     return answered, "" if answered else f"no answer within {timeout:g} s"
 
 
-def _edge_engine(proxy: str | None, concurrency: int | None) -> Engine:
+def _edge_engine(proxy: str | None, concurrency: int | None, edge_options: Mapping[str, object] | None = None) -> Engine:
     from lectern.engines.edge import EdgeEngine
 
-    options: dict[str, object] = {"proxy": proxy}
+    options: dict[str, object] = {"proxy": proxy, **(edge_options or {})}
     if concurrency is not None:
         options["concurrency"] = concurrency
     return EdgeEngine(**options)  # type: ignore[return-value]
@@ -123,6 +123,7 @@ def select_engine(
     probe: Probe | None = None,
     proxy: str | None = None,
     concurrency: int | None = None,
+    edge_options: Mapping[str, object] | None = None,
     timeout: float = PROBE_TIMEOUT_S,
     language: str | None = None,
     offered: Sequence[str] = OFFLINE_FIRST,
@@ -155,13 +156,13 @@ def select_engine(
             raise EngineError(
                 f"edge-tts service unreachable ({why_not}); --engine espeak uses the offline voice"
             )
-        return _edge_engine(proxy, concurrency), "edge-tts, as requested"
+        return _edge_engine(proxy, concurrency, edge_options), "edge-tts, as requested"
     if "edge" in offered:
         answered, why_not, age = _remembered(check, timeout, memory, proxy, now)
         when = f", checked {age / 60:.0f} min ago" if age is not None and age >= 60 else (
             ", checked moments ago" if age is not None else "")
         if answered:
-            return _edge_engine(proxy, concurrency), f"edge-tts service reachable{when}; using edge"
+            return _edge_engine(proxy, concurrency, edge_options), f"edge-tts service reachable{when}; using edge"
         lead = f"edge-tts service unreachable ({why_not}{when})"
     else:
         lead = "the voice preset has no online voice"
