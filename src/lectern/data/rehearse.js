@@ -284,6 +284,7 @@
     $("rh-start").disabled = false;
     $("rh-rec").hidden = !recorder;
     moveTo(0, t0); // the first section starts with the recording
+    keepAwake();
     ticker = setInterval(tick, 200);
   }
 
@@ -308,7 +309,19 @@
     }
   }
 
+  // A phone on the lectern must not dim its screen mid-speech. Where the browser cannot (no Wake Lock API, or
+  // refused), the speaker's taps keep it awake as any touch does.
+  var wakeLock = null;
+
+  function keepAwake() {
+    if (!navigator.wakeLock || !navigator.wakeLock.request) return;
+    navigator.wakeLock.request("screen").then(function (lock) {
+      if (state === "recording") wakeLock = lock; else lock.release().catch(function () {});
+    }).catch(function () {});
+  }
+
   function release() {
+    if (wakeLock) { wakeLock.release().catch(function () {}); wakeLock = null; }
     if (levelTimer !== null) { clearInterval(levelTimer); levelTimer = null; }
     if (ticker !== null) { clearInterval(ticker); ticker = null; }
     if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
@@ -690,6 +703,8 @@
     }).catch(function () {}).then(renderHistory);
   }
 
+  var HISTORY_ROWS = 12;
+
   // One bar per take, as long as the take, cut into its sections; the rehearsal audio and the target above them.
   function renderHistory() {
     return loadTakes().then(function (takes) {
@@ -698,7 +713,10 @@
       if (!takes.length) { box.appendChild(el("p", "note", L.no_history)); return; }
       var rows = [{ label: L.voice_total, total: total, parts: secs.map(function (s, k) { return [k, voiceSpan(k)]; }) }];
       if (target) rows.push({ label: L.target, total: target, parts: secs.map(function (s, k) { return [k, targetSpans[k]]; }) });
-      takes.forEach(function (take, n) {
+      // The last HISTORY_ROWS takes: enough to see a trend, few enough to read.
+      var first = Math.max(0, takes.length - HISTORY_ROWS);
+      takes.slice(first).forEach(function (take, shown) {
+        var n = first + shown;
         var position = {};
         secs.forEach(function (s, k) { position[s.index] = k; });
         rows.push({
