@@ -172,3 +172,13 @@ def test_a_full_disk_is_one_line_naming_the_folder_and_the_space_needed(
                         r"[\d,]+ MB free", line), line
     assert {p: p.read_bytes() for p in Path("out").rglob("*") if p.is_file()} == before
     assert not list(Path().glob(".out.*"))
+
+
+@pytest.mark.slow
+def test_lectern_report_keeps_the_folder_replaceable(speech: Path) -> None:
+    """`lectern report` renders report.md/html/json again in the rehearsal: they are still lectern's files."""
+    assert build(str(speech), "-o", "out").exit_code == 0
+    result = runner.invoke(app, ["report", "out", "--target", "1m"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    assert foreign_files(Path("out")) == []
+    assert build(str(speech), "-o", "out").exit_code == 0

@@ -20,6 +20,7 @@ from rich.table import Table
 from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
+from lectern import outfolder
 from lectern.atomic import write_text
 from lectern.build import BuildOptions, TextOptions, build, default_out_dir, prepare, report_files
 from lectern.errors import ConfigError, InputError, LecternError, OutputError, quote
@@ -497,6 +498,10 @@ def report(
             written = report_files(result, load_takes(folder, timeline, target_ms))
             for name, text in written.items():
                 _write(folder / name, text)
+            try:
+                outfolder.refresh_manifest(folder, list(written))
+            except OSError as e:
+                raise OutputError(f"cannot write {outfolder.MANIFEST} ({e.strerror or e})", path=str(folder)) from e
             err.print(f"wrote {', '.join(written)} in {folder}/", markup=False, soft_wrap=True)
             if facts is None:
                 err.print(

@@ -48,6 +48,20 @@ def write_manifest(folder: Path) -> None:
     write_bytes(folder / MANIFEST, (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
 
 
+def refresh_manifest(folder: Path, names: list[str]) -> None:
+    """Record files lectern has just rewritten in a rehearsal (``lectern report`` renders report.* again), so the
+    next build still sees a folder lectern wrote. A folder without a manifest is left without one."""
+    listed = _read_manifest(folder)
+    if listed is None:
+        return
+    for name in names:
+        path = folder / name
+        if path.is_file() and not path.is_symlink():
+            listed[name] = {"size": path.stat().st_size, "sha256": _sha256(path)}
+    body = {"lectern": _FORMAT, "files": dict(sorted(listed.items()))}
+    write_bytes(folder / MANIFEST, (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
 def foreign_files(folder: Path) -> list[str]:
     """The paths under ``folder`` (relative, ``/``-separated) that a build replacing it would destroy.
 
