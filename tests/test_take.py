@@ -127,12 +127,22 @@ def test_lectern_take_writes_the_take_and_the_report(zh: Path, tmp_path: Path) -
     assert len(json.loads((zh / "report.json").read_text("utf-8"))["takes"]) == 2
 
 
+@pytest.mark.parametrize("read", [6, 20])
+def test_where_a_recording_stops_is_found(zh: Path, read: int) -> None:
+    for seed in (0, 3):
+        take, truth = make_take(load_rehearsal(zh), seed=seed, stop_after=read)
+        delivery = analyse_audio(Audio(take, SAMPLE_RATE), read_rehearsal(zh), recording="short.wav")
+        assert delivery.stopped_at == read and delivery.sentences[-1].index == read - 1
+        starts = [s.start_ms for s in delivery.sections]
+        assert all(abs(a - b) <= 1500 for a, b in zip(starts, truth.section_starts_ms)), (starts, truth)
+
+
 def test_a_recording_that_stops_early_says_where(zh: Path, tmp_path: Path) -> None:
     take, truth = make_take(load_rehearsal(zh), seed=5, stop_after=12)
     result = runner.invoke(app, ["take", str(zh), str(_wav(tmp_path, "short.wav", take)), "--dry-run", "--json"])
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)
-    assert printed["stopped_at"] is not None and 12 <= printed["stopped_at"] <= 20
+    assert printed["stopped_at"] == 12  # the first sentence not read (0-based)
     assert any("stops before sentence" in w for w in printed["warnings"])
     assert len(printed["sections"]) < len(read_rehearsal(zh).sections)
 
