@@ -7,6 +7,11 @@ in a separate traced run. The cold run includes jieba's one-time
 dictionary load (≈ 1.4 s on this machine), paid once per process on the first clause too long to cut at punctuation.
 
     .venv/bin/python bench/plan.py
+
+The second table is the hostile-input campaign of issue 10 (``tests/hostile.py``): a salutation and one
+100,000-character line of what a speech never holds, through the whole text part (``prepare``: read, clean,
+structure, plan). Every rule is linear, so each takes about as long as 100,000 characters of speech; before the fix
+60,000 digits took 86 s. ``tests/test_hostile.py`` bounds the same cases at 20 s.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+sys.path.insert(0, str(ROOT))
+from lectern.build import prepare  # noqa: E402
 from lectern.model import CleanScript  # noqa: E402
 from lectern.text.plan import plan  # noqa: E402
 from lectern.text.structure import parse  # noqa: E402
@@ -87,5 +94,26 @@ def main() -> None:
         )
 
 
+def hostile() -> None:
+    import tempfile
+
+    from lectern.errors import LecternError
+    from tests.hostile import CASES, write_case
+
+    print(f"\n{'hostile line (after 同志们：)':<32} {'chars':>8} {'time s':>7}  outcome")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in CASES:
+            path = write_case(name, Path(tmp))
+            chars = len(path.read_text(encoding="utf-8"))
+            start = time.perf_counter()
+            try:
+                result = prepare(str(path))
+                outcome = f"{len(result.speech.sentences)} sentences"
+            except LecternError as e:
+                outcome = "refused: " + e.message[:40]
+            print(f"{name:<32} {chars:>8} {time.perf_counter() - start:>7.2f}  {outcome}")
+
+
 if __name__ == "__main__":
     main()
+    hostile()
