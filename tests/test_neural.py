@@ -152,6 +152,16 @@ def test_a_long_unpunctuated_sentence_renders_in_pieces(engine) -> None:  # noqa
 
 
 @needs_model
+def test_the_vocoder_in_windows_gives_the_bytes_of_one_call(engine, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    import lectern.engines.neural as neural
+
+    text = "全面贯彻落实党的二十大精神，" * 4  # 11 s: several windows
+    windowed = engine.render_blocking(text, BAKER)
+    monkeypatch.setattr(neural, "VOCODER_WINDOW", 100_000)  # one call over the whole mel, as upstream does
+    assert engine.render_blocking(text, BAKER).pcm == windowed.pcm
+
+
+@needs_model
 def test_the_preset_rate_scales_the_voice(engine) -> None:  # noqa: ANN001
     text = "同志们，今天我们召开会议，主要是部署下一阶段工作。"
     normal = engine.render_blocking(text, BAKER).duration_ms
