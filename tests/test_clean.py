@@ -613,6 +613,7 @@ def test_source_note_after_a_sentence_in_a_scraped_line() -> None:
 
 ISSUE9_NOISE = [
     ("2024-12-12 09:00:02 690", "header", "date stamp"),
+    ("首頁 -> 2023年全國兩會 ->最新播報", "header", "web-page chrome"),
     ("精选留言", "footer", "web-page chrome"),
     ("• 本周热门", "footer", "web-page chrome"),
     ("手机版", "header", "web-page chrome"),
