@@ -852,3 +852,24 @@ def test_a_speaker_leading_points_with_a_colon_is_not_a_transcript() -> None:
             "Second: we must train the workers who will build them.\n"
             "Finally: we must pay for it honestly, without borrowing from our children.\n")
     assert _clean(text).text == text
+
+
+@pytest.mark.parametrize(("line", "where"), [("首页 工作总结 讲话稿 心得体会 述职报告", "header"), ("首页范文稿件发言稿", "header"),
+                                             ("日）", "header"), ("文档编号：ZH-2023-001", "footer"),
+                                             ("版权声明：本文内容由互联网用户自发贡献", "footer"),
+                                             ('<figure><img src="a.jpg"><figcaption>会场</figcaption></figure>', "body")])
+def test_more_page_furniture(line: str, where: str) -> None:
+    result = _clean(_speech_with(line, where))
+    assert result.text == _clean(_speech_with("")).text, result.removals
+
+
+def test_the_list_under_a_related_label_goes_to_the_first_sentence() -> None:
+    text = _speech_with("") + "相关推荐\n• 在全县安全生产会议上的讲话\n2024年安全生产工作会议讲话稿范文（精选5篇）\n"
+    assert _clean(text).text == _clean(_speech_with("")).text
+    kept = _speech_with("") + "热门文章\n大家要记住这句话。\n"
+    assert "大家要记住这句话。" in _clean(kept).text
+
+
+@pytest.mark.parametrize("line", ["首页要突出政务公开，方便群众查询。", "我们在2023年12月）的会议上决定了。", "编号要统一规范。"])
+def test_more_page_furniture_traps(line: str) -> None:
+    assert _spoken(line) in _spoken(_clean(_speech_with(line)).text)

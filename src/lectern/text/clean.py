@@ -98,7 +98,7 @@ RULES: tuple[Rule, ...] = (
     _rule("doc-site", rf"(?:{_SITE_WORDS})", "watermark (document-site name)"),
     _rule("credit", r"(?:整理|收集|编辑|制作)(?:发布|上传|分享|提供)|整理[，,、\s]*(?:咨询|联系|QQ|qq|微信|加|欢迎)",
           "watermark (credit of the uploader)"),
-    _rule("copyright", r"版权所有|版权归|侵权必究|如有侵权|侵删|联系删除|转载请注明|未经(?:授权|许可)[，,]?(?:禁止|不得|严禁)转载"
+    _rule("copyright", r"版权所有|版权声明|版权归|侵权必究|如有侵权|侵删|联系删除|转载请注明|未经(?:授权|许可)[，,]?(?:禁止|不得|严禁)转载"
           r"|(?i:all rights reserved)|©|(?i:copyright)\s*(?:©|\(c\)|\d{4})", "watermark (copyright notice)"),
     _rule("site-tag", r"【[^】\n]{0,8}(?:文档|范文|资料|精品|推荐|会员|下载|原创|纠错|打印|关闭|收藏|分享)[^】\n]{0,8}】",
           "watermark (site tag)", "inline"),
@@ -201,6 +201,13 @@ RULES: tuple[Rule, ...] = (
     _rule("page-stamp", r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}|(?:查看|浏览|阅读|点击|访问)(?:次数|量)?\s*[:：]\s*\d+\s*次?"
           r"|^时间\s*[:：]\s*\d{4}|^点击(?:数|量)?\s*[:：]|^(?:作者|来源)\s*[:：]\s*$", "web-page chrome (date stamp, counter)"),
     # A label of the page's furniture on a line of its own (精选留言, 热门推荐, 手机版, • 本周热门).
+    # A navigation bar (首页 工作总结 讲话稿 心得体会, 首页范文稿件发言稿), a date fragment left by a scrape (日）), a series
+    # number (编号：…): never a line of a speech, never its title.
+    _rule("nav-bar", r"^(?:网站)?首页(?:[\s|｜/>]*[^\s，。！？,!?|｜/>]{2,8}){1,12}$", "web-page chrome", "line"),
+    _rule("date-fragment", r"^[\d一二三四五六七八九十〇○]{0,4}\s*[年月日号][)）]$", "date fragment (a scrape's leftover)", "line"),
+    _rule("serial", r"^(?:文章|文档|资料)?编号\s*[:：]\s*[A-Za-z0-9-]{2,}", "document-site note (series number)"),
+    _rule("figure", r"<(figure|figcaption|script|style)\b[^>\n]{0,200}>[^\n]{0,500}?</\1>", "HTML figure or script",
+          "inline"),
     _rule("font-size", r"^[【\[]?\s*字[体号]\s*[:：]?\s*[】\]]?$", "web-page chrome", "line"),
     # A seller's note glued inside a sentence by a PDF/Word extract: cut, and the sentence rejoined.
     _rule("seller-inline", r"本文(?:档)?格式为\s*(?i:word|docx?|pdf|wps)\s*版?[，,]?\s*(?:下载后)?(?:可任意编辑|可编辑|可修改|可复制)?[。！!]?"
@@ -590,6 +597,14 @@ _PREFACE_ANNOUNCE = re.compile(
 _OUTLINE_LABEL = re.compile(r"^(?:目录|提纲|目录/提纲|内容提要|内容提纲)\s*[:：]?\s*[…\.。]*$")
 _COMMENTS_HEADER = re.compile(r"^\d+\s*(?:则|条|个)?\s*(?:留言|评论|回复)\s*[:：]?$|^(?i:\d+\s+comments?)\s*:?$"
                               r"|^(?:网友评论|评论列表|发表评论)\s*[:：]?$")
+_LIST_LABEL = re.compile(r"^\W{0,3}(?:相关推荐|热门推荐|最新文档|最新文章|相关文章|猜你喜欢|推荐阅读|延伸阅读|热门文章|热门范文"
+                         r"|相关内容|相关范文|精彩推荐|本周热门|本月热门)\W{0,3}$")
+
+
+def _salutation_like(text: str) -> bool:
+    return _SALUTATION.match(text) is not None
+
+
 _BREADCRUMB_SEP = re.compile(r"\s*(?:->|[>›»])\s*")
 _TITLE_SEP = re.compile(r"\s+(?:--|-|—|_|\|)\s+|_")
 
@@ -679,6 +694,18 @@ def _remove_page_context(lines: list[_Line], removals: list[Removal]) -> None:
                 else:
                     break
 
+    written = [ln for ln in lines if ln.text.strip()]
+    for k, ln in enumerate(written):
+        if k > 0 and _LIST_LABEL.match(simplified(ln.text.strip())):
+            # The site's list of other articles under its label (相关推荐, 热门文章): titles, to the first sentence.
+            for nxt in written[k + 1 :]:
+                if nxt.removed or nxt.kept_by_user:
+                    continue
+                if ends_sentence(nxt.kept) or _salutation_like(nxt.kept):
+                    break
+                _remove_line(nxt, "list of the site's other articles (after its label)", removals)
+            break
+
     for k, ln in enumerate(live):
         if not ln.removed and _COMMENTS_HEADER.match(folded[id(ln)]) and k > 0:
             for rest_ln in live[k:]:
@@ -688,7 +715,7 @@ def _remove_page_context(lines: list[_Line], removals: list[Removal]) -> None:
 
     crumbs: set[str] = set()
     for r in removals:
-        if r.reason == "web-page chrome" and _BREADCRUMB_SEP.search(r.text):
+        if r.reason.startswith("web-page chrome") and _BREADCRUMB_SEP.search(r.text):
             crumbs.update(p.strip() for p in _BREADCRUMB_SEP.split(r.text)[1:] if len(p.strip()) >= 2)
     for ln in live:
         if ln.removed or ln.kept_by_user:
