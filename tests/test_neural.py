@@ -247,7 +247,7 @@ class FakeNeural:
 @pytest.fixture
 def fake_engines(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(select, "_neural_engine", FakeNeural)
-    monkeypatch.setattr(select, "_edge_engine", lambda proxy, concurrency: type("E", (), {"name": "edge"})())
+    monkeypatch.setattr(select, "_edge_engine", lambda *args, **kwargs: type("E", (), {"name": "edge"})())
 
 
 def test_auto_takes_the_neural_voice_offline_for_a_chinese_script(fake_engines: None) -> None:
