@@ -9,7 +9,9 @@ synthesis runs under one lock; :attr:`EspeakEngine.concurrency` is 1. Some of th
 to the next and is reset by nothing in the API (the pitch flutter's phase is a static inside the wave generator): the
 same sentence came out 481,734 bytes after one sentence and 481,162 after another, so a resumed build differed from
 a clean one. Each take is therefore rendered by a freshly loaded library (unloaded with ``dlclose`` and loaded
-again, ≈ 2 ms), so a take depends on its text and voice alone. The C API is ``speak_lib.h`` (espeak-ng 1.52): ``espeak_Initialize`` in ``AUDIO_OUTPUT_SYNCHRONOUS`` mode makes
+again: ≈ 10 ms a take, most of it reloading the voice's dictionary), so a take depends on its text and voice alone.
+
+The C API is ``speak_lib.h`` (espeak-ng 1.52): ``espeak_Initialize`` in ``AUDIO_OUTPUT_SYNCHRONOUS`` mode makes
 ``espeak_Synth`` return only when the whole text has gone through the callback, which collects the PCM
 (22,050 Hz, s16 mono) and the word events.
 """
@@ -213,7 +215,9 @@ class EspeakEngine:
         except metadata.PackageNotFoundError:
             loader = "?"
         # The library version and the wheel's (which ships the dictionaries) both change what is said.
-        self.version = f"espeak-ng {library.version}; espeakng-loader {loader}"
+        # "fresh": takes cached before each was rendered by a fresh library depended on what was said before them;
+        # they are rendered again rather than mixed into a rehearsal with ones that do not.
+        self.version = f"espeak-ng {library.version}; espeakng-loader {loader}; fresh"
         self.sample_rate = library.sample_rate
 
     def render_blocking(self, text: str, voice: Voice) -> Rendering:
