@@ -844,6 +844,15 @@ def test_rehearse_shows_hostile_text_as_text(rehearsal: Rehearsal, open_mic_page
     assert lines[:2] == [HOSTILE, ATTRIBUTE_BREAK]
     assert session.js("document.querySelector('.rh-sec').textContent") == ATTRIBUTE_BREAK
     assert session.js("document.querySelector('.rh-check-name').textContent") == ATTRIBUTE_BREAK
+    # A take of it: the table, the take and the history carry the heading as text.
+    session.page.keyboard.press("ArrowRight")
+    session.page.wait_for_function("lectern.rehearse.state() === 'recording'")
+    session.page.wait_for_timeout(300)
+    session.page.keyboard.press("Escape")
+    session.page.wait_for_function("lectern.rehearse.state() === 'done'")
+    assert session.js("document.querySelector('#rh-table tbody .rh-jump').textContent") == ATTRIBUTE_BREAK
+    assert session.js("lectern.lastTake.sections[0].title") == ATTRIBUTE_BREAK
+    session.page.wait_for_function("document.querySelectorAll('.rh-htake').length === 1")
     assert session.js("document.querySelectorAll('img').length") == 0
     assert session.dialogs == [] and session.errors == []
 
