@@ -218,6 +218,8 @@ def test_ctrl_c_while_watching_exits_0(tmp_path: Path) -> None:
         [sys.executable, "-m", "lectern", "watch", str(script), "-o", str(tmp_path / "out"), "--engine", "espeak",
          "--cache-dir", str(tmp_path / "cache")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        # CI may run the suite as a background job, which inherits SIGINT ignored: Ctrl-C must reach lectern.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     lines = []
     for line in proc.stdout:
