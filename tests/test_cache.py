@@ -198,3 +198,19 @@ def test_a_take_altered_after_it_was_checked_is_checked_again(tmp_path: Path) ->
     take.pcm_path.write_bytes(b"\x00" * take.pcm_path.stat().st_size)  # same size, other bytes
     os.utime(take.pcm_path, ns=(stamp + 1_000_000, stamp + 1_000_000))  # written a moment later
     assert cache.get(k) is None
+
+
+def test_a_take_altered_in_place_with_its_time_set_back_is_still_caught(tmp_path: Path) -> None:
+    """Same inode, same size, modification time restored (``touch -r``, a sync tool, a coarse clock): only the
+    change time tells, and the remembered hash must not be trusted."""
+    cache = TakeCache(tmp_path)
+    k = key()
+    take = cache.put(k, "t", "espeak", "cmn", RENDERING)
+    assert cache.get(k) is not None  # checked, and remembered
+    before = take.pcm_path.stat()
+    with open(take.pcm_path, "r+b") as f:  # in place: the inode stays
+        f.write(b"\x00" * 16)
+    os.utime(take.pcm_path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = take.pcm_path.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
+    assert cache.get(k) is None

@@ -14,13 +14,13 @@ A rehearsal written before manifests existed is recognised by its ``timings.json
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 from pathlib import Path
 
 from lectern.atomic import write_bytes
+from lectern.filehash import sha256_file
 
 MANIFEST = ".lectern-manifest.json"
 _FORMAT = 1
@@ -43,7 +43,7 @@ def write_manifest(folder: Path) -> None:
     for rel, path in _walk(folder):
         if rel == MANIFEST or path.is_symlink() or not path.is_file():
             continue
-        files[rel] = {"size": path.stat().st_size, "sha256": _sha256(path)}
+        files[rel] = {"size": path.stat().st_size, "sha256": sha256_file(path)}
     body = {"lectern": _FORMAT, "files": dict(sorted(files.items()))}
     write_bytes(folder / MANIFEST, (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
 
@@ -57,7 +57,7 @@ def refresh_manifest(folder: Path, names: list[str]) -> None:
     for name in names:
         path = folder / name
         if path.is_file() and not path.is_symlink():
-            listed[name] = {"size": path.stat().st_size, "sha256": _sha256(path)}
+            listed[name] = {"size": path.stat().st_size, "sha256": sha256_file(path)}
     body = {"lectern": _FORMAT, "files": dict(sorted(listed.items()))}
     write_bytes(folder / MANIFEST, (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
 
@@ -84,7 +84,7 @@ def foreign_files(folder: Path) -> list[str]:
             foreign.append(rel)
         else:
             want = listed[rel]
-            if path.stat().st_size != want.get("size") or _sha256(path) != want.get("sha256"):
+            if path.stat().st_size != want.get("size") or sha256_file(path) != want.get("sha256"):
                 foreign.append(f"{rel} (changed since lectern wrote it)")
     return sorted(foreign)
 
@@ -157,29 +157,3 @@ def _walk(folder: Path) -> list[tuple[str, Path]]:
 
 def _raise(error: OSError) -> None:
     raise error  # a folder that cannot be listed cannot be judged: the caller refuses it
-
-
-def _sha256(path: Path) -> str:
-    """The file's SHA-256, remembered by its identity (device, inode, size, modification time in ns).
-
-    A build hashes its new folder for the manifest, and the next build checks the old folder against it: in one
-    process (``lectern watch``) the second look is the same file renamed, so it is not read again (a 2-hour
-    rehearsal's audio is ≈ 110 MB). Any write to the file changes its size or time, and it is read again.
-    """
-    st = os.stat(path)
-    identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-    known = _HASHED.get(identity)
-    if known is not None:
-        return known
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    _HASHED[identity] = digest.hexdigest()
-    if len(_HASHED) > _HASHED_MAX:
-        _HASHED.pop(next(iter(_HASHED)))
-    return _HASHED[identity]
-
-
-_HASHED: dict[tuple[int, int, int, int], str] = {}
-_HASHED_MAX = 4096

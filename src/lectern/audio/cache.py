@@ -30,6 +30,7 @@ from lectern.atomic import write_bytes
 from lectern.config import default_cache_dir
 from lectern.engines.base import Rendering
 from lectern.errors import OutputError
+from lectern.filehash import remember_written, sha256_file
 from lectern.model import Boundary, Take, Voice
 
 _FORMAT = 1  # bump when the entry layout changes: old entries then read as misses
@@ -86,7 +87,7 @@ class TakeCache:
             samples = int(meta["samples"])
             if pcm_path.stat().st_size != samples * 2:
                 return None  # truncated
-            if _sha256_file(pcm_path) != meta["sha256"]:
+            if sha256_file(pcm_path) != meta["sha256"]:
                 return None  # altered
             _touch(meta_path)
             return Take(
@@ -121,7 +122,7 @@ class TakeCache:
         try:
             pcm_path.parent.mkdir(parents=True, exist_ok=True)
             write_bytes(pcm_path, pcm)
-            _remember_hash(pcm_path, meta["sha256"])  # hashed from the bytes just written: no need to read them back
+            remember_written(pcm_path, meta["sha256"])  # hashed from the bytes just written: no need to read them back
             write_bytes(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
         except OSError as e:
             raise OutputError(f"cannot write to the take cache ({e.strerror or e})", path=str(self.root)) from e
@@ -237,36 +238,5 @@ def _touch(path: Path) -> None:
         os.utime(path, (now, now))
     except OSError:
         pass
-
-
-def _sha256_file(path: Path) -> str:
-    """The file's SHA-256, remembered by its identity (device, inode, size, modification time in ns).
-
-    In one process (``lectern watch`` rebuilding on every save) a take checked once is not read and hashed again on
-    every rebuild (a 2-hour speech's takes are ≈ 300 MB); a take rewritten or altered since has another size or
-    time, and is checked again.
-    """
-    st = os.stat(path)
-    identity = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-    known = _HASHED.get(identity)
-    if known is not None:
-        return known
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    _HASHED[identity] = digest.hexdigest()
-    if len(_HASHED) > _HASHED_MAX:
-        _HASHED.pop(next(iter(_HASHED)))
-    return _HASHED[identity]
-
-
-def _remember_hash(path: Path, sha256: str) -> None:
-    st = os.stat(path)
-    _HASHED[(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)] = sha256
-
-
-_HASHED: dict[tuple[int, int, int, int], str] = {}
-_HASHED_MAX = 1 << 16
 
 
