@@ -6,14 +6,26 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from lectern.build import TextOptions, prepare
 from lectern.cli import app
-from lectern.drafts.diff import diff_drafts, diff_plans, diff_to_json, draft_from_plan, draft_from_timeline, word_diff
+from lectern.drafts.diff import (
+    diff_drafts,
+    diff_plans,
+    diff_to_json,
+    draft_from_plan,
+    draft_from_timeline,
+    partial_tokenizer,
+    word_diff,
+)
 from lectern.drafts.load import load_draft
 from lectern.model import Language, TimedSection, TimedSentence, Timeline
 from lectern.writers.timings import render_timings
+
+from tests.conftest import EXAMPLE_SPEECH
 
 OPENING = "同志们：\n今天我们召开会议，主要任务是部署下一阶段的工作。\n"
 SAFETY = "一、抓好安全生产\n安全生产是头等大事。各单位要落实主体责任。要开展隐患排查整治。\n"
@@ -112,6 +124,33 @@ def test_word_diff_cuts_chinese_at_jieba_words() -> None:
     shown = word_diff("今天是节后上班第一天。", "今天是节后上班头一天。", Language.ZH)
     assert shown == "今天是节后上班[-第一天-]{+头一天+}。"
     assert word_diff("We meet today.", "We gather today.", Language.EN) == "We [-meet-]{+gather+} today."
+
+
+@pytest.fixture(scope="module")
+def whole_dictionary():  # noqa: ANN201 - a jieba.Tokenizer with jieba's whole dictionary loaded
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
+_EXAMPLE_TEXT = EXAMPLE_SPEECH.read_text(encoding="utf-8")
+
+
+def test_the_partial_dictionary_cuts_every_sentence_of_the_example_as_the_whole_one(whole_dictionary) -> None:  # noqa: ANN001
+    sentences = [s + "。" for s in _EXAMPLE_TEXT.replace("\n", "").split("。") if s]
+    partial = partial_tokenizer(sentences)
+    assert len(partial.FREQ) < len(whole_dictionary.FREQ) // 100  # it really is partial
+    for sentence in sentences:
+        for hmm in (True, False):
+            assert list(partial.cut(sentence, HMM=hmm)) == list(whole_dictionary.cut(sentence, HMM=hmm)), sentence
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(sorted(set(_EXAMPLE_TEXT[:600]) | set("-]^\\[ ab12.，")))).map("".join))
+def test_the_partial_dictionary_cuts_any_text_as_the_whole_one(whole_dictionary, text: str) -> None:  # noqa: ANN001
+    assert list(partial_tokenizer([text]).cut(text)) == list(whole_dictionary.cut(text))
 
 
 def test_json_contract(tmp_path: Path) -> None:

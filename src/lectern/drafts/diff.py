@@ -26,9 +26,10 @@ characters, otherwise one is removed and the other added.
 from __future__ import annotations
 
 import difflib
+import logging
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -272,21 +273,59 @@ def sentence_changes(old: Sequence[str], new: Sequence[str]) -> tuple[SentenceCh
 _EN_TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
 
 
-def _tokens(text: str, language: Language) -> list[str]:
-    if language == Language.EN or not re.search(r"[\u4e00-\u9fff]", text):
-        return _EN_TOKENS.findall(text)
-    import logging
+Words = Callable[[str], list[str]]
+_LONGEST_WORD = 16  # characters: jieba's dictionary has no longer entry
 
+
+def chinese_words(texts: Iterable[str]) -> Words:
+    """jieba's words (as ``jieba.cut`` gives them) for any of ``texts``, loading only the dictionary they can use.
+
+    jieba's whole dictionary takes ≈ 0.8 s to load, more than ``lectern diff`` of a 10-minute speech takes in all.
+    A cut only ever looks up substrings of the text it cuts, so the dictionary's entries that occur in the changed
+    sentences (with their prefixes, and the total of all frequencies) cut them exactly as the whole one would: one
+    pass over the dictionary file, ≈ 0.2 s. A warm process that has the whole dictionary loaded (``lectern watch``,
+    after writing Chinese subtitles) uses it as it is.
+    """
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    return [w for w in jieba.cut(text, HMM=len(text) <= 80) if w]
+    tokenizer = jieba.dt if jieba.dt.initialized else partial_tokenizer(texts)
+    return lambda text: [w for w in tokenizer.cut(text, HMM=len(text) <= 80) if w]
 
 
-def word_diff(old: str, new: str, language: Language) -> str:
+def partial_tokenizer(texts: Iterable[str]):  # noqa: ANN201 - a jieba.Tokenizer (jieba is imported on first use)
+    """A jieba tokenizer holding the dictionary entries that occur in ``texts`` (see :func:`chinese_words`)."""
+    import jieba
+
+    wanted = {t[i:j] for t in texts for i in range(len(t)) for j in range(i + 1, min(len(t), i + _LONGEST_WORD) + 1)}
+    with jieba.dt.get_dict_file() as f:
+        entries = f.read().decode("utf-8")  # lines of "word count [tag]"
+    total = sum(map(int, re.findall(r"^[^ \n]+ (\d+)", entries, re.M)))
+    firsts = re.escape("".join(sorted({w[0] for w in wanted})))
+    candidates = re.finditer(rf"^([{firsts}][^ \n]*) (\d+)", entries, re.M) if firsts else ()
+    freq = {m[1]: int(m[2]) for m in candidates if m[1] in wanted}
+    for word in list(freq):
+        for k in range(1, len(word)):
+            freq.setdefault(word[:k], 0)  # jieba's prefix entries: a lookup runs on while the prefix is known
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+    return tokenizer
+
+
+def _tokens(text: str, language: Language, words: Words | None) -> list[str]:
+    if language == Language.EN or not _HAN.search(text):
+        return _EN_TOKENS.findall(text)
+    return (words or chinese_words([text]))(text)
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def word_diff(old: str, new: str, language: Language, words: Words | None = None) -> str:
     """``old`` turned into ``new`` with what went as ``[-…-]`` and what came as ``{+…+}`` (git's word diff), cut at
-    words: jieba's for Chinese, so 节后→节前 shows as [-节后-]{+节前+}, not as one character."""
-    a, b = _tokens(old, language), _tokens(new, language)
+    words: jieba's for Chinese, so 节后→节前 shows as [-节后-]{+节前+}, not as one character. ``words``: a
+    :func:`chinese_words` made once for all the sentences a diff shows."""
+    a, b = _tokens(old, language, words), _tokens(new, language, words)
     out = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
@@ -456,7 +495,14 @@ def section_note(section: SectionDiff) -> str:
     return "; ".join(notes)
 
 
-def change_lines(section: SectionDiff, language: Language, *, limit: int | None = None) -> list[str]:
+def changed_sentences(diff: DraftDiff, *, limit: int | None = None) -> list[str]:
+    """Both sides of every sentence shown as a word diff (the first ``limit`` changes of each section)."""
+    return [text for s in diff.sections if s.status not in ("added", "removed")
+            for c in s.sentences[:limit] if c.kind == "changed" for text in (c.old or "", c.new or "")]
+
+
+def change_lines(section: SectionDiff, language: Language, *, limit: int | None = None,
+                 words: Words | None = None) -> list[str]:
     """The section's sentence changes as lines: ``+ new``, ``− old``, ``~ word diff``."""
     if section.status in ("added", "removed"):
         return []
@@ -467,7 +513,7 @@ def change_lines(section: SectionDiff, language: Language, *, limit: int | None 
         elif change.kind == "removed":
             lines.append(f"− {change.old}")
         else:
-            lines.append(f"~ {word_diff(change.old or '', change.new or '', language)}")
+            lines.append(f"~ {word_diff(change.old or '', change.new or '', language, words)}")
     if limit is not None and len(section.sentences) > limit:
         lines.append(f"… and {len(section.sentences) - limit} more")
     return lines

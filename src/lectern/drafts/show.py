@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from lectern.drafts.diff import DraftDiff, change_lines, section_note, signed, total_line
+from lectern.drafts.diff import (
+    DraftDiff,
+    change_lines,
+    changed_sentences,
+    chinese_words,
+    section_note,
+    signed,
+    total_line,
+)
+from lectern.model import Language
 from lectern.drafts.watch import Rebuild
 from lectern.timecode import clock
 
@@ -25,8 +34,10 @@ def section_rows(diff: DraftDiff, *, all_sections: bool = True) -> list[tuple[st
 def sentence_lines(diff: DraftDiff, *, limit: int | None = None) -> list[str]:
     """Each changed section's sentence changes under its name: ``+`` added, ``−`` removed, ``~`` word diff."""
     lines = []
+    texts = changed_sentences(diff, limit=limit)
+    words = chinese_words(texts) if diff.language != Language.EN and texts else None  # one dictionary pass for all
     for s in diff.sections:
-        changes = change_lines(s, diff.language, limit=limit)
+        changes = change_lines(s, diff.language, limit=limit, words=words)
         if changes:
             lines.append(f"{s.title}:")
             lines.extend("  " + line for line in changes)
