@@ -177,7 +177,11 @@ def check(case: Case) -> list[Result]:
         results.extend(_check_sections(case, e["sections"], speech.sections))
 
     for noise in e.get("noise", ()):
-        keys = {fold(noise), fold(html.unescape(noise))} - {""}
+        decoded = html.unescape(noise)
+        # A character reference on its own (&#39;, &quot;) is noise as written: the character it names is the
+        # speech's own punctuation (I&#39;ve is said I've), so only the reference itself must not be spoken.
+        alone = decoded != noise and not any(c.isalnum() for c in decoded)
+        keys = ({fold(noise)} if alone else {fold(noise), fold(decoded)}) - {""}
         where = [k for k in keys if k in spoken_text or k in spoken_written]
         add("noise", not where, f"noise {noise!r} " + (f"is spoken: …{_context(where[0], sentences)}…" if where
                                                         else "is not spoken"))
