@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from typer.testing import CliRunner
 
 from lectern import __version__
@@ -116,6 +118,28 @@ def test_the_boxed_table_fits_80_columns_with_its_flag_column() -> None:
     assert all(row.rstrip().endswith("│") for row in rows)
 
 
+@pytest.mark.parametrize("plain", [False, True])
+def test_the_summary_stays_on_one_line_above_a_narrow_table(plain: bool) -> None:
+    """One short section (an English speech read as its opening): the table is narrower than its summary line."""
+    import io
+
+    from rich.console import Console
+
+    from lectern.model import Language, TimedSection, TimedSentence, Timeline
+    from lectern.report.analysis import build_report
+    from lectern.writers.report import render_table
+
+    text = "Yesterday, December 7, 1941, a date which will live in infamy, the United States was attacked. " * 40
+    timeline = Timeline("rehearsal.mp3", 1_389_000, "espeak", "en-us",
+                        (TimedSection(0, 0, None, "Opening", 0, 1_389_000, (TimedSentence(text, 0, 1_380_000),)),),
+                        title="Address", language=Language.EN)
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    console.print(render_table(build_report(timeline, None), width=80, plain=plain))
+    first, second = console.file.getvalue().splitlines()[:2]
+    assert first.startswith("Total 23:09 (speaking") and first.rstrip().endswith(" wpm"), (first, second)
+    assert not second.strip().startswith("wpm")
+
+
 def test_piped_output_is_plain_text_within_80_columns(tmp_path) -> None:
     from rich.cells import cell_len
 
@@ -161,3 +185,11 @@ def test_every_long_stage_of_a_build_reports_its_progress(tmp_path) -> None:
     measuring = [(done, total) for step, done, total in steps if step == "measuring"]
     assert measuring[-1] == (14, 14)  # every take's level, the first time it is met
     assert steps[-1][0] == "joining"
+
+
+def test_a_one_section_build_says_section_not_sections(tmp_path) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text("Thank you all for coming today. We have work to do.\n", encoding="utf-8")
+    result = invoke("build", str(script), "--engine", "espeak", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    assert f"of audio in 1 section → {tmp_path / 'out'}/" in result.stdout, result.stdout

