@@ -873,3 +873,53 @@ def test_the_list_under_a_related_label_goes_to_the_first_sentence() -> None:
 @pytest.mark.parametrize("line", ["首页要突出政务公开，方便群众查询。", "我们在2023年12月）的会议上决定了。", "编号要统一规范。"])
 def test_more_page_furniture_traps(line: str) -> None:
     assert _spoken(line) in _spoken(_clean(_speech_with(line)).text)
+
+
+# --- held-out set 2: families seen on unseen pages ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("line", "where"), [
+    ("VIP专免", "header"), ("29.33KB", "header"), ("- 37.5 KB |", "header"), ("13 页", "header"), ("- 8页", "header"),
+    ("999+", "header"), ("2024-04-05", "header"), ("- 2021-05-08 发布 |", "header"), ("侵权投诉", "header"),
+    ("海报", "header"), ("General 更新 2024年04月19日", "header"), ("【篇一】", "header"),
+    ("如果喜欢本篇内容，请赞赏鼓励哦！", "footer"), ("尚未有人赏赞，赶紧来一个吧", "footer"), ("请选择打赏类型", "footer"),
+    ("¥8.88", "footer"), ("查看更多>>", "footer"), ("本文标题：在区十七届人大五次会议闭幕式上的发言", "footer"),
+    ("作者原创，不允许二次传播，一经发现收回会员权益，追究法律责任。", "footer"),
+    ('- 2、"仅部分预览"的文档，不可在线预览部分如存在完整性等问题，可反馈申请退款（可完整预览的文档不适用该条件！）。', "header"),
+])
+def test_document_page_details_tip_jars_and_footers_go(line: str, where: str) -> None:
+    result = _clean(_speech_with(line, where))
+    assert result.text == _clean(_speech_with("")).text, result.removals
+
+
+@pytest.mark.parametrize("line", [
+    "我们要给予他们充分的赞赏和鼓励。", "去年我们更新了2000台设备，共13页的报告大家都看了。", "全县共有999名党员参加了培训。",
+    "要严防疫情二次传播，守好每一道关口。", "这次会议的海报设计得很好，大家要多宣传。", "我们的VIP客户服务要专门做好。",
+    "这份文件全文5000字，大家要认真学习。", "网络直播打赏乱象必须整治。",
+])
+def test_document_page_traps_are_speech(line: str) -> None:
+    assert _spoken(line) in _spoken(_clean(_speech_with(line)).text)
+
+
+@pytest.mark.parametrize(("line", "kept"), [
+    ("在区重点工作攻坚行动推进会上的讲话 （本页约4900+字）", "在区重点工作攻坚行动推进会上的讲话"),
+    ("党课：在做好办公室工作中书写人生华章（全文13438字）", "党课：在做好办公室工作中书写人生华章"),
+    ("全市上下深入学习贯彻（一个伟人的名字加最高职务，你可以前后对照进行准确替换）系列重要讲话精神。",
+     "全市上下深入学习贯彻系列重要讲话精神。"),
+    ("我代表（此处填写单位名称）向大家表示感谢。", "我代表向大家表示感谢。"),
+    ("（如沒有意見）沒有，通過。", "沒有，通過。"), ("不同意的請舉手。（稍停）沒有（或請放下）。", "不同意的請舉手。沒有。"),
+    ("下面，進行第一項，通過大會日程。（宣讀日程）", "下面，進行第一項，通過大會日程。"), ("请工作人员宣读名单，（待宣读完毕）各位委员有什么意见，（稍候）同意的请举手，（稍后观察）手放下。",
+                          "请工作人员宣读名单，各位委员有什么意见，同意的请举手，手放下。"),
+])
+def test_length_notes_writer_notes_and_chair_cues_are_cut_inline(line: str, kept: str) -> None:
+    result = _clean(_speech_with(line))
+    assert _spoken(kept) in _spoken(result.text) and result.removals, result.removals
+    assert _spoken(result.text) == _spoken(_clean(_speech_with(kept)).text)
+
+
+@pytest.mark.parametrize("line", [
+    "这个问题（稍后我还会讲到）大家要高度重视。", "请大家（或者说各位代表）认真审议。", "我们要修改完善（你们可以提出意见）这个方案。",
+    "会议期间（如有事请假）要履行手续。", "今天我宣读表彰决定，希望大家向先进学习。",
+])
+def test_chair_cue_and_writer_note_traps_are_speech(line: str) -> None:
+    assert _spoken(line) in _spoken(_clean(_speech_with(line)).text)

@@ -99,7 +99,8 @@ RULES: tuple[Rule, ...] = (
     _rule("credit", r"(?:整理|收集|编辑|制作)(?:发布|上传|分享|提供)|整理[，,、\s]*(?:咨询|联系|QQ|qq|微信|加|欢迎)",
           "watermark (credit of the uploader)"),
     _rule("copyright", r"版权所有|版权声明|版权归|侵权必究|如有侵权|侵删|联系删除|转载请注明|未经(?:授权|许可)[，,]?(?:禁止|不得|严禁)转载"
-          r"|(?i:all rights reserved)|©|(?i:copyright)\s*(?:©|\(c\)|\d{4})", "watermark (copyright notice)"),
+          r"|(?i:all rights reserved)|©|(?i:copyright)\s*(?:©|\(c\)|\d{4})"
+          r"|(?:不允许|禁止|严禁|不得)二次(?:传播|转载|分发)|收回会员权益", "watermark (copyright notice)"),
     _rule("site-tag", r"【[^】\n]{0,8}(?:文档|范文|资料|精品|推荐|会员|下载|原创|纠错|打印|关闭|收藏|分享)[^】\n]{0,8}】",
           "watermark (site tag)", "inline"),
     _rule("site-voice", r"小编|感谢(?:您|你)?的?阅读|(?:希望|但愿)(?:本文|以上内容|这篇文章)?(?:能)?对(?:您|你)有所?帮助|本文档格式为"
@@ -118,9 +119,11 @@ RULES: tuple[Rule, ...] = (
           r"相关(?:链接|阅读|新闻|文章|推荐)\s*[:：]"
           # A breadcrumb to its last item (首页 > 新闻中心 > 领导讲话): that item is a category or the title again.
           r"|^(?:(?:当前位置|您的位置|您的当前位置|您现在的位置)\s*[:：]\s*)?(?:首页|主页|网站首页)(?:\s*-?[>›»/|]\s*[^\s>›»/|]{1,16})+"
-          r"|^(?:当前位置|您的位置|您的当前位置|您现在的位置)\s*[:：]"
+          r"|^(?:当前位置|您的位置|您的当前位置|您现在的位置)\s*[:：]|^本文(?:链接|地址|网址)\s*[:：]"
           r"|(?i:\bshare this\b|\bprint this\b|getty images|\(AP Photo|/ AP\b)",
           "web-page chrome"),
+    # A CMS footer names the page's title (本文标题：在…上的发言): chrome, but structure may take the title from it.
+    _rule("title-footer", r"^本文标题\s*[:：]\s*\S", "web-page chrome (the page's title label)", "line"),
     # A list of related articles to the end of the line: the titles after the label are the site's, and they read
     # like titles (…的讲话（精选10篇）). Only when no sentence end follows, so a label misplaced before the speech in a
     # one-line scrape cannot take the speech with it.
@@ -133,7 +136,7 @@ RULES: tuple[Rule, ...] = (
     _rule("title-suffix", r"(?<![\s\-_|｜—–])(?=[\s\-_|｜—–]*[-_|｜—–])[\s\-_|｜—–]++[^\s\-_|｜—–]{1,12}"
           r"(?:网|文库|文档|范文|资料|巴巴)\s*$"
           r"|(?<!\s)\s*[（(【\[]\s*(?:(?i:word|docx?|pdf)\s*版?)?\s*(?:(?:可编辑|可修改|可复制|完整版|最新版|通用版|优秀篇)[^）)】\]]{0,6}"
-          r"|(?:精选|共)?\s*\d+\s*篇|(?:精选|优选|最新|推荐)?(?:文档|范文|资料|汇编))[）)】\]]"
+          r"|(?:精选|共|通用|优选|最新)?\s*\d+\s*篇|(?:精选|优选|最新|推荐)?(?:文档|范文|资料|汇编))[）)】\]]"
           r"|(?<=讲话|致辞|发言|报告|演讲)(?:范文|模板|范本)(?:大全|精选)?(?=\s*$)",
           "document-site title suffix", "inline"),
     # WeChat article chrome (copying an article from the WeChat app or its web view).
@@ -149,7 +152,7 @@ RULES: tuple[Rule, ...] = (
           "anti-resale notice"),
     # Trade-union speeches talk about 会员 too (会员资料, 对会员免费开放): only document-site phrases count.
     _rule("member-ad", r"会员(?:群|专区|可(?:阅读|下载|查看)|登录|充值|特权|下载)|(?:开通|升级|购买|充值|VIP|vip|年费|终身|钻石)会员"
-          r"|(?:加入|成为|开通|升级|购买|充值)\s*(?:VIP|vip|Vip)",
+          r"|(?:加入|成为|开通|升级|购买|充值)\s*(?:VIP|vip|Vip)|(?i:vip)\s*专[免享]",
           "membership ad"),
     _rule("subscribe-ad", r"立享|立即订阅|现在订阅|订阅(?:后|即可|本号|专栏|立享)|长按(?:识别|二维码)|关注(?:微信)?公众号"
           r"|点击[^，。\n]{0,4}关注我们|关注我们(?:获取|领取|查看|了解更多)|扫码(?:关注|加群|加好友|阅读|下载)"
@@ -178,7 +181,8 @@ RULES: tuple[Rule, ...] = (
     _rule("paywall", r"预览(?:已)?结束|试读结束|剩余\s*\d+\s*字|(?:还剩|剩余|剩下)\s*\d+\s*页(?:未读)?|^继续阅读\W*$|正式会员可阅读|全文请|(?:查看|阅读|下载|获取)(?:全文|完整版|完整内容|完整文档)"
           r"|点击(?:下载|查看全文|阅读全文|获取)|下载(?:全文|完整|本文|文档|word)|(?i:word版|docx?版)|^未完[…\.。]*$"
           r"|^(?:免费|立即|点击|马上)?(?:下载|阅读|查看)(?:全文|原文|地址|文档)?\W*$"
-          r"|(?i:subscribe to (?:our|my|the) (?:newsletter|channel))",
+          r"|(?i:subscribe to (?:our|my|the) (?:newsletter|channel))"
+          r"|仅部分预览|不可在线预览|申请退款",
           "paywall/truncation note"),
     # --- scraped datelines and photo captions ---------------------------------------------------------------------
     _rule("dateline", rf"^(?:据)?(?:(?:新华社|中新社|中新网|新华网|人民网|央视网|中国新闻网|本报)"
@@ -218,12 +222,27 @@ RULES: tuple[Rule, ...] = (
           "presenter cue (a stage direction, not speech)", "line"),
     _rule("chrome-label", r"^\W{0,3}(?:精选留言|我要留言|发表留言|相关内容|热门推荐|本周热门|本月热门|热门文章|热门范文|相关推荐|相关文章"
           r"|最新文档|最新文章|猜你喜欢|推荐阅读|延伸阅读|发表评论|网友评论|最新评论|评论列表|手机版|电脑版|二维码|微信订阅号|分享|分享到"
-          r"|返回列表|留言|评论|立即了解|正文复制|复制|打印|收藏)\W{0,3}$", "web-page chrome", "line"),
+          r"|返回列表|留言|评论|立即了解|正文复制|复制|打印|收藏|海报|侵权投诉|赏赞|打赏|查看更多)\W{0,3}$", "web-page chrome", "line"),
     # The site's own ad slogan for its product (公文写作神器, 范文免费使用, 尊享会员权益).
     _rule("product-ad", r"写作神器|(?:范文|试题|资源|文档)免费使用|尊享会员|开通会员(?:文档)?无限下载|文档无限下载", "ad (the site's product)"),
     # Truncation and login notes of document sites, half- or full-width (（未完，全文共6606字，当前仅显示2320字…).
     _rule("truncated-count", r"全文[共约]\s*\d+\s*字|当前(?:仅)?显示\s*\d+\s*字|请(?:认真)?阅读下面(?:的)?提示信息"
           r"|阅读完?全部图文内容", "paywall/truncation note"),
+    # A page-length note after a title: （本页约4900+字）, （全文13438字）.
+    _rule("length-note", r"[（(]\s*(?:全文|本页|本文)[共约]?\s*\d+\+?\s*字\s*[)）]|本页约\s*\d+\+?\s*字",
+          "paywall/truncation note", "inline"),
+    # A document page's details, each on its own line (- 2021-05-08 发布 |, 29.33KB, 13 页, 999+): never speech.
+    _rule("doc-meta", r"^[-•·]?\s*(?:\d{4}-\d{1,2}-\d{1,2}(?:\s*(?:发布|上传|更新))?|\d+(?:\.\d+)?\s*(?i:[KMG]B)|\d{1,4}\s*页"
+          r"|\d{1,5}\+)\s*[|｜]?$", "document-site note (date, size, pages, views)", "line"),
+    # A page's update stamp with a date at the end (General 更新 2024年04月19日, 发布于 2023-05-01).
+    _rule("update-stamp", r"^[^。！？，,]{0,16}(?:更新|发布|发表|上传)(?:于|时间|日期)?\s*[:：]?\s*\d{4}(?:年|-|/)\d{1,2}(?:月|-|/)"
+          r"\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$", "web-page chrome (date stamp, counter)", "line"),
+    # A tip jar under a post (如果喜欢本篇内容，请赞赏鼓励哦！ 请选择打赏类型 ¥8.88).
+    _rule("tip-jar", r"请?选择打赏|打赏类型|请赞赏鼓励|赞赏鼓励哦|尚未有人(?:赏赞|赞赏|打赏)|赶紧来一个吧|喜欢本篇内容"
+          r"|^[¥￥]\s*\d+(?:\.\d{1,2})?$", "web-page chrome (tip jar)"),
+    # A template's note to the writer in brackets: （一个伟人的名字加最高职务，你可以前后对照进行准确替换）, （此处填写单位名称）.
+    _rule("writer-note", r"[（(][^（）()\n]{0,30}(?:你|您)(?:可以?|需要?|要)[^（）()\n]{0,20}(?:替换|填写|填入|修改|改为|补充)[^（）()\n]{0,10}[)）]"
+          r"|[（(](?:此处|这里)(?:填写|填入|插入|写上?)[^（）()\n]{0,20}[)）]", "template note (to the writer)", "inline"),
     _rule("login", r"[（(][^（）()\n]{0,30}(?:需要|请)先?登[录陆][^（）()\n]{0,12}[）)]", "login prompt", "inline"),
     # A bookmark link holding the title (收藏《在安委会例会上的讲…).
     _rule("bookmark", r"^(?:收藏|分享|下载)《", "web-page chrome (bookmark link)"),
@@ -258,14 +277,18 @@ RULES: tuple[Rule, ...] = (
     # of only …… (a part left out).
     _rule("host-label", r"^(?:[甲乙丙丁]|男|女|合|男女合)\s*[:：](?=\s*\S)", "host label (who speaks the line)", "inline"),
     _rule("part-label", r"^[●■◆▲★☆○◎•]\s*[^，。！？\s]{1,10}\s*[:：]$", "script label (a part's name)", "line"),
-    _rule("template-note", r"^【(?:致辞人|致辞背景|背景|适用场合|场合|致辞时间|注意事项|范例[一二三四五六七八九十\d]{1,3}|范文[一二三四五六七八九十\d]{1,3})】",
+    _rule("template-note", r"^【(?:致辞人|致辞背景|背景|适用场合|场合|致辞时间|注意事项|范例[一二三四五六七八九十\d]{1,3}|范文[一二三四五六七八九十\d]{1,3}|篇[一二三四五六七八九十\d]{1,3})】",
           "template note (a compilation's label)", "line"),
     _rule("order-label", r"(?:发言|汇报|讲话|出场|表态)顺序\s*[:：]$", "host note (the speaking order)"),
     _rule("order-list", r"^(?:\d{1,2}、[^\d、，。！？\n]{1,12}){3,}\s*。?$",
           "host note (the speaking order)", "line"),
     # A presenter's cue in brackets: （请全体起立）, （按活动议程进行）, （注意时间）, 【翻页】. Said by nobody.
     _rule("cue", r"[（(【](?:请|由)?[^（）()【】\n]{0,14}?(?:起立|坐下|就座|落座|入场|入座|退场|肃立|奏国歌|奏乐|唱国歌|升国旗"
-          r"|翻页|下一页|出图|出表|(?i:ppt)|播放视频|注意时间|按[^（）()【】\n]{0,8}进行)[^（）()【】\n]{0,8}[）)】]",
+          r"|翻页|下一页|出图|出表|(?i:ppt)|播放视频|注意时间|按[^（）()【】\n]{0,8}进行)[^（）()【】\n]{0,8}[）)】]"
+          # a chair's script: what to do while a list is read or a vote is taken (（宣读日程）, （稍候）, （如没有意见）,
+          # （待宣读完毕）, （稍后观察）), and the other wording to say if the room answers otherwise (（或请放下）)
+          r"|[（(][^（）()\n]{0,6}(?:宣读|稍候|稍停|稍后观察|稍作停顿|待[^（）()\n]{0,6}(?:完毕|结束)|如(?:无|没有|有)[^（）()\n]{0,4}(?:意见|异议))"
+          r"[^（）()\n]{0,8}[）)]|[（(](?:或|或者)(?:请[^（）()\n]{1,4}|没有|无)[）)]",
           "presenter cue (a stage direction, not speech)", "inline"),
     _rule("omission", r"^[…\.。·]{2,}$", "omission mark (a part left out)", "line"),
     # --- weak words: only outside the speech body, on lines that do not read as speech ----------------------------
