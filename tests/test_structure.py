@@ -161,9 +161,9 @@ def test_false_positive_traps_do_not_open_sections() -> None:
     assert "一是" not in markers  # the preview list 一是认清形势。二是…三是… in the opening
 
 
-def test_traps_at_paragraph_starts_leave_only_opening_and_closing() -> None:
+def test_traps_at_paragraph_starts_leave_only_the_speech_and_its_closing() -> None:
     text, speech = fixture("traps_no_sections.txt")
-    assert outline(speech) == [(0, None, "开场"), (0, None, "结束语")]
+    assert outline(speech) == [(0, None, "正文"), (0, None, "结束语")]  # no heading: the body is not an "opening"
     assert written(speech)[-1] == "谢谢大家！"
     assert_round_trip(text, speech)
 
@@ -233,7 +233,7 @@ def test_numbering_must_be_consecutive() -> None:
     filler = "各级各部门要高度重视，切实加强组织领导，认真研究解决工作中遇到的困难和问题，确保各项任务落到实处、取得实效。"
     text = "\n".join(["同志们：", "今天开个短会。", f"一是抓学习。{filler}", f"三是抓落实。{filler}", f"二是抓作风。{filler}"])
     speech = parse(script_of(text))
-    assert outline(speech) == [(0, None, "开场")]  # 一是 then 三是: no run of two
+    assert outline(speech) == [(0, None, "正文")]  # 一是 then 三是: no run of two
 
 
 def test_heading_levels_are_depths_when_a_style_is_missing() -> None:
@@ -286,7 +286,7 @@ def test_english_salutation_with_a_colon_also_inline() -> None:
     assert speech.title == "Second Inaugural Address"
     assert dict(speech.meta) == {"speaker": "Abraham Lincoln", "date": "March 4, 1865"}
     assert speech.salutation == "Fellow-Countrymen:"
-    assert outline(speech) == [(0, None, "Opening")]
+    assert outline(speech) == [(0, None, "Speech")]
     inline = parse(script_of("Fellow-Countrymen: At this second appearing we meet again. Then a word."))
     assert inline.salutation == "Fellow-Countrymen:"
     assert written(inline) == ["Fellow-Countrymen:", "At this second appearing we meet again.", "Then a word."]
@@ -528,7 +528,7 @@ def test_english_commencement_venue_line_and_congratulations_closing() -> None:
                       body, body, "Congratulations, Class of 2024. Thank you. (Applause.)"])  # fmt: skip
     speech = parse(script_of(text))
     assert dict(speech.meta) == {"place": "Riverside State University", "date": "May 18, 2024"}
-    assert outline(speech) == [(0, None, "Opening"), (0, None, "Closing")]
+    assert outline(speech) == [(0, None, "Speech"), (0, None, "Closing")]
     assert written(speech)[-2:] == ["Congratulations, Class of 2024.", "Thank you."]
 
 

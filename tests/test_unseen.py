@@ -143,7 +143,7 @@ CASES = [
         "english_commencement.txt",
         "Commencement Address to the Class of 2024",
         {"place": "Riverside State University", "date": "May 18, 2024"},
-        [(0, None, "Opening"), (0, None, "Closing")],
+        [(0, None, "Speech"), (0, None, "Closing")],
         head=["Commencement Address to the Class of 2024", "Riverside State University", "May 18, 2024"],
         applause=7,  # (Laughter.) is a wait too
         closing="Congratulations, Class of 2024.",

@@ -58,6 +58,8 @@ MAX_TITLE = {Language.ZH: 40, Language.EN: 80}
 
 OPENING_TITLE = {Language.ZH: "开场", Language.EN: "Opening"}
 CLOSING_TITLE = {Language.ZH: "结束语", Language.EN: "Closing"}
+# A speech with no headings is not an "opening": what comes before a closing is the speech itself.
+BODY_TITLE = {Language.ZH: "正文", Language.EN: "Speech"}
 
 _CN_NUM = "一二三四五六七八九十"
 _CN_VALUE = {c: i + 1 for i, c in enumerate(_CN_NUM)}
@@ -901,6 +903,9 @@ def _build_sections(
             last_home[:] = [(current[1], len(current[1]) - 1)]
     if current[1]:
         sections.append(current)
+    if not any(opens[1] >= 1 for opens, _ in sections):
+        sections = [(("opening", 0, None, BODY_TITLE[language]) if opens[0] == "opening" else opens, paras)
+                    for opens, paras in sections]
     return [
         Section(index=i, level=opens[1], marker=opens[2], title=opens[3], paragraphs=tuple(paras))
         for i, (opens, paras) in enumerate(sections)
