@@ -923,3 +923,19 @@ def test_length_notes_writer_notes_and_chair_cues_are_cut_inline(line: str, kept
 ])
 def test_chair_cue_and_writer_note_traps_are_speech(line: str) -> None:
     assert _spoken(line) in _spoken(_clean(_speech_with(line)).text)
+
+
+def test_the_sites_introduction_before_the_salutation_goes_whole() -> None:
+    intro = "毕业典礼是一个重要的社交活动，学生们可以一起庆祝。请看以下是小编为大家整理的范文精选，供大家参考。"
+    result = _clean(f"{TITLE}\n{intro}\n{OPENING}\n{CLOSING}\n")
+    assert result.text == _clean(_speech_with("")).text.replace("\n\n", "\n"), result.removals
+    assert any(r.reason.startswith("the site's introduction") for r in result.removals)
+
+
+def test_a_site_voice_sentence_in_the_body_takes_only_itself() -> None:
+    line = "新媒体中心的同志们辛苦了，大家要把工作做细。希望本文对你有所帮助。"
+    result = _clean(_speech_with(line))
+    assert "新媒体中心的同志们辛苦了，大家要把工作做细。" in result.text
+    # no salutation in the head: the start of the speech is unknown, so only the site's own sentence goes
+    head = f"{TITLE}\n毕业典礼是一个重要的社交活动，学生们可以一起庆祝。以下是小编整理的范文。\n今天我们召开大会。\n"
+    assert "毕业典礼是一个重要的社交活动，学生们可以一起庆祝。" in _clean(head).text

@@ -65,6 +65,7 @@ def _rule(name: str, pattern: str, reason: str, scope: Scope = "segment", strong
 
 _H = "\u4e00-\u9fff"
 _SPEAKER_LABEL = "speaker label (transcript)"
+SITE_VOICE = "document-site note (the site speaking to its reader)"
 _SITE_WORDS = "文库|文档网|范文网|资料网|文秘网|公文网|秘书网|材料网|写作网|范文大全|文档下载|文稿网|写作吧|笔杆子"
 
 #: The built-in table, in the order it is tried; the first matching rule gives the reason. Families follow
@@ -104,7 +105,7 @@ RULES: tuple[Rule, ...] = (
     _rule("site-tag", r"【[^】\n]{0,8}(?:文档|范文|资料|精品|推荐|会员|下载|原创|纠错|打印|关闭|收藏|分享)[^】\n]{0,8}】",
           "watermark (site tag)", "inline"),
     _rule("site-voice", r"小编|感谢(?:您|你)?的?阅读|(?:希望|但愿)(?:本文|以上内容|这篇文章)?(?:能)?对(?:您|你)有所?帮助|本文档格式为"
-          r"|下载(?:后|即可)(?:编辑|使用)", "document-site note (the site speaking to its reader)"),
+          r"|下载(?:后|即可)(?:编辑|使用)", SITE_VOICE),
     _rule("doc-note", r"欢迎(?:下载|收藏)|可(?:任意|自由)?(?:编辑|复制)修改|可任意编辑|(?i:word)\s*格式"
           r"|更多[^，。\n]{0,6}(?:请(?:关注|访问|登录|下载|搜索|点击)|尽在|敬请)"
           r"|(?:资料|文档|内容)(?:均|皆)?来源于网络|双击.{0,6}删除|本文档"
@@ -406,6 +407,7 @@ def clean(source: SourceText, *, rules: Sequence[Rule] = (), keep: Sequence[str]
 
     # Pass 1b: what a page puts around the speech, known from its place (issue 9 families).
     _remove_page_context(lines, removals)
+    _remove_site_intro(lines, removals)
 
     # Pass 2: weak rules, outside the speech body or next to a strongly removed line.
     body = [ln.number for ln in lines if not ln.removed and ln.kept.strip() and _opens_speech(ln.kept)]
@@ -763,6 +765,28 @@ def _remove_page_context(lines: list[_Line], removals: list[Removal]) -> None:
     for ln in head[:start]:
         if not ln.removed and _LEAD_VERB.search(folded[id(ln)]) and re.search("[。，：]", ln.kept):
             _remove_line(ln, NEWS_LEAD, removals, strong=True)
+
+SITE_INTRO = "the site's introduction (a paragraph where the site speaks to its reader, before the speech)"
+
+
+def _remove_site_intro(lines: list[_Line], removals: list[Removal]) -> None:
+    """The site's introduction before the speech: a paragraph in which the site speaks to its reader (…下面是小编为
+    大家整理的…，供大家参考。) is the site's all through, its first sentences too (毕业典礼是一个重要的社交活动…).
+
+    Only in the header, before the speech's salutation (which must be there: without it the start is unknown), and
+    only a line that a site-voice sentence was cut from; a line of the speech never has one.
+    """
+    live = [ln for ln in lines if ln.text.strip() and not ln.kept_by_user][:HEADER_LINES]
+    start = next((k for k, ln in enumerate(live) if not ln.removed and _HEADER_SALUTATION.match(ln.kept.strip())), None)
+    if start is None:
+        return
+    voiced = {r.line for r in removals if r.reason == SITE_VOICE}
+    for ln in live[:start]:
+        if not ln.removed and ln.number in voiced and ln.kept.strip():
+            removals.append(Removal(ln.number, ln.kept.strip(), SITE_INTRO))
+            ln.removed = True
+            ln.strong = True
+
 
 _BRAND_CREDIT = re.compile(rf"([{_H}A-Za-z0-9]{{2,12}}?)(?:整理|出品|制作|原创|独家|编辑)(?=[，,、\s]|$)")
 _CONTACT = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in RULES
