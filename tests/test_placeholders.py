@@ -105,3 +105,29 @@ def test_a_single_asterisk_before_a_unit_is_a_blank_and_elsewhere_a_mark() -> No
     found = find("今年发生*起事故死亡*人，背后是*个家庭的痛苦。\n")
     assert [(p.text, p.count) for p in found] == [("*", 3)]
     assert find("注*：本数据为初步统计。重点*要突出。\n") == ()
+
+
+def test_underscore_blanks_in_chinese_text() -> None:
+    text = "亲爱的20__届毕业生同学们：我们相聚在_大，在__大学的四年，今天____届的全体师生欢聚一堂。"
+    assert find(text) == (Placeholder("__", 2), Placeholder("_", 1), Placeholder("____", 1))
+    assert fill("相聚在_大") == "相聚在某某大"
+
+
+@pytest.mark.parametrize("text", ["__init__方法", "调用snake_case函数", "文件名是report_2024.docx", "____", "a__b的值"])
+def test_underscore_look_alikes_are_not_blanks(text: str) -> None:
+    assert find(text) == ()
+
+
+def test_stars_between_a_digit_and_chinese_blank_a_year() -> None:
+    assert find("也是中国外交20**年开篇之作") == (Placeholder("**", 1),)
+    assert find("2**3 = 8，2**10是1024") == ()
+
+
+def test_a_single_letter_for_a_place_or_a_name() -> None:
+    text = "x市二十届人大一次会议即将闭幕，全力推动x“走在前、进位次”。在X市第20届人民代表大会上，X区长讲了话。"
+    assert find(text) == (Placeholder("x", 2), Placeholder("X", 2))
+
+
+@pytest.mark.parametrize("text", ["做X光检查", "求x的值", "X型号的产品", "在x轴上取一点", "Malcolm X市场部", "1920x1080的屏幕"])
+def test_a_single_letter_that_is_a_letter_stays(text: str) -> None:
+    assert find(text) == ()

@@ -21,6 +21,14 @@ What counts as a blank, and why:
   ``X000万美元``, ``增长X%`` (next to a digit or a decimal point, or before a unit of count or date, with Chinese
   within a few characters). Elsewhere it is a letter (``X光``, ``X型``, ``Windows X``); ``x`` and ``×`` alone stay
   out because they write multiplication (``1920x1080``, ``3×4``).
+- ``**`` after a digit and before Chinese (``20**年``), or the other way round, is a blank (a year blanked out);
+  ``2**3`` between digits is a power, not a blank.
+- Underscores in Chinese text (``20__届``, ``____届``, ``相聚在_大``, ``__大学``): a run of ``_``/``＿`` with Chinese on
+  the same line within a few characters, not touching a Latin letter (``__init__``, ``snake_case``); a single one
+  only between Chinese and Chinese (or a digit). Fill-in lines of forms are written so.
+- One ``x``/``X`` before an administrative unit or a post (``x市``, ``X县``, ``X区长``, ``X同志``), or a lower-case one
+  between Chinese and an opening quote (``推动x“走在前”``): the single-letter blank of a place or a name. ``X光``,
+  ``X型`` and ``x轴`` stay letters.
 """
 
 from __future__ import annotations
@@ -52,8 +60,22 @@ _DIGIT_BLANK = re.compile(
     r"|(?<![*＊A-Za-z0-9])[*＊](?![*＊])(?=[起年月日号时点个十百千万亿元%％名家项人次岁倍天周所条件户亩吨届期批轮])"
 )
 _HAN_NEAR = re.compile(f"[{_HAN}]")
+# ** between a digit and Chinese (20**年): the year blanked out; between digits (2**3) it is a power.
+_DIGIT_STARS = re.compile(f"(?<=[0-9０-９])\\*{{2,}}(?=[{_HAN}])|(?<=[{_HAN}])\\*{{2,}}(?=[0-9０-９])")
+# Underscores: a run, or one between Chinese (or a digit) and Chinese; never touching a Latin letter.
+_UNDERSCORE = re.compile(
+    f"(?<![A-Za-z_＿])[_＿]{{2,}}(?![A-Za-z_＿])"
+    f"|(?<=[{_HAN}0-9０-９])[_＿](?=[{_HAN}])|(?<=[{_HAN}])[_＿](?=[0-9０-９])"
+)
+_SAME_LINE_HAN = re.compile(f"[{_HAN}]")
+# One letter for a place or a name: before an administrative unit or a post, or (lower case) before a quote.
+_LETTER_BLANK = re.compile(
+    r"(?<![A-Za-zＡ-Ｚａ-ｚ0-9０-９_.@/-])(?<![A-Za-z] )[xXｘＸ](?=(?:市|县|区|省|镇|乡|村|州|盟|旗|局|委|厅|街道|社区|同志|书记|市长|县长|区长"
+    r"|镇长|乡长|主任|局长|部长|校长|厂长|经理|先生|女士)(?![\u4e00-\u9fff]?[型号光线轴]))"
+    f"|(?<=[{_HAN}])[xｘ](?=[“「‘])"
+)
 # A cheap test that a text may hold a blank (a superset of the rules above), so callers skip the rest.
-MAY_HOLD_BLANK = re.compile(r"[XＸ*＊]|x{2}|ｘ{2}|×{2}|某{2}")
+MAY_HOLD_BLANK = re.compile(r"[XＸ*＊_＿xｘ]|×{2}|某{2}")
 
 
 def _is_blank(text: str, start: int, end: int) -> bool:
@@ -77,7 +99,26 @@ def _spans(text: str) -> list[tuple[int, int]]:
     if "X" in text or "Ｘ" in text or "*" in text or "＊" in text:
         spans += [(m.start(), m.end()) for m in _DIGIT_BLANK.finditer(text)
                   if _HAN_NEAR.search(text, max(0, m.start() - 4), m.end() + 4)]
-        spans.sort()
+    if "**" in text:
+        spans += [(m.start(), m.end()) for m in _DIGIT_STARS.finditer(text)]
+    if "_" in text or "＿" in text:
+        for m in _UNDERSCORE.finditer(text):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            line_end = text.find("\n", m.end())
+            line_end = len(text) if line_end < 0 else line_end
+            if _SAME_LINE_HAN.search(text, max(line_start, m.start() - 4), min(line_end, m.end() + 4)):
+                spans.append((m.start(), m.end()))
+    if "x" in text or "X" in text or "ｘ" in text or "Ｘ" in text:
+        spans += [(m.start(), m.end()) for m in _LETTER_BLANK.finditer(text)]
+    if spans:
+        spans = sorted(set(spans))
+        merged: list[tuple[int, int]] = []
+        for a, b in spans:  # one blank found by two rules, or overlapping runs, counts once
+            if merged and a < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        spans = merged
     return spans
 
 
