@@ -826,3 +826,42 @@ def test_a_stripped_text_too_long_to_restore_is_left_and_named() -> None:
 
     speech = parse(script_of("Wemeettodayatatimeofgreatchange." * (MAX_LETTERS // 25)))
     assert "too long to restore" in dict(speech.meta)["note"]
+
+
+# --- held-out set 2 -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("title", "speaker"), [("教师代表徐文守老师开学典礼发言", "徐文守"),
+                                                ("学生代表张三同学在毕业典礼上的发言", "张三"),
+                                                ("新生代表李华同学发言", "李华")])
+def test_the_delegate_named_in_the_title_is_the_speaker(title: str, speaker: str) -> None:
+    speech = parse(script_of(f"{title}\n尊敬的各位老师、亲爱的同学们：\n新学期好！\n"))
+    assert speech.title == title and dict(speech.meta).get("speaker") == speaker
+
+
+@pytest.mark.parametrize("title", ["教师代表开学典礼发言", "学生代表发言", "班主任老师在家长会上的讲话", "代表大会上的讲话"])
+def test_a_title_naming_no_delegate_gives_no_speaker(title: str) -> None:
+    speech = parse(script_of(f"{title}\n尊敬的各位老师、亲爱的同学们：\n新学期好！\n"))
+    assert "speaker" not in dict(speech.meta)
+
+
+def _with_footer_title(text: str, footer: str) -> CleanScript:
+    from lectern.model import Removal
+    from lectern.text.clean import TITLE_FOOTER
+
+    return CleanScript(path="t.txt", encoding="utf-8", text=text, removals=(Removal(9, footer, TITLE_FOOTER),))
+
+
+def test_the_footer_names_the_title_when_the_head_holds_none() -> None:
+    text = "（2026年1月17日）\n武进区区长\n各位代表、同志们：\n今天，大会选举我担任区长。\n"
+    speech = parse(_with_footer_title(text, "本文标题：在区十七届人大五次会议闭幕式上的发言"))
+    assert speech.title == "在区十七届人大五次会议闭幕式上的发言"
+    assert dict(speech.meta).get("note") == "武进区区长"  # a post without a name: kept as a note, never spoken
+    assert "今天，大会选举我担任区长。" in written(speech)
+
+
+def test_a_head_title_wins_over_the_footer_and_a_footer_that_names_no_speech_is_ignored() -> None:
+    text = "在全县大会上的讲话\n同志们：\n今天我们开会。\n"
+    assert parse(_with_footer_title(text, "本文标题：在区人大闭幕式上的发言")).title == "在全县大会上的讲话"
+    plain = "武进区区长\n各位代表：\n今天我们开会。\n"
+    assert parse(_with_footer_title(plain, "本文标题：武进区概况")).title == parse(script_of(plain)).title

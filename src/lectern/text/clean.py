@@ -66,6 +66,7 @@ def _rule(name: str, pattern: str, reason: str, scope: Scope = "segment", strong
 _H = "\u4e00-\u9fff"
 _SPEAKER_LABEL = "speaker label (transcript)"
 SITE_VOICE = "document-site note (the site speaking to its reader)"
+TITLE_FOOTER = "web-page chrome (the page's title label)"
 _SITE_WORDS = "文库|文档网|范文网|资料网|文秘网|公文网|秘书网|材料网|写作网|范文大全|文档下载|文稿网|写作吧|笔杆子"
 
 #: The built-in table, in the order it is tried; the first matching rule gives the reason. Families follow
@@ -124,7 +125,7 @@ RULES: tuple[Rule, ...] = (
           r"|(?i:\bshare this\b|\bprint this\b|getty images|\(AP Photo|/ AP\b)",
           "web-page chrome"),
     # A CMS footer names the page's title (本文标题：在…上的发言): chrome, but structure may take the title from it.
-    _rule("title-footer", r"^本文标题\s*[:：]\s*\S", "web-page chrome (the page's title label)", "line"),
+    _rule("title-footer", r"^本文标题\s*[:：]\s*\S", TITLE_FOOTER, "line"),
     # A list of related articles to the end of the line: the titles after the label are the site's, and they read
     # like titles (…的讲话（精选10篇）). Only when no sentence end follows, so a label misplaced before the speech in a
     # one-line scrape cannot take the speech with it.

@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 from lectern.errors import ScriptError
 from lectern.text.markers import Marked, scan_blocks
 from lectern.model import CleanScript, Language, Paragraph, Pause, Section, Sentence, Speech, UnknownMarker
-from lectern.text.clean import NEWS_LEAD, speaker_in_lead
+from lectern.text.clean import NEWS_LEAD, TITLE_FOOTER, speaker_in_lead
 from lectern.text.hanzi import simplified
 from lectern.text import words
 from lectern.text.segment import split_sentences
@@ -425,16 +425,31 @@ def _same_title(a: str, b: str) -> bool:
 
 
 _SPEAKER_IN_TITLE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})同志在[^。！？]{2,60}(?:讲话|发言|致辞|报告)")
+# 教师代表徐文守老师开学典礼发言, 学生代表张三同学在毕业典礼上的发言: the representative named after 代表 with an honorific.
+_DELEGATE_IN_TITLE = re.compile(r"^[^。！？]{0,12}?代表(?P<name>[\u4e00-\u9fff]{2,3})(?:同志|老师|同学|教授|校长|书记|院士|先生|女士)"
+                                r"[^。！？]{0,40}(?:讲话|发言|致辞|报告)")
 
 
 def _speaker_elsewhere(title: str | None, script: CleanScript) -> str | None:
     """The speaker when the title block names none: in the title (王明同志在…上的讲话), or in the news lead the cleaner
     took out (国家主席习近平出席并发表重要讲话)."""
-    if title and (m := _SPEAKER_IN_TITLE.match(simplified(title))):
+    if title and (m := _SPEAKER_IN_TITLE.match(simplified(title)) or _DELEGATE_IN_TITLE.match(simplified(title))):
         return title[m.start("name") : m.end("name")]
     for removal in script.removals:
         if removal.reason == NEWS_LEAD and (name := speaker_in_lead(removal.text)):
             return name
+    return None
+
+
+_FOOTER_TITLE = re.compile(r"^本文标题\s*[:：]\s*(?P<title>\S.{1,60}?)\s*$")
+
+
+def _footer_title(script: CleanScript) -> str | None:
+    """The title a page's footer names (本文标题：…), as the cleaner took it out; only a speech's title (…的发言)."""
+    for removal in script.removals:
+        if removal.reason == TITLE_FOOTER and (m := _FOOTER_TITLE.match(removal.text.strip())):
+            if _TITLE_END.search(simplified(m.group("title"))):
+                return m.group("title")
     return None
 
 
@@ -820,14 +835,24 @@ def parse(script: CleanScript) -> Speech:
             unknown[u] = unknown.get(u, 0) + 1
         notes.extend(m.notes)
     meta = list(head.meta)
+    title = head.title
+    if language == Language.ZH and (labelled := _footer_title(script)) and not (
+        title and _TITLE_END.search(simplified(title))
+    ):
+        # The head holds no speech title (武进区区长 above the salutation) and the page's footer names it
+        # (本文标题：在区十七届人大五次会议闭幕式上的发言): the footer's is the title; the head's line is the speaker's
+        # post when it reads as one, else a note.
+        if title:
+            meta.append(("speaker" if "speaker" not in dict(meta) and _name_like(title, language) else "note", title))
+        title = labelled
     if word_note:
         meta.append(("note", word_note))
-    if "speaker" not in dict(meta) and (speaker := _speaker_elsewhere(head.title, script)):
+    if "speaker" not in dict(meta) and (speaker := _speaker_elsewhere(title, script)):
         meta.append(("speaker", speaker))
     if notes:
         meta.append(("note", "；".join(notes)))
     return Speech(
-        title=head.title,
+        title=title,
         meta=_unique(meta),
         language=language,
         sections=tuple(sections),
