@@ -865,3 +865,10 @@ def test_a_head_title_wins_over_the_footer_and_a_footer_that_names_no_speech_is_
     assert parse(_with_footer_title(text, "本文标题：在区人大闭幕式上的发言")).title == "在全县大会上的讲话"
     plain = "武进区区长\n各位代表：\n今天我们开会。\n"
     assert parse(_with_footer_title(plain, "本文标题：武进区概况")).title == parse(script_of(plain)).title
+
+
+def test_a_clock_time_in_a_heading_does_not_end_it() -> None:
+    text = "同志們：\n現在開會。\n一、上午10:00-11:00，大會開幕式\n執行主席張三。\n二、下午2：00，選舉大會\n執行主席李四。\n三、时间：明天上午\n地点在大礼堂。\n"
+    speech = parse(script_of(text))
+    titles = [s.title for s in speech.sections if s.level >= 1]
+    assert titles == ["上午10:00-11:00，大會開幕式", "下午2：00，選舉大會", "时间"], titles

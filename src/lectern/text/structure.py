@@ -751,6 +751,8 @@ def _section_title(text: str, marker_end: int, marker: str, language: Language) 
     stop = _TITLE_STOP[language]
     cut = len(rest)
     for i, ch in enumerate(rest):
+        if ch in "：:" and 0 < i < len(rest) - 1 and rest[i - 1].isdigit() and rest[i + 1].isdigit():
+            continue  # a clock time (上午10：00-11：00), not the colon that ends a heading
         if ch in stop and not (language == Language.EN and ch == "." and _INITIAL.match(rest, max(0, i - 1))):
             cut = i
             break
