@@ -939,3 +939,28 @@ def test_a_site_voice_sentence_in_the_body_takes_only_itself() -> None:
     # no salutation in the head: the start of the speech is unknown, so only the site's own sentence goes
     head = f"{TITLE}\n毕业典礼是一个重要的社交活动，学生们可以一起庆祝。以下是小编整理的范文。\n今天我们召开大会。\n"
     assert "毕业典礼是一个重要的社交活动，学生们可以一起庆祝。" in _clean(head).text
+
+
+_CHUNK_A = "县政协八届二次会议预备会主持词 各位委员：" + "各项筹备工作已就绪，明天就要开幕了。" * 12 + "请工作人员宣读大会秘"
+_CHUNK_B = "书名单（草案），各位委员对这一名单有什么意见请发表。" + "同意的请举手，手放下。" * 10 + "一致通过。"
+
+
+def test_a_document_page_in_numbered_chunks_loses_the_numbers_and_is_glued_where_a_chunk_cut_a_word() -> None:
+    result = _clean(f"1、{_CHUNK_A}\n2、{_CHUNK_B}\n")
+    assert "请工作人员宣读大会秘书名单（草案）" in result.text
+    assert not result.text.startswith("1、") and "2、" not in result.text
+    assert [r.text for r in result.removals if r.reason.startswith("chunk number")] == ["1、", "2、"]
+
+
+@pytest.mark.parametrize("text", [
+    # a speech's own numbered points end their sentences
+    f"1、{_CHUNK_A}。\n2、{_CHUNK_B}\n",
+    # a title or a salutation above: not the whole text in chunks
+    f"在全县大会上的讲话\n1、{_CHUNK_A}\n2、{_CHUNK_B}\n",
+    # numbers out of order, or short points
+    f"1、{_CHUNK_A}\n3、{_CHUNK_B}\n", "1、要统一思想\n2、要狠抓落实。\n",
+])
+def test_numbered_points_of_a_speech_are_not_chunks(text: str) -> None:
+    result = _clean(text)
+    assert not any(r.reason.startswith("chunk number") for r in result.removals)
+    assert "2、" in result.text or "3、" in result.text

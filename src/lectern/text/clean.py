@@ -374,6 +374,7 @@ class _Line:
     removed: bool = False
     strong: bool = False  # removed (wholly or partly) by a strong rule
     kept_by_user: bool = False
+    glue: bool = False  # the rest of the previous line's sentence (a document page's chunk break fell in it)
 
 
 # --- the cleaner ----------------------------------------------------------------------------------------------------
@@ -396,6 +397,8 @@ def clean(source: SourceText, *, rules: Sequence[Rule] = (), keep: Sequence[str]
 
     def protected(text: str) -> bool:
         return _protected(text) or is_wrapped_fragment(text, width)
+
+    _unchunk(lines, removals)
 
     # Pass 1: strong rules, segment by segment.
     for ln in lines:
@@ -453,8 +456,11 @@ def _kept_across_page_breaks(lines: Sequence[_Line]) -> list[str]:
     k = 0
     while k < len(lines):
         if not lines[k].removed and lines[k].kept.strip():
-            out.append(lines[k].kept)
-            previous = lines[k].kept
+            if lines[k].glue and out and out[-1].strip():
+                out[-1] += lines[k].kept.strip()  # the sentence a chunk break cut, whole again
+            else:
+                out.append(lines[k].kept)
+            previous = out[-1]
             k += 1
             continue
         end = k
@@ -766,6 +772,39 @@ def _remove_page_context(lines: list[_Line], removals: list[Removal]) -> None:
     for ln in head[:start]:
         if not ln.removed and _LEAD_VERB.search(folded[id(ln)]) and re.search("[。，：]", ln.kept):
             _remove_line(ln, NEWS_LEAD, removals, strong=True)
+
+CHUNK_NUMBER = "chunk number of a document page (1、… 2、…: the page's pieces, not the speech's list)"
+_CHUNK = re.compile(r"^\s*(\d{1,3})、")
+_CHUNK_MIN = 200  # characters: a document page's chunks are long; a speech's numbered points rarely all are
+_ENDS_SENTENCE = re.compile(r"[。！？!?…”』」）)；;：:]\s*$")
+
+
+def _unchunk(lines: list[_Line], removals: list[Removal]) -> None:
+    """A document page that shows its text in numbered chunks (1、县政协…大会秘 / 2、书名单…): the numbers are the
+    page's, and a chunk ends wherever the page cut it, inside a word.
+
+    Only when the whole text is such chunks: every non-blank line opens with the next number from 1, every chunk but
+    the last is long, and at least one chunk stops in mid-sentence where the next one goes on with Chinese. A
+    speech's own numbered points end their sentences, so a speech is never taken for chunks. The numbers go, and a
+    chunk that goes on with the sentence of the one before is glued to it.
+    """
+    written = [ln for ln in lines if ln.text.strip()]
+    if len(written) < 2:
+        return
+    for k, ln in enumerate(written):
+        m = _CHUNK.match(ln.text)
+        if not m or int(m.group(1)) != k + 1 or (k < len(written) - 1 and len(ln.text.strip()) < _CHUNK_MIN):
+            return
+    cut = [k for k in range(1, len(written)) if not _ENDS_SENTENCE.search(written[k - 1].text)
+           and _HAN.match(written[k].text[_CHUNK.match(written[k].text).end():].lstrip())]
+    if not cut:
+        return
+    for k, ln in enumerate(written):
+        m = _CHUNK.match(ln.text)
+        removals.append(Removal(ln.number, m.group(0).strip(), CHUNK_NUMBER))
+        ln.text = ln.kept = ln.text[m.end():].lstrip()
+        ln.glue = k in cut
+
 
 SITE_INTRO = "the site's introduction (a paragraph where the site speaks to its reader, before the speech)"
 
