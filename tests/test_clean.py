@@ -964,3 +964,100 @@ def test_numbered_points_of_a_speech_are_not_chunks(text: str) -> None:
     result = _clean(text)
     assert not any(r.reason.startswith("chunk number") for r in result.removals)
     assert "2、" in result.text or "3、" in result.text
+
+
+# --- held-out pages (news agencies, Traditional government pages, transcripts) ------------------------------------
+
+
+@pytest.mark.parametrize(("line", "where"), [
+    ("以下是行政長官林鄭月娥今日(一月三十一日)發表的農曆新年賀辭全文:", "header"),
+    ("以下為署理行政長官唐英年於六月二日會見新聞界的談話全文(中文部分):", "header"),
+    ("跳至主要內容", "header"),
+    ("跳到主要内容", "header"),
+    ("Skip to main content", "header"),
+    (":::", "header"),
+    ("T+", "header"),
+    ("A-", "header"),
+    ("返回", "footer"),
+    ("*******************", "header"),
+    ("2022年10月23日，习近平在北京人民大会堂同中外记者亲切见面。这是习近平向在场的中外记者挥手致意。 新华社记者 庞兴雷/摄",
+     "body"),
+    ("10月23日,李强、赵乐际在人民大会堂出席会议。新华社记者 李学仁 摄", "body"),
+])
+def test_held_out_page_furniture_goes(line: str, where: str) -> None:
+    result = _clean(_speech_with(line, where))
+    assert _spoken(result.text) == _spoken(_speech_with("", where)), line
+    assert result.removals
+
+
+@pytest.mark.parametrize("line", [
+    "以下是我要讲的三点意见，请大家认真领会全文。",  # a sentence that mentions 全文
+    "我们要以下面是否落实为标准：凡是全文学习过的，都要交心得。",
+    "返回家乡的大学生，是我们乡村振兴的生力军。",
+    "2022年10月23日，我在北京同记者见面，记者王强摄下了这一幕。",  # a date and 摄, but a sentence of the speech
+    "跳到主要内容之前，我先讲一点体会。",
+    "T+1 结算制度要继续完善。",
+])
+def test_held_out_furniture_traps_are_speech(line: str) -> None:
+    assert _spoken(line) in _spoken(_clean(_speech_with(line)).text)
+
+
+def test_a_transcript_with_labels_in_capitals_loses_the_other_voices() -> None:
+    text = ("THE PRESIDENT:  Thank you.  Thank you very much.  It is a great honor to be here tonight with you.\n"
+            "And to my fellow citizens, America is back.  We have a lot of work ahead of us this year.\n\n"
+            "AUDIENCE:  USA!  USA!  USA!\n\n"
+            "THE PRESIDENT:  Six weeks ago, I stood beneath the dome of this Capitol and spoke to the nation.\n"
+            "We have accomplished more than most administrations accomplished in four years.\n\n"
+            "REPRESENTATIVE GREEN:  He has no mandate.\n\n"
+            "THE PRESIDENT:  Thank you.  God bless you.  And God bless America.\n")
+    result = _clean(text)
+    spoken = result.text
+    assert "USA!" not in spoken and "mandate" not in spoken and "AUDIENCE" not in spoken
+    assert "America is back." in spoken and "God bless America." in spoken and "Six weeks ago" in spoken
+    assert "another voice than the speaker's (transcript)" in {r.reason for r in result.removals}
+
+
+def test_a_speech_with_one_capital_label_keeps_every_line() -> None:
+    # One label only (THE PRESIDENT:) is no dialogue: a short line is never taken as another voice.
+    text = ("THE PRESIDENT:  Thank you all for being here today.\n"
+            "Okay?\n"
+            "It's real.\n"
+            "We will rebuild these communities, and we will do it together.\n")
+    spoken = _clean(text).text
+    assert "Okay?" in spoken and "It's real." in spoken and "THE PRESIDENT" not in spoken
+
+
+MENU_PAGE = ("行政長官香港特別行政區\nEnglish简体列印預設字體大小較大的字體最大的字體\n主頁\n簡歷\n政綱\n新聞稿\n演辭和文章\n"
+             "圖片和短片\n行政會議\n相關連結\n聯絡\n網頁指南\n \n特首網誌\n \n香港政府一站通\n \n"
+             "符合萬維網聯盟有關無障礙網頁設計指引中2A級別的要求\n\n新年祝願\n\n"
+             "今日是2013年的第一日，我衷心祝願大家新一年事事順利、身體健康、生活愉快。\n"
+             "我盼望香港的經濟可以有比較高速度的增長。\n")
+
+
+def test_a_navigation_menu_above_the_speech_goes_and_its_title_stays() -> None:
+    result = _clean(MENU_PAGE)
+    assert result.text.splitlines()[0] == "新年祝願"
+    assert "主頁" not in result.text and "行政會議" not in result.text and "一站通" not in result.text
+    assert "今日是2013年的第一日" in result.text
+
+
+@pytest.mark.parametrize("head", [
+    # A poem recited before the speech: short lines with no menu word.
+    "春天来了\n花儿开了\n燕子回来了\n田野绿了\n孩子们笑了\n\n在春季运动会上的讲话\n\n",
+    # A title block after a short-lined program: two menu words are needed, and the title block stays.
+    "首页\n上午\n下午\n晚上\n夜里\n\n在全县安全生产工作会议上的讲话\n2024年3月5日\n张明\n\n",
+])
+def test_short_lines_without_a_menu_stay(head: str) -> None:
+    text = head + "同志们：\n今天我们召开会议，主要任务是部署下一阶段工作。\n"
+    result = _clean(text)
+    for line in head.split("\n"):
+        if line.strip() and not (line == "首页"):
+            assert line in result.text, line
+
+
+def test_a_menu_takes_the_site_lines_but_not_the_title_block() -> None:
+    text = ("网站首页\n主页\n学校简介\n新闻中心\n联系我们\n网页指南\n\n在全县安全生产工作会议上的讲话\n（2024年3月5日）\n张明\n\n"
+            "同志们：\n今天我们召开会议，主要任务是部署下一阶段工作。\n")
+    result = _clean(text)
+    assert result.text.splitlines()[:3] == ["在全县安全生产工作会议上的讲话", "（2024年3月5日）", "张明"]
+    assert "联系我们" not in result.text

@@ -445,3 +445,19 @@ def test_a_transcript_line_broken_off_at_a_dash_goes_on_in_lower_case() -> None:
     text = "I just want to say, over the last few years I've been --\nhad the opportunity to do this.\nBut --\nWe won.\n"
     assert join_hard_wraps(text) == ("I just want to say, over the last few years I've been -- had the opportunity to "
                                      "do this.\nBut --\nWe won.\n")
+
+
+def test_a_key_header_of_comment_lines_is_metadata() -> None:
+    text = ("# Source: https://www.ted.com/talks/x/transcript\n# Speaker: Jill Bolte Taylor\n# Title: My Stroke of Insight\n"
+            "\nI grew up to study the brain.\n")
+    source = decode(text.encode(), "t.txt")
+    assert source.text.split("\n")[:4] == ["My Stroke of Insight", "Jill Bolte Taylor", "", ""]
+    assert "https://" not in source.text and "I grew up to study the brain." in source.text
+
+
+@pytest.mark.parametrize("text", [
+    "# Title: A heading of the speech\n\nThe speech starts here.\n",  # one line: a Markdown heading
+    "# Speaker: notes\n# Title: two headings in a row\nThe speech starts at once, no blank line.\n",
+])
+def test_a_lone_key_line_is_left_alone(text: str) -> None:
+    assert decode(text.encode(), "t.txt").text.startswith(text.split("\n")[0])

@@ -872,3 +872,26 @@ def test_a_clock_time_in_a_heading_does_not_end_it() -> None:
     speech = parse(script_of(text))
     titles = [s.title for s in speech.sections if s.level >= 1]
     assert titles == ["上午10:00-11:00，大會開幕式", "下午2：00，選舉大會", "时间"], titles
+
+
+@pytest.mark.parametrize(("title", "speaker"), [
+    ("（现场实录）习近平总书记在二十届中共中央政治局常委同中外记者见面时的讲话", "习近平"),
+    ("王明同志在全县工作会议上的讲话", "王明"),
+    ("李强总理在夏季达沃斯论坛开幕式上的致辞", "李强"),
+])
+def test_the_speaker_named_in_the_title(title: str, speaker: str) -> None:
+    speech = parse(script_of(f"{title}\n\n同志们：\n今天我们在这里召开会议。\n"))
+    assert dict(speech.meta).get("speaker") == speaker
+
+
+def test_a_title_about_someone_names_no_speaker() -> None:
+    speech = parse(script_of("关于在全县开展安全生产大检查的讲话\n\n同志们：\n今天我们在这里召开会议。\n"))
+    assert "speaker" not in dict(speech.meta)
+
+
+def test_a_place_on_two_lines_is_one_place() -> None:
+    speech = parse(script_of("Remarks by the President\nU.S. Capitol\nWashington, D.C.\n(March 4, 2025)\n\n"
+                             "Thank you very much. It is a great honor to be here.\n"))
+    meta = dict(speech.meta)
+    assert meta.get("place") == "U.S. Capitol, Washington, D.C." and meta.get("date") == "March 4, 2025"
+    assert speech.sentences[0].text.startswith("Thank you")

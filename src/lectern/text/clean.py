@@ -67,6 +67,7 @@ _H = "\u4e00-\u9fff"
 _SPEAKER_LABEL = "speaker label (transcript)"
 SITE_VOICE = "document-site note (the site speaking to its reader)"
 TITLE_FOOTER = "web-page chrome (the page's title label)"
+FULL_TEXT_LEAD = "news lead (the full text follows)"
 _SITE_WORDS = "文库|文档网|范文网|资料网|文秘网|公文网|秘书网|材料网|写作网|范文大全|文档下载|文稿网|写作吧|笔杆子"
 
 #: The built-in table, in the order it is tried; the first matching rule gives the reason. Families follow
@@ -194,7 +195,11 @@ RULES: tuple[Rule, ...] = (
     _rule("dateline-en", r"^[A-Z][A-Z .,'-]{2,30}\((?:AP|Reuters|AFP|Xinhua|Bloomberg)\)\s*[—–-]+\s*", "news dateline",
           "inline"),
     _rule("reporter", r"[（(](?:记者|通讯员)[^）)]{1,40}[)）]", "reporter credit", "inline"),
-    _rule("photo", rf"(?:新华社|人民日报|本报|中新社)?(?:记者|通讯员|摄影)\s*[{_H}·]{{2,4}}(?:\s*[、\s]\s*[{_H}·]{{2,4}})*\s*摄\s*[)）]?$",
+    # A news photo's caption, one paragraph: its date first, its credit last (2022年10月23日，…。 新华社记者 庞兴雷/摄).
+    _rule("caption-line", rf"^\s*(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}日[，,][^\n]{{8,400}}?[。）)]\s*"
+          rf"(?:新华社|人民日报|本报|中新社)?(?:记者|通讯员|摄影)\s*[{_H}·]{{2,4}}(?:\s*[、\s]\s*[{_H}·]{{2,4}})*\s*[/／]?\s*摄\s*[)）]?\s*$",
+          "photo caption", "line"),
+    _rule("photo", rf"(?:新华社|人民日报|本报|中新社)?(?:记者|通讯员|摄影)\s*[{_H}·]{{2,4}}(?:\s*[、\s]\s*[{_H}·]{{2,4}})*\s*[/／]?\s*摄\s*[)）]?$",
           "photo caption", "inline"),
     _rule("caption", r"^图为", "photo caption"),
     # --- source notes --------------------------------------------------------------------------------------------
@@ -214,7 +219,12 @@ RULES: tuple[Rule, ...] = (
     _rule("serial", r"^(?:文章|文档|资料)?编号\s*[:：]\s*[A-Za-z0-9-]{2,}", "document-site note (series number)"),
     _rule("figure", r"<(figure|figcaption|script|style)\b[^>\n]{0,200}>[^\n]{0,500}?</\1>", "HTML figure or script",
           "inline"),
-    _rule("font-size", r"^[【\[]?\s*字[体号]\s*[:：]?\s*[】\]]?$", "web-page chrome", "line"),
+    _rule("font-size", r"^[【\[]?\s*字[体号]\s*[:：]?\s*[】\]]?$"
+          # the page's text-size buttons, one a line (T+ / T-, A+ / A-)
+          r"|^\s*[TtAa]\s*[+\-＋－]\s*$", "web-page chrome", "line"),
+    # An accessible page's skip link and its access-key anchors (跳至主要內容, :::, Skip to main content).
+    _rule("skip-link", r"^\s*(?:跳[至到转](?:主要|主)?(?:内容|正文)(?:区块?)?|(?i:skip to (?:the )?(?:main )?content)|:::)\s*$",
+          "web-page chrome (skip link)", "line"),
     # A seller's note glued inside a sentence by a PDF/Word extract: cut, and the sentence rejoined.
     _rule("seller-inline", r"本文(?:档)?格式为\s*(?i:word|docx?|pdf|wps)\s*版?[，,]?\s*(?:下载后)?(?:可任意编辑|可编辑|可修改|可复制)?[。！!]?"
           r"|(?:下载后|下载即可)(?:可)?(?:任意)?(?:编辑|修改)[。！!]?", "document-site note (seller)", "inline"),
@@ -224,7 +234,7 @@ RULES: tuple[Rule, ...] = (
           "presenter cue (a stage direction, not speech)", "line"),
     _rule("chrome-label", r"^\W{0,3}(?:精选留言|我要留言|发表留言|相关内容|热门推荐|本周热门|本月热门|热门文章|热门范文|相关推荐|相关文章"
           r"|最新文档|最新文章|猜你喜欢|推荐阅读|延伸阅读|发表评论|网友评论|最新评论|评论列表|手机版|电脑版|二维码|微信订阅号|分享|分享到"
-          r"|返回列表|留言|评论|立即了解|正文复制|复制|打印|收藏|海报|侵权投诉|赏赞|打赏|查看更多)\W{0,3}$", "web-page chrome", "line"),
+          r"|返回列表|返回|留言|评论|立即了解|正文复制|复制|打印|收藏|海报|侵权投诉|赏赞|打赏|查看更多)\W{0,3}$", "web-page chrome", "line"),
     # The site's own ad slogan for its product (公文写作神器, 范文免费使用, 尊享会员权益).
     _rule("product-ad", r"写作神器|(?:范文|试题|资源|文档)免费使用|尊享会员|开通会员(?:文档)?无限下载|文档无限下载", "ad (the site's product)"),
     # Truncation and login notes of document sites, half- or full-width (（未完，全文共6606字，当前仅显示2320字…).
@@ -261,15 +271,18 @@ RULES: tuple[Rule, ...] = (
           r"|^[^。！？]{4,40}?(?:讲话|致辞|致词|贺词|演讲|发言)全文$", "news headline (the page's, announcing the full text)",
           "line"),
     _rule("full-text", r"【[^【】\n]{0,12}全文】|(?:以下[为是]|下面是)[^。！？\n]{0,8}全文\s*(?:[:：]|$)|全文如下\s*[:：]?"
-          r"|^(?:以下[为是]|下面是)(?:原文|全文|讲话原文|演讲原文)[^。！？\n]{0,16}[:：]$",
-          "news lead (the full text follows)", "inline"),
+          r"|^(?:以下[为是]|下面是)(?:原文|全文|讲话原文|演讲原文)[^。！？\n]{0,16}[:：]$"
+          # the whole line announcing it, however long the report of who and when (以下是行政长官…今日（一月三十一日）
+          # 发表的农历新年贺辞全文：; …谈话全文（中文部分）：): a line ending in 全文 and a colon says no sentence
+          r"|^\s*(?:以下[为是]|下面是)[^。！？\n]{0,80}?全文\s*(?:[（(][^（）()\n]{1,8}[)）])?\s*[:：]\s*$",
+          FULL_TEXT_LEAD, "inline"),
     _rule("photo-credit", r"[（(]\s*图\s*[/／:：|]\s*[^（）()\n]{1,16}[）)]|^图源\s*[:：]", "photo caption", "inline"),
     _rule("agency-byline", rf"^(?:[{_H}]{{2,8}}[/／])?(?:综合|编译)?报[导道]$", "byline", "line"),
     # An English transcript's furniture: clock stamps (10:53 A.M. EST), the press office's header, END, ### marks.
     _rule("clock-stamp", r"(?<![\w:.])\d{1,2}:\d{2}\s*[AaPp]\.?\s?[Mm]\.?\s*(?:[ECMP][SD]T|GMT|UTC)\b", "time stamp (transcript)",
           "inline"),
     _rule("press-office", r"^(?:Office of the (?:Press Secretary|First Lady|Vice President)|For Immediate Release|Cite:?"
-          r"|END|THE WHITE HOUSE|The White House|#{1,6}|-30-|\*\s?\*\s?\*)$", "press-office header or end mark", "line"),
+          r"|END|THE WHITE HOUSE|The White House|#{1,6}|-30-|\*\s?\*\s?\*|\*{5,})$", "press-office header or end mark", "line"),
     # A gesture in brackets ((arms raised), (pointing to the crowd)): a stage note.
     _rule("gesture", r"\((?:[a-z]+ ){0,3}(?:raised|raises|raising|pauses?|pausing|gestures?|gesturing|points?|pointing|nods?"
           r"|nodding|smiles?|smiling|waves?|waving|turns?|turning|holds? up|holding up)(?: [a-z]+){0,4}\)",
@@ -615,8 +628,8 @@ HEADER_LINES = 15  # a page's furniture before the speech: this many non-blank l
 # A third-person report of the speech: …出席…并发表重要讲话。 / …发表新年贺词， / …出席仪式并致辞。
 _LEAD_VERB = re.compile(r"(?:出席|在)[^。！？\n]{0,80}?并?(?:发表|致)[^。！？\n]{0,10}?(?:讲话|致辞|贺词|演讲|讲演|报告)"
                         r"|发表[^。！？\n]{0,10}?(?:讲话|致辞|贺词)|出席[^。！？\n]{0,30}?并致辞|全文如下")
-_LEAD_SPEAKER = re.compile(r"(?:主席|总理|总书记|委员长|书记|部长|省长|市长|县长|区长|校长|院长|主任|董事长|总统|首相|大使|秘书长)"
-                           r"([\u4e00-\u9fff]{2,3}?)(?=出席|在|今|当地时间|于|发表|致辞|表示|强调|指出|，)")
+_LEAD_SPEAKER = re.compile(r"(?:主席|总理|总书记|委员长|书记|部长|省长|市长|县长|区长|校长|院长|主任|董事长|总统|首相|大使|秘书长|行政长官)"
+                           r"([\u4e00-\u9fff]{2,4}?)(?=出席|在|今|当地时间|于|发表|致辞|表示|强调|指出|，)")
 _HEADER_SALUTATION = re.compile(r"^[^。！？]{0,60}(?:同志|代表|朋友|女士|先生|嘉宾|来宾|老师|同学|各位|领导|委员|同事|校友|家长)"
                                 r"[^。！？]{0,12}[：:，,！!]$")
 # A compilation (…讲稿汇编4篇): its pieces are marked 第1篇： or …篇1; what comes before the first is the site's.
@@ -659,19 +672,32 @@ def _remove_other_voices(lines: list[_Line], removals: list[Removal]) -> None:
     a label whose lines hold less than a fifth of that is another voice. A colon in a sentence ("Mr. Smith: he
     said…" once in prose) never makes a transcript.
     """
-    labelled = [(ln, m) for ln in lines if not ln.removed and not ln.kept_by_user and (m := _NAME_LABEL.match(ln.kept))]
+    # Labels in capitals (THE PRESIDENT:, AUDIENCE:) were already cut by the speaker-label rule: their lines count too.
+    cut = {r.line: r.text.rstrip(":： \t") for r in removals
+           if r.reason == _SPEAKER_LABEL and (ln := lines[r.line - 1]).text.lstrip().startswith(r.text)}
+    labelled: list[tuple[_Line, str, int]] = []  # line, label, where the words start (0: the label is gone)
+    for ln in lines:
+        if ln.removed or ln.kept_by_user:
+            continue
+        if m := _NAME_LABEL.match(ln.kept):
+            labelled.append((ln, m.group(1), m.end()))
+        elif ln.number in cut:
+            labelled.append((ln, cut[ln.number], 0))
+    # A voice's share is its turns: a labelled line and the unlabelled lines after it, to the next label (the
+    # speaker's label opens a turn of many paragraphs and hard-wrapped lines; a heckler's, one line).
     names = Counter()
-    for ln, m in labelled:
-        names[m.group(1)] += len(ln.kept) - m.end()
+    bounds = [ln.number for ln, _, _ in labelled] + [len(lines) + 1]
+    for (ln, name, end), stop in zip(labelled, bounds[1:], strict=True):
+        names[name] += len(ln.kept) - end + sum(len(x.kept) for x in lines[ln.number : stop - 1] if not x.removed)
     if len(labelled) < TRANSCRIPT_MIN_LABELS or len(names) < 2:
         return
     main = names.most_common(1)[0][1]
-    for ln, m in labelled:
-        if names[m.group(1)] < OTHER_VOICE_SHARE * main:
+    for ln, name, end in labelled:
+        if names[name] < OTHER_VOICE_SHARE * main:
             _remove_line(ln, "another voice than the speaker's (transcript)", removals)
-        else:
-            removals.append(Removal(ln.number, m.group(0).strip(), _SPEAKER_LABEL))
-            ln.kept = ln.kept[m.end() :]
+        elif end:
+            removals.append(Removal(ln.number, ln.kept[:end].strip(), _SPEAKER_LABEL))
+            ln.kept = ln.kept[end:]
 
 
 def speaker_in_lead(text: str) -> str | None:
@@ -761,6 +787,8 @@ def _remove_page_context(lines: list[_Line], removals: list[Removal]) -> None:
         if _opens_speech(ln.kept) and not _LEAD_VERB.search(folded[id(ln)]):
             break
 
+    _remove_menu(lines, removals)
+
     start = next((k for k, ln in enumerate(head) if not ln.removed and _HEADER_SALUTATION.match(ln.kept.strip())), None)
     if start is None and head:
         # The line after a 全文 label or headline (the label itself may be gone, or glued to the lead).
@@ -826,6 +854,55 @@ def _remove_site_intro(lines: list[_Line], removals: list[Removal]) -> None:
             removals.append(Removal(ln.number, ln.kept.strip(), SITE_INTRO))
             ln.removed = True
             ln.strong = True
+MENU_MIN_ITEMS = 5
+MENU_ITEM_MAX = 8
+_MENU_WORD = re.compile(r"首页|主页|联系|联络|关于我们|简介|新闻|登录|注册|搜索|导航|网站地图|指南|连结|链接|帮助|English|简体|繁体",
+                        re.IGNORECASE)
+_PUNCT = re.compile(r"[，。！？、：；,.!?:;（）()《》“”\"]")
+_MENU_NAME = re.compile(r"[\u4e00-\u9fff·]{2,3}|\S{2,12}\s+[\u4e00-\u9fff·]{2,4}")  # 李四, 校长 李四
+
+
+def _remove_menu(lines: list[_Line], removals: list[Removal]) -> None:
+    """A site's navigation menu scraped above the speech, one item a line (主頁 / 簡歷 / 新聞稿 / 聯絡 / 網頁指南).
+
+    A menu: five short lines at least, one after another, no punctuation, two of them words only menus use (首页,
+    联系, 新闻, 指南, English…), all before the speech's first sentence. Then what stands above the speech is the
+    site's (its name, its language links, its badges), except the speech's own title block: the lines just before
+    the speech that are a date or a name, and the one line above them that is its title. Lines that read as speech,
+    headings and 讲话 titles are never taken. A poem of short lines has no menu words; it stays.
+    """
+    live = [ln for ln in lines if not ln.removed and not ln.kept_by_user and ln.kept.strip()]
+    first = next((k for k, ln in enumerate(live) if _opens_speech(ln.kept)), None)
+    if first is None or first < MENU_MIN_ITEMS + 1:
+        return
+    head = live[:first]
+
+    def item(ln: _Line) -> bool:
+        # 行政會議 is a menu item, though 会议 is a title's word: only sentences, headings and dates are not items
+        text = simplified(ln.kept.strip())
+        return (len(text) <= MENU_ITEM_MAX and not _PUNCT.search(text) and not reads_as_speech(text)
+                and not HEADING_RE.match(text) and not _DATE_LINE.match(text))
+
+    menu = False
+    k = 0
+    while k < len(head):
+        j = k
+        while j < len(head) and item(head[j]) and (j == k or head[j].number == head[j - 1].number + 1):
+            j += 1
+        if j - k >= MENU_MIN_ITEMS and sum(bool(_MENU_WORD.search(simplified(x.kept))) for x in head[k:j]) >= 2:
+            menu = True
+            break
+        k = max(j, k + 1)
+    if not menu:
+        return
+    keep = len(head)
+    while keep > 1 and (_DATE_LINE.match(simplified(head[keep - 1].kept.strip()))
+                        or _MENU_NAME.fullmatch(head[keep - 1].kept.strip())):  # a date, a name: the title block's
+        keep -= 1
+    keep -= 1  # the title
+    for ln in head[:keep]:
+        if item(ln) or not _protected(ln.kept):
+            _remove_line(ln, "navigation menu (the site's, above the speech)", removals)
 
 
 _BRAND_CREDIT = re.compile(rf"([{_H}A-Za-z0-9]{{2,12}}?)(?:整理|出品|制作|原创|独家|编辑)(?=[，,、\s]|$)")

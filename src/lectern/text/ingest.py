@@ -212,6 +212,33 @@ def _without_front_matter(text: str) -> str:
     return "\n".join(head + rest)
 
 
+_KEY_HEADER = re.compile(r"^#[ \t]*(?P<key>(?i:source|url|link|speaker|author|by|title|talk|event|date|language))[ \t]*:"
+                         r"[ \t]*(?P<value>\S.*?)[ \t]*$")
+KEY_HEADER_MIN_LINES = 2
+
+
+def _without_key_header(text: str) -> str:
+    """The text with a header of ``# Key: value`` comment lines at its top read as metadata, line for line.
+
+    Datasets and scrapers put a transcript's source, speaker and title first (``# Source: https://…``,
+    ``# Speaker: …``, ``# Title: …``). Two such lines at least, from the first line on, then a blank line:
+    the title and the speaker become the first two lines (the title block structure reads), the rest is blanked.
+    A single ``# Title: …`` line is a Markdown heading, left alone.
+    """
+    lines = text.split("\n", 12)
+    found: dict[str, str] = {}
+    k = 0
+    while k < min(len(lines), 10) and (m := _KEY_HEADER.match(lines[k].rstrip("\r"))):
+        found.setdefault(m.group("key").lower(), m.group("value"))
+        k += 1
+    if k < KEY_HEADER_MIN_LINES or k >= len(lines) or lines[k].strip():
+        return text  # one line, no text after it, or no blank line after it: not a header
+    title = found.get("title") or found.get("talk")
+    speaker = found.get("speaker") or found.get("author") or found.get("by")
+    head = [v for v in (title, speaker) if v]
+    return "\n".join(head + [""] * (k - len(head)) + lines[k:])
+
+
 def _front_matter_title(lines: list[str]) -> str | None:
     for k, line in enumerate(lines):
         if not line.startswith("title:"):
@@ -247,6 +274,7 @@ def decode(data: bytes, path: str, *, markdown: bool = False) -> SourceText:
             raise InputError(f"is {what}", path=path)
 
     text, encoding = _decode_text(data, path)
+    text = _without_key_header(text)
     if markdown:
         text = strip_markdown(text)
     return SourceText(path=path, text=_require_text(normalise(text), path), encoding=encoding, written=text)

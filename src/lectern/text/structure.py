@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 from lectern.errors import ScriptError
 from lectern.text.markers import Marked, scan_blocks
 from lectern.model import CleanScript, Language, Paragraph, Pause, Section, Sentence, Speech, UnknownMarker
-from lectern.text.clean import NEWS_LEAD, TITLE_FOOTER, speaker_in_lead
+from lectern.text.clean import FULL_TEXT_LEAD, NEWS_LEAD, TITLE_FOOTER, speaker_in_lead
 from lectern.text.hanzi import simplified
 from lectern.text import words
 from lectern.text.segment import split_sentences
@@ -370,6 +370,10 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
             not _EN_OFFICE.match(line)
         ):
             meta.append(("place", line))  # "Riverside State University" is where, not who: not the speaker
+        elif language == Language.EN and meta and meta[-1][0] == "place" and _EN_PLACE.search(line) and (
+            not _EN_OFFICE.match(line)
+        ):
+            meta[-1] = ("place", f"{meta[-1][1]}, {line}")  # a place on two lines: U.S. Capitol / Washington, D.C.
         elif title_parts and "speaker" not in dict(meta) and _name_like(line, language) and (
             seen_subtitle or not has_subtitle_ahead
         ) and (seen_subtitle or "date" in dict(meta) or salutation_ahead or _TITLE_END.search(title_parts[-1])
@@ -424,7 +428,10 @@ def _same_title(a: str, b: str) -> bool:
     return ka == kb or (ka in kb or kb in ka) and min(len(ka), len(kb)) >= 0.6 * max(len(ka), len(kb))
 
 
-_SPEAKER_IN_TITLE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,3})同志在[^。！？]{2,60}(?:讲话|发言|致辞|报告)")
+# 王明同志在…上的讲话, and a page's (现场实录)习近平总书记在…时的讲话: a name, then 同志 or a post, then 在.
+_SPEAKER_IN_TITLE = re.compile(r"^(?:[（(【][^（）()【】]{1,8}[)）】])?(?P<name>[\u4e00-\u9fff]{2,3}?)"
+                               r"(?:同志|总书记|主席|总理|委员长|书记|省长|市长|县长|校长|院长|部长)在[^。！？]{2,60}"
+                               r"(?:讲话|发言|致辞|报告)")
 # 教师代表徐文守老师开学典礼发言, 学生代表张三同学在毕业典礼上的发言: the representative named after 代表 with an honorific.
 _DELEGATE_IN_TITLE = re.compile(r"^[^。！？]{0,12}?代表(?P<name>[\u4e00-\u9fff]{2,3})(?:同志|老师|同学|教授|校长|书记|院士|先生|女士)"
                                 r"[^。！？]{0,40}(?:讲话|发言|致辞|报告)")
@@ -436,7 +443,7 @@ def _speaker_elsewhere(title: str | None, script: CleanScript) -> str | None:
     if title and (m := _SPEAKER_IN_TITLE.match(simplified(title)) or _DELEGATE_IN_TITLE.match(simplified(title))):
         return title[m.start("name") : m.end("name")]
     for removal in script.removals:
-        if removal.reason == NEWS_LEAD and (name := speaker_in_lead(removal.text)):
+        if removal.reason in (NEWS_LEAD, FULL_TEXT_LEAD) and (name := speaker_in_lead(removal.text)):
             return name
     return None
 
