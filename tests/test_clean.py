@@ -980,6 +980,11 @@ def test_numbered_points_of_a_speech_are_not_chunks(text: str) -> None:
     ("A-", "header"),
     ("返回", "footer"),
     ("*******************", "header"),
+    ("2022年1月31日(星期一)", "footer"),
+    ("香港時間12時45分", "footer"),
+    ("即日新聞", "footer"),
+    ("圖片", "footer"),
+    ("網上廣播", "footer"),
     ("2022年10月23日，习近平在北京人民大会堂同中外记者亲切见面。这是习近平向在场的中外记者挥手致意。 新华社记者 庞兴雷/摄",
      "body"),
     ("10月23日,李强、赵乐际在人民大会堂出席会议。新华社记者 李学仁 摄", "body"),
@@ -997,6 +1002,9 @@ def test_held_out_page_furniture_goes(line: str, where: str) -> None:
     "2022年10月23日，我在北京同记者见面，记者王强摄下了这一幕。",  # a date and 摄, but a sentence of the speech
     "跳到主要内容之前，我先讲一点体会。",
     "T+1 结算制度要继续完善。",
+    "2022年1月31日（星期一），我们在这里召开会议。",
+    "北京时间12时45分，神舟飞船成功发射。",
+    "图片和视频都要经过审核再发布。",
 ])
 def test_held_out_furniture_traps_are_speech(line: str) -> None:
     assert _spoken(line) in _spoken(_clean(_speech_with(line)).text)

@@ -209,6 +209,10 @@ RULES: tuple[Rule, ...] = (
           "source note"),
     # --- issue 9: families seen on real pages ---------------------------------------------------------------------
     # A page's own stamp: date and clock time (2024-12-12 09:00:02 690), view counters (查看：4943次).
+    # A press release's stamp: its date with the weekday, its clock time (2022年1月31日(星期一) / 香港時間12時45分).
+    _rule("release-stamp", r"^\s*\d{4}年\d{1,2}月\d{1,2}日\s*[（(]星期[一二三四五六日天][)）]\s*$"
+          r"|^\s*(?:[\u4e00-\u9fff]{2,4})?时间\s*\d{1,2}\s*时\s*\d{1,2}\s*分\s*$", "web-page chrome (date stamp, counter)",
+          "line"),
     _rule("page-stamp", r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}|(?:查看|浏览|阅读|点击|访问)(?:次数|量)?\s*[:：]\s*\d+\s*次?"
           r"|^时间\s*[:：]\s*\d{4}|^点击(?:数|量)?\s*[:：]|^(?:作者|来源)\s*[:：]\s*$", "web-page chrome (date stamp, counter)"),
     # A label of the page's furniture on a line of its own (精选留言, 热门推荐, 手机版, • 本周热门).
@@ -234,7 +238,9 @@ RULES: tuple[Rule, ...] = (
           "presenter cue (a stage direction, not speech)", "line"),
     _rule("chrome-label", r"^\W{0,3}(?:精选留言|我要留言|发表留言|相关内容|热门推荐|本周热门|本月热门|热门文章|热门范文|相关推荐|相关文章"
           r"|最新文档|最新文章|猜你喜欢|推荐阅读|延伸阅读|发表评论|网友评论|最新评论|评论列表|手机版|电脑版|二维码|微信订阅号|分享|分享到"
-          r"|返回列表|返回|留言|评论|立即了解|正文复制|复制|打印|收藏|海报|侵权投诉|赏赞|打赏|查看更多)\W{0,3}$", "web-page chrome", "line"),
+          r"|返回列表|返回|留言|评论|立即了解|正文复制|复制|打印|收藏|海报|侵权投诉|赏赞|打赏|查看更多"
+          # a government press release's section labels (即日新聞 / 圖片 / 網上廣播)
+          r"|即日新闻|图片|网上广播)\W{0,3}$", "web-page chrome", "line"),
     # The site's own ad slogan for its product (公文写作神器, 范文免费使用, 尊享会员权益).
     _rule("product-ad", r"写作神器|(?:范文|试题|资源|文档)免费使用|尊享会员|开通会员(?:文档)?无限下载|文档无限下载", "ad (the site's product)"),
     # Truncation and login notes of document sites, half- or full-width (（未完，全文共6606字，当前仅显示2320字…).
