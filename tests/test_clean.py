@@ -1069,3 +1069,29 @@ def test_a_menu_takes_the_site_lines_but_not_the_title_block() -> None:
     result = _clean(text)
     assert result.text.splitlines()[:3] == ["在全县安全生产工作会议上的讲话", "（2024年3月5日）", "张明"]
     assert "联系我们" not in result.text
+
+
+def test_a_chinese_dialogue_loses_its_labels_and_the_other_voices() -> None:
+    text = ("戚本禹：蒯大富，听说你支持刘刚拆中学红代会的台的大字报？\n"
+            "蒯大富：没有看这张大字报。\n"
+            "戚本禹：原来大家对你的意见很好。现在为什么对你有这么大意见？今天中央文革小组派我们来讲讲意见，总的意见经过讨论，"
+            "具体讲法没一块讨论过，仅供你们参考，有意见就不要在这儿讨论了，下去讨论。\n"
+            "群众：蒯大富可以代表刘刚。\n"
+            "戚本禹：不要这么说。这并不是压制民主，对的接受，不对的可以不听。\n")
+    result = _clean(text)
+    assert "蒯大富：" not in result.text and "群众" not in result.text and "戚本禹：" not in result.text
+    assert "这并不是压制民主，对的接受，不对的可以不听。" in result.text
+    assert result.text.startswith("蒯大富，听说你支持")
+
+
+@pytest.mark.parametrize("body", [
+    # points led by 一是：/二是：/三是：, each once: an outline, not a dialogue
+    "一是：加强领导，落实责任。\n二是：强化督查，确保实效。\n三是：严格考核，奖惩分明。\n",
+    # a story told with quotations: 他说：“…” is said by the speaker
+    "老支书说：“我们村要富起来。”\n他说：“大家跟我干。”\n老支书说：“不干就没有出路。”\n群众说：好！\n老支书说：干！\n",
+    # labels that never come back: a list of roles with their tasks
+    "组长：负责全面工作，统筹协调各项任务的落实。\n副组长：协助组长抓好日常工作。\n成员：按照分工抓好落实。\n",
+])
+def test_chinese_colons_that_are_not_a_dialogue_keep_every_line(body: str) -> None:
+    result = _clean(f"{TITLE}\n\n同志们：\n{body}谢谢大家！\n")
+    assert _spoken(body) in _spoken(result.text)

@@ -666,6 +666,12 @@ _NAME_LABEL = re.compile(
     r"|Step|Goal|Rule|Lesson|Point|Part|Chapter|Section|Summary|Conclusion|Update|Correction|Source|Photo|Credit"
     r"|Warning|Yes|No|So|And|But)\b)((?:[A-Z][A-Za-z.'’-]*)(?: [A-Z][A-Za-z.'’-]*){0,3}):[ \t]+(?=\S)"
 )
+# A Chinese transcript's label: a name or a role of two or three characters (戚本禹：, 群众：, 记者：) before what is
+# said. Never a point's lead (一是：, 首先：, 总之：), never a quotation (他说：“…”, 我讲：…), never one label only.
+_ZH_NAME_LABEL = re.compile(
+    r"^(?![我你他她它咱这那其首次再最总一二三四五六七八九十第])([\u4e00-\u9fff]{2,3})(?<![说讲道称曰问指示调出])[：:]"
+    r"(?=[^\s“”‘’「」『』\"'])"
+)
 TRANSCRIPT_MIN_LABELS = 3
 OTHER_VOICE_SHARE = 0.2
 
@@ -682,6 +688,7 @@ def _remove_other_voices(lines: list[_Line], removals: list[Removal]) -> None:
     cut = {r.line: r.text.rstrip(":： \t") for r in removals
            if r.reason == _SPEAKER_LABEL and (ln := lines[r.line - 1]).text.lstrip().startswith(r.text)}
     labelled: list[tuple[_Line, str, int]] = []  # line, label, where the words start (0: the label is gone)
+    zh: list[tuple[_Line, str, int]] = []
     for ln in lines:
         if ln.removed or ln.kept_by_user:
             continue
@@ -689,6 +696,12 @@ def _remove_other_voices(lines: list[_Line], removals: list[Removal]) -> None:
             labelled.append((ln, m.group(1), m.end()))
         elif ln.number in cut:
             labelled.append((ln, cut[ln.number], 0))
+        elif m := _ZH_NAME_LABEL.match(ln.kept):
+            zh.append((ln, m.group(1), m.end()))
+    # Chinese labels make a dialogue only when the voices take turns: some label comes back after another one.
+    zh_names = [name for _, name, _ in zh]
+    if not labelled and any(name in zh_names[:k] and zh_names[k - 1] != name for k, name in enumerate(zh_names)):
+        labelled = sorted(zh, key=lambda x: x[0].number)
     # A voice's share is its turns: a labelled line and the unlabelled lines after it, to the next label (the
     # speaker's label opens a turn of many paragraphs and hard-wrapped lines; a heckler's, one line).
     names = Counter()
