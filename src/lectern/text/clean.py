@@ -873,6 +873,8 @@ def _remove_site_intro(lines: list[_Line], removals: list[Removal]) -> None:
             removals.append(Removal(ln.number, ln.kept.strip(), SITE_INTRO))
             ln.removed = True
             ln.strong = True
+
+
 MENU_MIN_ITEMS = 5
 MENU_ITEM_MAX = 8
 _MENU_WORD = re.compile(r"首页|主页|联系|联络|关于我们|简介|新闻|登录|注册|搜索|导航|网站地图|指南|连结|链接|帮助|English|简体|繁体",
