@@ -979,6 +979,8 @@ def test_numbered_points_of_a_speech_are_not_chunks(text: str) -> None:
     ("T+", "header"),
     ("A-", "header"),
     ("返回", "footer"),
+    ("李家超宣誓就任 就職典禮致辭全文來了! 【同期】香港特區第六任行政長官 李家超", "header"),
+    ("【同期】市长 王建国", "header"),
     ("*******************", "header"),
     ("2022年1月31日(星期一)", "footer"),
     ("香港時間12時45分", "footer"),
@@ -1005,6 +1007,8 @@ def test_held_out_page_furniture_goes(line: str, where: str) -> None:
     "2022年1月31日（星期一），我们在这里召开会议。",
     "北京时间12时45分，神舟飞船成功发射。",
     "图片和视频都要经过审核再发布。",
+    "同期相比，我们的讲话全文来了个大调整，大家要认真学习。",
+    "【同期】声音要清楚。",
 ])
 def test_held_out_furniture_traps_are_speech(line: str) -> None:
     assert _spoken(line) in _spoken(_clean(_speech_with(line)).text)

@@ -276,6 +276,10 @@ RULES: tuple[Rule, ...] = (
     _rule("headline", r"^[^。！？]{4,40}?(?:[（(](?:全文|图|组图|视频|附全文|附视频)[）)]){1,3}$"
           r"|^[^。！？]{4,40}?(?:讲话|致辞|致词|贺词|演讲|发言)全文$", "news headline (the page's, announcing the full text)",
           "line"),
+    # The same headline with its hook (…致辭全文來了！, …讲话全文发布), and a TV script's sound-bite label with the
+    # speaker's caption to the line's end (【同期】香港特區第六任行政長官 李家超): the page's, not the speech.
+    _rule("headline-hook", r"^[^。！？，,\n]{4,40}?(?:讲话|致辞|致词|贺词|演讲|发言)全文(?:来了|发布|公布|出炉)(?:[！!]|(?=\s|$))"
+          r"|【同期声?】[^【】。！？!?\n]{0,30}$", "news headline (the page's, announcing the full text)", "inline"),
     _rule("full-text", r"【[^【】\n]{0,12}全文】|(?:以下[为是]|下面是)[^。！？\n]{0,8}全文\s*(?:[:：]|$)|全文如下\s*[:：]?"
           r"|^(?:以下[为是]|下面是)(?:原文|全文|讲话原文|演讲原文)[^。！？\n]{0,16}[:：]$"
           # the whole line announcing it, however long the report of who and when (以下是行政长官…今日（一月三十一日）
