@@ -272,3 +272,26 @@ def test_an_unreachable_target_is_said_clearly(tmp_path: Path, example_speech: P
     assert "beyond the ±30% limit" in result.stderr
     # one verdict, the speaker's, from the report; the voice's note gives no advice of its own
     assert "Over the 3:00 target at your pace" in result.stdout and "cut text" not in result.stderr
+
+
+def test_the_sentences_new_since_the_previous_build_are_found_by_text(tmp_path: Path) -> None:
+    """Moved sentences are not new; a sentence said twice is new the second time only if it was said once."""
+    from lectern.build import _changed_since
+    from lectern.model import TimedSection, TimedSentence, Timeline
+    from lectern.writers.timings import render_timings
+
+    def timeline(*sections: tuple[str, ...]) -> Timeline:
+        timed, t = [], 0
+        for i, texts in enumerate(sections):
+            sentences = tuple(TimedSentence(text, t + k * 1000, t + k * 1000 + 900) for k, text in enumerate(texts))
+            timed.append(TimedSection(i, 0 if i == 0 else 1, None if i == 0 else "一是", f"S{i}", t, t + 1000 * len(texts),
+                                      sentences))
+            t += 1000 * len(texts)
+        return Timeline("rehearsal.mp3", t, "espeak", "cmn", tuple(timed))
+
+    assert _changed_since(tmp_path / "none", timeline(("甲。",))) == []  # a first build
+    (tmp_path / "timings.json").write_text(render_timings(timeline(("甲。", "乙。"), ("丙。", "谢谢。"))), encoding="utf-8")
+    new = timeline(("丙。", "甲。"), ("乙改了。", "谢谢。", "谢谢。"))
+    assert _changed_since(tmp_path, new) == [2, 4]
+    (tmp_path / "timings.json").write_text("{not json", encoding="utf-8")
+    assert _changed_since(tmp_path, new) == []

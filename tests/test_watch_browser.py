@@ -1,4 +1,5 @@
-"""The open rehearsal page notices a new build (``lectern watch`` rebuilding on save) and reloads at the same place.
+"""The open rehearsal page notices a new build (``lectern watch`` rebuilding on save) and reloads at the same place,
+with the sentences the edit changed marked and a button that plays them.
 
 Opened from file://, where fetch() is blocked: the page polls ``version.js`` with a script element. The rebuild
 makes the first section longer, so "the same place" must be found by the section's name, not by the old time.
@@ -45,6 +46,7 @@ def test_the_page_reloads_at_the_same_section_after_a_rebuild(tmp_path: Path, op
     old_start = session.js(f"lectern.sections[{target}].start_ms")
     session.js(f"audio.currentTime = {(old_start + OFFSET_MS) / 1000}")
     old_version = session.js("lectern.version")
+    assert session.js("lectern.changed") == [] and session.js("document.getElementById('next-change')") is None
     assert old_version and old_version in (out / "version.js").read_text(encoding="utf-8")
     session.page.wait_for_timeout(1500)  # it polls, sees the same build, and stays
     assert session.js("lectern.version") == old_version and session.js("audio.currentTime") > 0
@@ -64,4 +66,13 @@ def test_the_page_reloads_at_the_same_section_after_a_rebuild(tmp_path: Path, op
     assert session.js("document.querySelector('.s.now').closest('section').id") == f"sec-{target}"
     assert "lectern-at" not in session.js("location.href")
     assert first.timeline.sections[target].title == second.timeline.sections[target].title
+    # The edited sentence is marked as new since the last build, and one button plays it.
+    assert session.js("lectern.changed") == [2]
+    marked = session.js("Array.from(document.querySelectorAll('.s.changed')).map(n => n.textContent)")
+    assert marked == ["总体上实现了预期目标，群众普遍满意，社会安定祥和。"]
+    assert "1" in session.js("document.querySelector('.notice.changes').textContent")
+    session.page.click("#next-change")
+    session.page.wait_for_timeout(300)
+    assert abs(session.js("audio.currentTime * 1000") - session.js("lectern.sentences[2].start_ms")) <= 400
+    assert session.js("document.querySelector('.s.now').classList.contains('changed')")
     assert [e for e in session.errors if "version.js" not in e] == [] and session.dialogs == []

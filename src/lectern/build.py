@@ -30,7 +30,7 @@ from lectern.text import plan as plan_step
 from lectern import errors, outfolder
 from lectern.atomic import write_text
 from lectern.config import default_cache_dir
-from lectern.errors import ConfigError, InputError, OutputError, ScriptError
+from lectern.errors import ConfigError, InputError, LecternError, OutputError, ScriptError
 from lectern.model import CleanScript, Language, Plan, Speech, Take, Timeline, Voice
 from lectern.presets import Preset, load_preset
 from lectern.rehearse.take import TAKES_DIR
@@ -335,7 +335,8 @@ def build(
             timeline, plan, pace=options.pace, target_ms=options.target_ms, budgets=options.budgets
         )
         takes = _carry_takes(out_dir, staging, timeline, options.target_ms)
-        files = write_outputs(staging, timeline, plan, report, bom=options.bom, takes=takes)
+        files = write_outputs(staging, timeline, plan, report, bom=options.bom, takes=takes,
+                              changed=_changed_since(out_dir, timeline))
         try:
             outfolder.write_manifest(staging)
         except OSError as e:
@@ -480,9 +481,11 @@ def _listed(names: list[str], limit: int = 3) -> str:
 
 
 def write_outputs(
-    folder: Path, timeline: Timeline, plan: Plan, report: object, *, bom: bool = False, takes: Sequence[object] = ()
+    folder: Path, timeline: Timeline, plan: Plan, report: object, *, bom: bool = False, takes: Sequence[object] = (),
+    changed: Sequence[int] = (),
 ) -> tuple[str, ...]:
-    """Render every text output of a build into ``folder`` (already holding the audio)."""
+    """Render every text output of a build into ``folder`` (already holding the audio); ``changed``: the sentences
+    new since the folder's previous build, marked on the page."""
     from lectern.writers import chapters, cue, page, script, subtitles, timings
 
     speaker = dict(plan.speech.meta).get("speaker")
@@ -499,7 +502,7 @@ def write_outputs(
     }
     # The build's name is a hash of everything it wrote: an open page polls version.js and reloads when it changes.
     version = hashlib.blake2b("\0".join(outputs.values()).encode(), digest_size=8).hexdigest()
-    outputs["index.html"] = page.render_page(timeline, plan, report, version=version)
+    outputs["index.html"] = page.render_page(timeline, plan, report, version=version, changed=changed)
     outputs["version.js"] = page.render_version(version)
     for name, text in outputs.items():
         try:
@@ -507,6 +510,28 @@ def write_outputs(
         except OSError as e:
             raise OutputError(f"cannot write {name} ({e.strerror or e})", path=str(folder)) from e
     return tuple(outputs)
+
+
+def _changed_since(out_dir: Path, timeline: Timeline) -> list[int]:
+    """The sentences (indexes in speaking order) whose text the rehearsal in ``out_dir`` does not have: what a
+    rebuild after an edit changed. A sentence that only moved is not new; a sentence said twice is new the second
+    time only if the old build said it once. Nothing when there is no previous rehearsal (a first build)."""
+    from collections import Counter
+
+    from lectern.writers.timings import parse_timings
+
+    try:
+        previous = parse_timings((out_dir / "timings.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, LecternError):
+        return []
+    old = Counter(s.text for section in previous.sections for s in section.sentences)
+    changed = []
+    for i, text in enumerate(s.text for section in timeline.sections for s in section.sentences):
+        if old[text] > 0:
+            old[text] -= 1
+        else:
+            changed.append(i)
+    return changed
 
 
 def report_files(report: object, takes: Sequence[object] = ()) -> dict[str, str]:

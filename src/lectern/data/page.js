@@ -85,6 +85,8 @@
   }
 
   function buildScript() {
+    var changed = {};
+    (data.changed || []).forEach(function (i) { changed[i] = true; });
     var article = document.getElementById("script");
     var toc = document.getElementById("toc-list");
     data.sections.forEach(function (sec, si) {
@@ -105,6 +107,7 @@
         }
         var span = el("span", "s");
         span.dataset.i = String(sentences.length);
+        if (changed[sentences.length]) span.classList.add("changed");
         (s.parts || [["", s.text]]).forEach(function (part) {
           if (part[0]) {
             var mark = el("mark", part[0], part[1]);
@@ -224,6 +227,27 @@
     }
     list(L.placeholders, data.placeholders, "ph");
     list(L.unknown_markers, data.unknown_markers, "unk");
+    // A rebuild of the same folder (lectern watch, or build again after an edit): the sentences that are new
+    // since the last build are marked, and one button plays them in turn.
+    if ((data.changed || []).length) {
+      var p = el("p", "notice changes");
+      p.appendChild(el("span", "notice-label", L.changed.replace("{n}", String(data.changed.length))));
+      var next = el("button", "", L.next_change);
+      next.type = "button";
+      next.id = "next-change";
+      next.addEventListener("click", playNextChange);
+      p.appendChild(next);
+      box.appendChild(p);
+    }
+  }
+
+  function playNextChange() {
+    var t = nowMs();
+    var later = data.changed.filter(function (i) { return sentences[i] && sentences[i].start > t + 50; });
+    var i = later.length ? later[0] : data.changed[0];
+    if (!sentences[i]) return;
+    playFrom(sentences[i].start);
+    keepInView(sentences[i].el);
   }
 
   // --- where we are ------------------------------------------------------------------------------------------
@@ -619,5 +643,6 @@
     sections: sections.map(function (s) { return { start_ms: s.start, end_ms: s.end }; }),
     current: function () { return current; },
     version: data.version,
+    changed: (data.changed || []).slice(),
   };
 })();

@@ -21,7 +21,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -36,8 +36,14 @@ from lectern.writers.labels import page_labels
 _SHOWN_PAUSES = (PauseKind.MARKER, PauseKind.APPLAUSE, PauseKind.BREATH)
 
 
-def render_page(timeline: Timeline, plan: Plan | None = None, report: object = None, *, version: str | None = None) -> str:
+def render_page(
+    timeline: Timeline, plan: Plan | None = None, report: object = None, *, version: str | None = None,
+    changed: Sequence[int] = (),
+) -> str:
     """The whole ``index.html`` as a string.
+
+    ``changed``: the sentences (indexes in speaking order) that are new since the folder's previous build; the page
+    marks them and offers to play them in turn.
 
     ``version`` names this build; the page polls ``version.js`` beside it (see :func:`render_version`) and reloads
     at the same place when a newer build has replaced the folder. None: the page does not poll.
@@ -71,6 +77,7 @@ def render_page(timeline: Timeline, plan: Plan | None = None, report: object = N
         "speech_id": _speech_id(timeline),
         "unit": "words" if timeline.language == Language.EN else "字",
         "version": version,
+        "changed": sorted(set(changed)),
     }
     title = timeline.title or ("Rehearsal" if timeline.language == Language.EN else "排练")
     report_html = f'<section id="report-fragment">{fragment}</section>' if fragment else ""
