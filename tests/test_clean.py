@@ -1099,3 +1099,34 @@ def test_a_chinese_dialogue_loses_its_labels_and_the_other_voices() -> None:
 def test_chinese_colons_that_are_not_a_dialogue_keep_every_line(body: str) -> None:
     result = _clean(f"{TITLE}\n\n同志们：\n{body}谢谢大家！\n")
     assert _spoken(body) in _spoken(result.text)
+
+
+@pytest.mark.parametrize(("line", "where"), [("发言稿2018-06-11李一老师", "header"), ("2018-06-11 10:05 张老师", "header")])
+def test_a_posts_byline_glued_to_its_date_goes(line: str, where: str) -> None:
+    result = _clean(_speech_with(line, where))
+    assert result.text == _clean(_speech_with("")).text, result.removals
+
+
+def test_a_wechat_id_written_with_a_space_goes_and_a_speech_naming_wechat_stays() -> None:
+    line = "我们要把工作做好。【更多公文素材，微信：dada wk01】"
+    assert "dada" not in _clean(_speech_with(line)).text
+    kept = "要用好微信：群众办事更方便，政务服务更高效。"
+    assert _spoken(kept) in _spoken(_clean(_speech_with(kept)).text)
+
+
+@pytest.mark.parametrize(("line", "kept"), [("请各班代表依次上台领取。（播放背景音乐）", "请各班代表依次上台领取。"),
+                                            ("让我们一起唱响《毕业歌》！（合唱《毕业歌》）", "让我们一起唱响《毕业歌》！")])
+def test_music_and_singing_cues_are_cut(line: str, kept: str) -> None:
+    result = _clean(_speech_with(line))
+    assert _spoken(result.text) == _spoken(_clean(_speech_with(kept)).text), result.removals
+
+
+@pytest.mark.parametrize("line", ["这部短片（播放量超过一亿）很受欢迎。", "学校的合唱团（共有六十人）获得了金奖。"])
+def test_music_cue_traps_are_speech(line: str) -> None:
+    assert _spoken(line) in _spoken(_clean(_speech_with(line)).text)
+
+
+def test_a_compilation_item_in_brackets_marks_the_first_piece() -> None:
+    text = "毕业酒会领导致辞7篇\n毕业酒会领导致辞（篇1）\n亲爱的同学们：\n上午好！今天我们欢聚这里。\n"
+    result = _clean(text)
+    assert result.text.splitlines() == ["亲爱的同学们：", "上午好！今天我们欢聚这里。"]

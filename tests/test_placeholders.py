@@ -131,3 +131,4 @@ def test_a_single_letter_for_a_place_or_a_name() -> None:
 @pytest.mark.parametrize("text", ["做X光检查", "求x的值", "X型号的产品", "在x轴上取一点", "Malcolm X市场部", "1920x1080的屏幕"])
 def test_a_single_letter_that_is_a_letter_stays(text: str) -> None:
     assert find(text) == ()
+

@@ -83,7 +83,7 @@ RULES: tuple[Rule, ...] = (
     # --- contact lines: a speech never gives a QQ number, a WeChat ID or a mobile number ------------------------
     _rule("qq", r"(?i)(?:QQ|扣扣|企鹅)\s*(?:群|号|群号)?\s*[:：]?\s*\d{5,12}", "contact line (QQ number)"),
     _rule("qq-group", r"(?i)(?:免费|交流|会员|加入|进|加)\s*QQ\s*群", "contact line (QQ group ad)"),
-    _rule("wechat-id", r"(?i)(?:微信|weixin|wechat|VX|V信|威信|薇信)\s*(?:号|ID)?\s*[:：]\s*[A-Za-z][\w-]{4,}",
+    _rule("wechat-id", r"(?i)(?:微信|weixin|wechat|VX|V信|威信|薇信)\s*(?:号|ID)?\s*[:：]\s*[A-Za-z](?:[\w-]|\s(?=[\w-])){4,}",
           "contact line (WeChat ID)"),
     _rule("wechat-add", r"(?i)(?:加|添加|联系)\s*(?:微信|VX|V信|薇信|威信)(?![\u4e00-\u9fff]{0,2}(?:群众|平台|工作))",
           "contact line (add on WeChat)"),
@@ -252,6 +252,9 @@ RULES: tuple[Rule, ...] = (
     # A document page's details, each on its own line (- 2021-05-08 发布 |, 29.33KB, 13 页, 999+): never speech.
     _rule("doc-meta", r"^[-•·]?\s*(?:\d{4}-\d{1,2}-\d{1,2}(?:\s*(?:发布|上传|更新))?|\d+(?:\.\d+)?\s*(?i:[KMG]B)|\d{1,4}\s*页"
           r"|\d{1,5}\+)\s*[|｜]?$", "document-site note (date, size, pages, views)", "line"),
+    # A post's byline with its date glued in (发言稿2018-06-11李一老师: the category, the date, the author).
+    _rule("date-byline", r"^[\u4e00-\u9fff]{0,8}\d{4}-\d{1,2}-\d{1,2}(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*[\u4e00-\u9fff]{0,8}$",
+          "web-page chrome (date stamp, counter)", "line"),
     # A page's update stamp with a date at the end (General 更新 2024年04月19日, 发布于 2023-05-01).
     _rule("update-stamp", r"^[^。！？，,]{0,16}(?:更新|发布|发表|上传)(?:于|时间|日期)?\s*[:：]?\s*\d{4}(?:年|-|/)\d{1,2}(?:月|-|/)"
           r"\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$", "web-page chrome (date stamp, counter)", "line"),
@@ -309,7 +312,8 @@ RULES: tuple[Rule, ...] = (
           "host note (the speaking order)", "line"),
     # A presenter's cue in brackets: （请全体起立）, （按活动议程进行）, （注意时间）, 【翻页】. Said by nobody.
     _rule("cue", r"[（(【](?:请|由)?[^（）()【】\n]{0,14}?(?:起立|坐下|就座|落座|入场|入座|退场|肃立|奏国歌|奏乐|唱国歌|升国旗"
-          r"|翻页|下一页|出图|出表|(?i:ppt)|播放视频|注意时间|按[^（）()【】\n]{0,8}进行)[^（）()【】\n]{0,8}[）)】]"
+          r"|翻页|下一页|出图|出表|(?i:ppt)|播放视频|注意时间|按[^（）()【】\n]{0,8}进行"
+          r"|播放(?:背景)?(?:音乐|歌曲|短片|宣传片|《)|背景音乐|音乐起|(?:合唱|齐唱|全体合唱)(?=《|[）)]))[^（）()【】\n]{0,8}[）)】]"
           # a chair's script: what to do while a list is read or a vote is taken (（宣读日程）, （稍候）, （如没有意见）,
           # （待宣读完毕）, （稍后观察）), and the other wording to say if the room answers otherwise (（或请放下）)
           r"|[（(][^（）()\n]{0,6}(?:宣读|稍候|稍停|稍后观察|稍作停顿|待[^（）()\n]{0,6}(?:完毕|结束)|如(?:无|没有|有)[^（）()\n]{0,4}(?:意见|异议))"
@@ -643,7 +647,7 @@ _LEAD_SPEAKER = re.compile(r"(?:主席|总理|总书记|委员长|书记|部长|
 _HEADER_SALUTATION = re.compile(r"^[^。！？]{0,60}(?:同志|代表|朋友|女士|先生|嘉宾|来宾|老师|同学|各位|领导|委员|同事|校友|家长)"
                                 r"[^。！？]{0,12}[：:，,！!]$")
 # A compilation (…讲稿汇编4篇): its pieces are marked 第1篇： or …篇1; what comes before the first is the site's.
-_COMPILATION_ITEM = re.compile(r"^第\s*[1一]\s*篇\s*[:：]?|^[^。！？]{2,30}篇\s*1$|^【范文一】$")
+_COMPILATION_ITEM = re.compile(r"^第\s*[1一]\s*篇\s*[:：]?|^[^。！？]{2,30}[（(]?篇\s*[1一][）)]?$|^【范文一】$")
 _PREFACE_ANNOUNCE = re.compile(
     r"^(?:以下[为是]|下面是)(?:原文|全文|讲话原文|演讲原文|演讲全文|讲话全文)[^。！？\n]{0,20}[:：]$"
     r"|\b(?i:below (?:is|are)) (?:a copy of |the (?:full )?(?:text|transcript) of )?(?:the |my )?"
