@@ -193,3 +193,13 @@ def test_a_one_section_build_says_section_not_sections(tmp_path) -> None:
     result = invoke("build", str(script), "--engine", "espeak", "-o", str(tmp_path / "out"))
     assert result.exit_code == 0, result.stderr
     assert f"of audio in 1 section → {tmp_path / 'out'}/" in result.stdout, result.stdout
+
+
+def test_fit_voice_without_a_target_is_a_usage_error(tmp_path) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text("同志们：今天开会。\n", encoding="utf-8")
+    result = invoke("build", str(script), "--engine", "espeak", "--fit-voice", "-o", str(tmp_path / "out"))
+    assert result.exit_code == 2  # a missing companion option, like every other mistyped option
+    assert result.stderr.count("\n") == 1 and "--fit-voice" in result.stderr and "add --target" in result.stderr
+    assert "--fit-voice: --fit-voice" not in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -338,6 +338,9 @@ def build_command(
     """
     from lectern.report.targets import parse_duration
 
+    if fit_voice and target is None:
+        raise typer.BadParameter("fits the voice to a target: add --target (e.g. --target 15m)",
+                                 param_hint="'--fit-voice'")
     if rate is not None:
         raise typer.BadParameter(
             "build has two rates: --voice-rate +10% makes the voice faster, --pace 200 is your own pace for the "
@@ -358,9 +361,6 @@ def build_command(
             fit_voice=fit_voice,
             budgets=_budgets(budget),
         )
-        if fit_voice and options.target_ms is None:
-            raise ConfigError("--fit-voice fits the voice to a target: add --target (e.g. --target 15m)",
-                              path="--fit-voice")
         out_dir = output or default_out_dir(script)
         if quiet:
             result = build(script, out_dir, options, stdin=_stdin_for(script))
