@@ -131,8 +131,10 @@ def test_the_lexicon_and_rules_are_watched_too(tmp_path: Path) -> None:
     for p in (script, lexicon, rules):
         p.write_text("", encoding="utf-8")
     options = BuildOptions(lexicon=lexicon)
-    options = BuildOptions(text=type(options.text)(rules=rules, preset=str(tmp_path / "voice.toml")), lexicon=lexicon)
-    assert watched_files(str(script), options) == (script, lexicon, rules, tmp_path / "voice.toml")
+    fills = tmp_path / "fills.txt"
+    options = BuildOptions(text=type(options.text)(rules=rules, preset=str(tmp_path / "voice.toml"), fill_file=fills),
+                           lexicon=lexicon)
+    assert watched_files(str(script), options) == (script, lexicon, rules, fills, tmp_path / "voice.toml")
     editor = Editor([(0.02, lambda: lexicon.write_text('[lexicon]\n"重庆" = { text = "崇庆" }\n', encoding="utf-8"))])
     watcher = SaveWatcher([script, lexicon, rules], poll_s=0.01, settle_s=0.1, clock=editor.clock, sleep=editor.sleep)
     assert watcher.wait() == (lexicon,)
@@ -242,3 +244,19 @@ def test_standard_input_cannot_be_watched(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["watch", "-", "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert result.stderr.strip() == "error: -: cannot watch standard input: give the script's file name"
+
+
+def test_watch_takes_the_build_options_build_takes(tmp_path: Path) -> None:
+    """--voice-rate, --budget and --fill-file as build takes them; --rate is refused as build refuses it."""
+    from typer.testing import CliRunner
+
+    from lectern.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["watch", str(tmp_path / "s.txt"), "--rate", "200"])
+    assert result.exit_code == 2 and "--voice-rate" in result.stderr and "--pace" in result.stderr
+    result = runner.invoke(app, ["watch", str(tmp_path / "s.txt"), "--engine", "espeek"])
+    assert result.exit_code == 2 and "espeek" in result.stderr
+    help_text = runner.invoke(app, ["watch", "--help"], env={"COLUMNS": "200"}).stdout
+    for option in ("--voice-rate", "--budget", "--fill-file", "--pace", "--target"):
+        assert option in help_text, option

@@ -86,6 +86,15 @@ VoiceOpt = Annotated[
     Optional[str],
     typer.Option("--voice", help="Voice preset name or TOML file (default: zh-formal, or en-us for English)."),
 ]
+# build and watch take the same build options, so a command line moves from one to the other unchanged.
+VoiceRateOpt = Annotated[
+    Optional[str], typer.Option("--voice-rate", help="The voice's rate against the preset's: +10%, -5%.")
+]
+OldRateOpt = Annotated[Optional[str], typer.Option("--rate", hidden=True)]  # refused: which rate? (two exist)
+PaceOpt = Annotated[
+    Optional[float],
+    typer.Option("--pace", help="Your own pace (字/分 or wpm): the plan's estimate and the report's 'at your pace'."),
+]
 
 
 def _engine_choice(value: str) -> str:
@@ -303,10 +312,8 @@ def build_command(
     ] = "auto",
     fill: FillOpt = [],  # noqa: B006
     fill_file: FillFileOpt = None,
-    rate: Annotated[Optional[str], typer.Option("--rate", hidden=True)] = None,
-    voice_rate: Annotated[
-        Optional[str], typer.Option("--voice-rate", help="The voice's rate against the preset's: +10%, -5%.")
-    ] = None,
+    rate: OldRateOpt = None,
+    voice_rate: VoiceRateOpt = None,
     target: Annotated[
         Optional[str],
         typer.Option("--target", help="Your slot (15m, 900s, 15:00): each section's budget and what to cut to fit."),
@@ -316,10 +323,7 @@ def build_command(
         bool,
         typer.Option("--fit-voice", help="Also change the voice's rate (within ±30%) so the audio lasts --target."),
     ] = False,
-    pace: Annotated[
-        Optional[float],
-        typer.Option("--pace", help="Your own pace (字/分 or wpm): the plan's estimate and the report's 'at your pace'."),
-    ] = None,
+    pace: PaceOpt = None,
     bom: Annotated[bool, typer.Option("--bom", help="Write the cue sheet with a UTF-8 BOM (foobar2000).")] = False,
     chime: Annotated[bool, typer.Option("--chime", help="A short chime before each level-1 section.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
@@ -341,11 +345,7 @@ def build_command(
     if fit_voice and target is None:
         raise typer.BadParameter("fits the voice to a target: add --target (e.g. --target 15m)",
                                  param_hint="'--fit-voice'")
-    if rate is not None:
-        raise typer.BadParameter(
-            "build has two rates: --voice-rate +10% makes the voice faster, --pace 200 is your own pace for the "
-            "estimates", param_hint="'--rate'",
-        )
+    _refuse_rate(rate)
     with _errors("interrupted: finished takes are cached; run the same command again to resume"):
         options = BuildOptions(
             text=_text_options(rules, keep, fill, pace, voice, fill_file=fill_file),
@@ -369,6 +369,14 @@ def build_command(
     _warn_fills(result.plan, bool(fill or fill_file))
     if not quiet:
         _print_summary(result)
+
+
+def _refuse_rate(rate: str | None) -> None:
+    if rate is not None:
+        raise typer.BadParameter(
+            "there are two rates: --voice-rate +10% makes the voice faster, --pace 200 is your own pace for the "
+            "estimates", param_hint="'--rate'",
+        )
 
 
 def _percent(value: str, option: str) -> int:
@@ -818,16 +826,23 @@ def watch(
     ] = None,
     voice: VoiceOpt = None,
     engine: Annotated[
-        str, typer.Option("--engine", help="auto (edge when reachable, else espeak; chosen once), edge or espeak.")
+        str,
+        typer.Option(
+            "--engine",
+            help="auto (edge when reachable, else the neural voice when installed, else espeak; chosen once), edge, "
+                 "neural or espeak.",
+            callback=_engine_choice,
+        ),
     ] = "auto",
     fill: FillOpt = [],  # noqa: B006
-    rate: RateOpt = None,
+    fill_file: FillFileOpt = None,
+    rate: OldRateOpt = None,
+    voice_rate: VoiceRateOpt = None,
     target: Annotated[
         Optional[str], typer.Option("--target", help="Your slot (15m, 900s, 15:00): each rebuild's total is held against it.")
     ] = None,
-    pace: Annotated[
-        Optional[float], typer.Option("--pace", help="Your own pace for the report's estimate (字/分 or wpm).")
-    ] = None,
+    budget: BudgetOpt = [],  # noqa: B006
+    pace: PaceOpt = None,
     bom: Annotated[bool, typer.Option("--bom", help="Write the cue sheet with a UTF-8 BOM (foobar2000).")] = False,
     chime: Annotated[bool, typer.Option("--chime", help="A short chime before each level-1 section.")] = False,
     cache_dir: Annotated[
@@ -848,11 +863,14 @@ def watch(
     from lectern.drafts.watch import watched_files
     from lectern.report.targets import parse_duration
 
+    _refuse_rate(rate)
     with _errors("interrupted: the last good rehearsal is in place; finished takes are cached"):
         target_ms = parse_duration(target) if target else None
         options = BuildOptions(
-            text=_text_options(rules, keep, fill, rate, voice), engine=engine, cache_dir=cache_dir, lexicon=lexicon,
-            proxy=proxy, chime=chime, bom=bom, pace=pace, target_ms=target_ms,
+            text=_text_options(rules, keep, fill, pace, voice, fill_file=fill_file), engine=engine,
+            voice_rate=_percent(voice_rate, "--voice-rate") if voice_rate is not None else 0, cache_dir=cache_dir,
+            lexicon=lexicon, proxy=proxy, chime=chime, bom=bom, pace=pace, target_ms=target_ms,
+            budgets=_budgets(budget),
         )
         out_dir = output or default_out_dir(script)
         files = ", ".join(str(p) for p in watched_files(script, options))

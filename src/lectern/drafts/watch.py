@@ -104,10 +104,10 @@ class Rebuild:
 
 
 def watched_files(script: str, options: BuildOptions) -> tuple[Path, ...]:
-    """The script and every file of the user's it reads: lexicon, cleaning rules, a preset given as a file."""
+    """The script and every file of the user's it reads: lexicon, cleaning rules, fills, a preset given as a file."""
     paths = [Path(script)]
     preset = options.text.preset
-    for extra in (options.lexicon, options.text.rules,
+    for extra in (options.lexicon, options.text.rules, options.text.fill_file,
                   Path(preset) if preset and ("/" in preset or preset.endswith(".toml")) else None):
         if extra is not None:
             paths.append(Path(extra))
