@@ -203,3 +203,11 @@ def test_fit_voice_without_a_target_is_a_usage_error(tmp_path) -> None:
     assert result.stderr.count("\n") == 1 and "--fit-voice" in result.stderr and "add --target" in result.stderr
     assert "--fit-voice: --fit-voice" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_plan_counts_one_section_and_one_sentence_in_the_singular(tmp_path) -> None:
+    script = tmp_path / "s.txt"
+    script.write_text("Thank you all for coming today.\n", encoding="utf-8")
+    result = invoke("plan", str(script))
+    assert result.exit_code == 0, result.stderr
+    assert "; 1 section, 1 sentence, " in result.stdout

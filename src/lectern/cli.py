@@ -273,7 +273,8 @@ def _print_outline(result: Plan) -> None:
     unit, per_minute = ("字", "字/分") if speech.language == "zh" else ("words", "wpm")
     out.print(f"{speech.title or '(untitled)'}", style="bold", markup=False)
     out.print(
-        f"{result.script.encoding}, {speech.language}; {len(speech.sections)} sections, {len(speech.sentences)} sentences, "
+        f"{result.script.encoding}, {speech.language}; {_count(len(speech.sections), 'section')}, "
+        f"{_count(len(speech.sentences), 'sentence')}, "
         f"{est.chars} {unit}; estimated {_clock(est.total_ms)} at {result.rate:g} {per_minute} "
         f"({_clock(est.speech_ms)} speaking + {_clock(est.pause_ms)} pauses)",
         markup=False, soft_wrap=True,
