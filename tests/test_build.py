@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -295,3 +296,32 @@ def test_the_sentences_new_since_the_previous_build_are_found_by_text(tmp_path: 
     assert _changed_since(tmp_path, new) == [2, 4]
     (tmp_path / "timings.json").write_text("{not json", encoding="utf-8")
     assert _changed_since(tmp_path, new) == []
+
+
+def test_a_build_killed_between_its_two_renames_gets_its_previous_rehearsal_back(tmp_path: Path) -> None:
+    from lectern.build import BuildOptions, _recover_interrupted_swap, build
+    from tests.conftest import SHORT_SPEECH
+
+    script = tmp_path / "s.txt"
+    script.write_text(SHORT_SPEECH, encoding="utf-8")
+    out = tmp_path / "out"
+    build(str(script), out, BuildOptions(engine="espeak", cache_dir=tmp_path / "cache"))
+    names = sorted(p.name for p in out.iterdir())
+    dead = 2**22 + 12345  # above the default pid_max: no such process
+    # Killed after the first rename: the rehearsal is only in the leftover; the next build puts it back first.
+    leftover = tmp_path / f".out.old-{dead}-abc"
+    leftover.mkdir()
+    out.rename(leftover / "previous")
+    _recover_interrupted_swap(out)
+    assert sorted(p.name for p in out.iterdir()) == names and not leftover.exists()
+    # Killed after the second: the superseded copy goes; one holding a file of the user's, or a live build's, stays.
+    for pid, extra in ((dead, None), (dead, "notes.txt"), (os.getpid(), None)):
+        leftover = tmp_path / f".out.old-{pid}-x{len(names)}"
+        shutil.copytree(out, leftover / "previous")
+        if extra:
+            (leftover / "previous" / extra).write_text("mine", encoding="utf-8")
+        _recover_interrupted_swap(out)
+        assert leftover.exists() == (extra is not None or pid == os.getpid()), (pid, extra)
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    assert sorted(p.name for p in out.iterdir()) == names

@@ -271,6 +271,7 @@ def build(
     started = time.time()
     plan = prepare(path, options.text, stdin=stdin, on_stage=stage)
     report_step.check_budgets(options.budgets, [s for s in plan.speech.sections if s.sentences], options.target_ms)
+    _recover_interrupted_swap(out_dir)
     check_out_dir(out_dir)
     preset = choose_preset(options.text.preset, plan.speech.language, path=plan.script.path)
     staging = _staging_dir(out_dir)
@@ -681,6 +682,29 @@ def take(
     return TakeResult(out_dir, path, comparison, report)
 
 
+def _recover_interrupted_swap(out_dir: Path) -> None:
+    """A build killed between its two final renames leaves the previous rehearsal in ``.NAME.old-PID-*/previous``
+    and no ``NAME``: put it back where the user looks for it. Killed just after them, it leaves the previous one
+    there beside the new: that copy is lectern's own and superseded, and goes. Only a folder that is all lectern's
+    (its manifest) is moved or removed; the owner's pid in the name keeps a running build's swap out of reach."""
+    target = out_dir.resolve()
+    try:
+        leftovers = [p for p in target.parent.glob(f".{target.name}.old-*") if not _owner_alive(p.name)]
+    except OSError:
+        return
+    for leftover in leftovers:
+        previous = leftover / "previous"
+        try:
+            if previous.is_dir() and not outfolder.foreign_files(previous):
+                if not target.exists():
+                    os.rename(previous, target)
+                else:
+                    shutil.rmtree(previous)
+            leftover.rmdir()  # only when nothing else is in it
+        except OSError:
+            continue  # left as it is: nothing is deleted that is not known to be lectern's
+
+
 def _staging_dir(out_dir: Path) -> Path:
     """Make the temporary folder beside the target, so the final rename stays on one file system."""
     parent = out_dir.resolve().parent
@@ -715,7 +739,7 @@ def _keep_new(staging: Path, out_dir: Path, foreign: list[str], name: Path) -> O
 
 
 def _owner_alive(staging_name: str) -> bool:
-    m = re.search(r"\.building-(\d+)-", staging_name)
+    m = re.search(r"\.(?:building|old)-(\d+)-", staging_name)
     if not m:
         return False  # named before pids were recorded: its build is long gone
     pid = int(m.group(1))
@@ -747,7 +771,7 @@ def _swap_into_place(staging: Path, out_dir: Path) -> None:
         if out_dir.exists():
             if not out_dir.is_dir():
                 raise OutputError("exists and is not a folder", path=str(out_dir))
-            old = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.old-"))
+            old = Path(tempfile.mkdtemp(dir=out_dir.parent, prefix=f".{out_dir.name}.old-{os.getpid()}-"))
             os.rename(out_dir, old / "previous")
             try:
                 late = outfolder.foreign_files(old / "previous")
