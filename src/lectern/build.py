@@ -269,9 +269,9 @@ def build(
 
     stage = on_stage or (lambda _name: None)
     started = time.time()
+    _recover_interrupted_swap(out_dir)  # first: a build that then fails on its script still gives it back
     plan = prepare(path, options.text, stdin=stdin, on_stage=stage)
     report_step.check_budgets(options.budgets, [s for s in plan.speech.sections if s.sentences], options.target_ms)
-    _recover_interrupted_swap(out_dir)
     check_out_dir(out_dir)
     preset = choose_preset(options.text.preset, plan.speech.language, path=plan.script.path)
     staging = _staging_dir(out_dir)
