@@ -325,3 +325,14 @@ def test_a_build_killed_between_its_two_renames_gets_its_previous_rehearsal_back
         if leftover.exists():
             shutil.rmtree(leftover)
     assert sorted(p.name for p in out.iterdir()) == names
+
+
+def test_leftovers_are_matched_by_the_folder_name_as_written_even_with_glob_characters(tmp_path: Path) -> None:
+    from lectern.build import _staging_dir
+
+    mine = tmp_path / ".out[1].building-4194999-abc"  # a dead build's staging for "out[1]"
+    other = tmp_path / ".out1.building-4194999-abc"  # another folder's, which "[1]" as a pattern would match
+    mine.mkdir()
+    other.mkdir()
+    staging = _staging_dir(tmp_path / "out[1]")
+    assert not mine.exists() and other.exists() and staging.name.startswith(".out[1].building-")

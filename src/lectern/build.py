@@ -10,6 +10,7 @@ stopped instead of starting over.
 from __future__ import annotations
 
 import errno
+import glob
 import hashlib
 import json
 import os
@@ -689,7 +690,7 @@ def _recover_interrupted_swap(out_dir: Path) -> None:
     (its manifest) is moved or removed; the owner's pid in the name keeps a running build's swap out of reach."""
     target = out_dir.resolve()
     try:
-        leftovers = [p for p in target.parent.glob(f".{target.name}.old-*") if not _owner_alive(p.name)]
+        leftovers = [p for p in target.parent.glob(f".{glob.escape(target.name)}.old-*") if not _owner_alive(p.name)]
     except OSError:
         return
     for leftover in leftovers:
@@ -712,7 +713,7 @@ def _staging_dir(out_dir: Path) -> Path:
         parent.mkdir(parents=True, exist_ok=True)
         # A killed build leaves its staging folder behind; it holds nothing the cache does not. The owner's pid is
         # in the name so that a second build into the same folder does not pull a running one's files away.
-        for stale in parent.glob(f".{out_dir.name}.building-*"):
+        for stale in parent.glob(f".{glob.escape(out_dir.name)}.building-*"):
             if not _owner_alive(stale.name):
                 shutil.rmtree(stale, ignore_errors=True)
         staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out_dir.name}.building-{os.getpid()}-"))
