@@ -895,3 +895,53 @@ def test_a_place_on_two_lines_is_one_place() -> None:
     meta = dict(speech.meta)
     assert meta.get("place") == "U.S. Capitol, Washington, D.C." and meta.get("date") == "March 4, 2025"
     assert speech.sentences[0].text.startswith("Thank you")
+
+
+# --- held-out round 2 (zh): a report's formal title block, an honours meeting's salutation --------------------------
+
+
+@pytest.mark.parametrize("subtitle", [
+    "2019年2月26日在镇第十四届人民代表大会第三次会议",
+    "（2019年2月26日在镇第十四届人民代表大会第三次会议上）",
+    "——2019年2月26日在镇第十四届人民代表大会第三次会议上",
+    "2023年1月10日在全县经济工作会议上的讲话",
+])
+def test_a_report_title_block_with_a_spaced_title_a_dated_subtitle_and_a_byline(subtitle: str) -> None:
+    text = (f"魏庄镇2018年政府工作报告和2019年工作计划\n政 府 工 作 报 告\n{subtitle}\n魏庄镇人民政府镇长 杨杰\n"
+            "各位代表：\n现在，我代表镇人民政府向大会作政府工作报告。\n一、2018年工作回顾\n一年来成绩很大。\n")
+    speech = parse(script_of(text))
+    meta = dict(speech.meta)
+    assert speech.title == "魏庄镇2018年政府工作报告和2019年工作计划"
+    assert meta.get("subtitle") == subtitle, meta
+    if not subtitle.startswith("——"):  # a dash subtitle is kept whole, as before
+        assert meta.get("date") in ("2019年2月26日", "2023年1月10日"), meta
+    assert "杨杰" in meta.get("speaker", ""), meta
+    assert written(speech)[0] == "各位代表：", written(speech)
+
+
+def test_a_spaced_title_alone_is_the_title() -> None:
+    speech = parse(script_of("政 府 工 作 报 告\n各位代表：\n现在，我代表市人民政府向大会作政府工作报告。\n"))
+    assert re.sub(r"\s", "", speech.title or "") == "政府工作报告"
+    assert written(speech)[0] == "各位代表：", written(speech)
+
+
+@pytest.mark.parametrize("line", [
+    "2019年2月26日在镇人代会上，我们审议通过了政府工作报告。",  # a sentence that starts with a date and 在
+    "2019年2月26日在全镇大会上的表态，大家都记得。",
+])
+def test_a_dated_sentence_after_the_title_is_the_speech(line: str) -> None:
+    speech = parse(script_of(f"在全镇工作会议上的讲话\n{line}\n我们要再接再厉。\n"))
+    assert re.sub(r"\s", "", line) in re.sub(r"\s", "", "".join(written(speech)))
+
+
+def test_an_honours_meetings_salutation_after_the_title_glued_again() -> None:
+    title = "市领导在五一劳动模范表彰大会上的讲话"
+    speech = parse(script_of(f"{title}\n{title}尊敬的各位五一劳动模范、优秀工作者、亲爱的同志们：大家好！今天我们隆重集会。\n"))
+    assert speech.title == title
+    assert written(speech)[0] == "尊敬的各位五一劳动模范、优秀工作者、亲爱的同志们：", written(speech)
+    assert title not in "".join(written(speech))
+
+
+def test_a_sentence_about_model_workers_is_not_a_salutation() -> None:
+    speech = parse(script_of("在表彰大会上的讲话\n同志们：\n我们要学习劳动模范，争当先进工作者。\n"))
+    assert "我们要学习劳动模范，争当先进工作者。" in written(speech)

@@ -164,7 +164,8 @@ class _Candidate:
 
 # 尊敬的王书记、李市长: a 致辞 greets officials by their posts.
 _ZH_POST = r"(?:市|县|省|区|镇|乡|校|院|部|局|厅|处|所|行|社|会|理事|董事|秘书|委员|村|团)长|书记|主任|主席|总裁|经理|教授|院士|大使"
-_ZH_ADDRESS_END = rf"(?:{_ZH_POST}|们|代表|委员|同志|来宾|嘉宾|领导|朋友|同仁|同事|员工|职工|干部|党员|伙伴|师生|家人|老师|同学|乡亲|校友|家长|战友|专家|学者|女士|先生|青年|大家|各位)"
+# A 表彰大会 greets the honoured by their titles (各位劳动模范、优秀工作者、先进个人代表).
+_ZH_ADDRESS_END = rf"(?:{_ZH_POST}|们|代表|委员|同志|来宾|嘉宾|领导|朋友|同仁|同事|员工|职工|干部|党员|伙伴|师生|家人|老师|同学|乡亲|校友|家长|战友|专家|学者|女士|先生|青年|大家|各位|模范|劳模|工作者)"
 _ZH_ITEM = rf"(?:尊敬的|亲爱的)?[\u4e00-\u9fffＸXx×]{{0,10}}?{_ZH_ADDRESS_END}"
 _ZH_SALUTATION_BODY = rf"{_ZH_ITEM}(?:\s*[、，,和及与]\s*{_ZH_ITEM}){{0,8}}\s*"
 _ZH_SALUTATION = re.compile(rf"{_ZH_SALUTATION_BODY}[：:]")  # 同志们：今天…
@@ -183,6 +184,15 @@ _ZH_DATE = re.compile(
 )
 # A subtitle in brackets instead of after a dash: （在2024年全县经济工作会议上）, （在…上的讲话）.
 _ZH_BRACKET_SUBTITLE = re.compile(r"^[（(]在[^（）()]{2,40}(?:上|时|期间|之际)(?:的(?:讲话|发言|致辞|报告|演讲))?[）)]$")
+# A report's subtitle led by its date, in brackets, after a dash or bare when a scrape dropped them
+# (（2019年2月26日在镇第十四届人民代表大会第三次会议上）, 2019年2月26日在…会议): the date and where it was given.
+_ZH_DATED_SUBTITLE = re.compile(
+    r"^(?:[（(]|——|—|--)?\s*(?P<date>[\d〇○零一二三四五六七八九十]{4}\s*年\s*[\d〇○零一二三四五六七八九十]{1,2}\s*月"
+    r"(?:\s*[\d〇○零一二三四五六七八九十]{1,3}\s*日)?)\s*在[^。！？；，,：:（）()]{2,60}?"
+    r"(?:会议|大会|会|典礼|仪式|论坛|开幕式|闭幕式)(?:上|期间)?(?:的(?:讲话|发言|致辞|报告|演讲))?\s*[）)]?$"
+)
+# A title set with a space between its characters (政 府 工 作 报 告, 讲 话): a formal document's own title.
+_LETTER_SPACED = re.compile(r"^[\u4e00-\u9fff](?:[ \u3000]+[\u4e00-\u9fff]){2,11}$")
 _EN_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 _EN_DATE = re.compile(
     rf"^\(?(?P<date>(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?:{_EN_MONTH}\s+\d{{1,2}},?\s+\d{{4}}"
@@ -345,7 +355,16 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
                 i += 1
             body_start = i
             break
-        if line.startswith(("——", "—", "--", "─")) or (title_parts and _EN_SUBTITLE.match(line)) or (
+        if (language == Language.ZH and title_parts and _LETTER_SPACED.match(line)
+                and _TITLE_END.search(re.sub(r"\s", "", line))):
+            meta.append(("note", re.sub(r"\s", "", line)))  # the document's own title under the page's: 政 府 工 作 报 告
+        elif (language == Language.ZH and title_parts and not line.startswith(("——", "—", "--", "─"))
+              and (dated := _ZH_DATED_SUBTITLE.match(line))):
+            meta.append(("subtitle", line))
+            if "date" not in dict(meta):
+                meta.append(("date", dated.group("date").strip()))
+            seen_subtitle = True
+        elif line.startswith(("——", "—", "--", "─")) or (title_parts and _EN_SUBTITLE.match(line)) or (
             title_parts and language == Language.ZH and _ZH_BRACKET_SUBTITLE.match(line)
         ):
             meta.append(("subtitle", line))
