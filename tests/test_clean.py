@@ -1130,3 +1130,45 @@ def test_a_compilation_item_in_brackets_marks_the_first_piece() -> None:
     text = "毕业酒会领导致辞7篇\n毕业酒会领导致辞（篇1）\n亲爱的同学们：\n上午好！今天我们欢聚这里。\n"
     result = _clean(text)
     assert result.text.splitlines() == ["亲爱的同学们：", "上午好！今天我们欢聚这里。"]
+
+
+# --- held-out round 2 (zh): a blog post's footer, the comment box's login prompt, the title said again ------------
+
+
+@pytest.mark.parametrize("line", [
+    "本文2020-05-08 11:13:44发表“党会党课”栏目。",
+    "本文于2021年3月5日发布在“讲话稿”分类",
+    "本文2019/12/01由管理员发表于《领导讲话》栏目",
+    "您需要登录后才可以发表评论， 登录 或者 注册",
+    "请登录后评论",
+    "登录后才能发表评论",
+])
+def test_a_post_footer_and_the_comment_login_prompt_go(line: str) -> None:
+    result = _clean(_speech_with(line, "footer"))
+    assert result.text == _clean(_speech_with("")).text, result.removals
+
+
+@pytest.mark.parametrize("line", [
+    "本文2020年下半年发表的数据显示，全县粮食产量稳中有升。",
+    "用户必须实名登录后才能发表评论，这是网络治理的基本要求。",
+    "群众需要登录后才可以办理业务，我们要把流程再简化。",
+    "本文件自2020年5月8日起施行。",
+])
+def test_post_footer_traps_are_speech(line: str) -> None:
+    assert _spoken(line) in _spoken(_clean(_speech_with(line)).text)
+
+
+def test_the_page_title_said_again_after_the_speech_goes_even_when_it_reads_as_a_clause() -> None:
+    title = "过好“政治生日”主题党课讲稿"
+    text = f"{title}\n{title}\n同志们：\n今天我们一起学习。\n一、要牢记入党誓词\n誓词就是承诺。\n{title}\n点击下载\n"
+    result = _clean(text)
+    assert result.text.splitlines() == [title, "同志们：", "今天我们一起学习。", "一、要牢记入党誓词", "誓词就是承诺。"]
+
+
+def test_a_title_worded_line_that_is_not_the_title_stays() -> None:
+    # a line that merely looks like a title, said twice in the body, is not the page's title
+    text = f"{TITLE}\n\n{OPENING}\n会议的主题是“安全生产”主题报告\n大家要认真学习。\n会议的主题是“安全生产”主题报告\n{CLOSING}\n"
+    assert _spoken(_clean(text).text).count("会议的主题是“安全生产”主题报告") == 2
+    # the title's words said in a sentence of the speech are the speech's
+    line = f"今天是{TITLE}。"
+    assert _spoken(line) in _spoken(_clean(_speech_with(line)).text)

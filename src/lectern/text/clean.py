@@ -265,6 +265,14 @@ RULES: tuple[Rule, ...] = (
     _rule("writer-note", r"[（(][^（）()\n]{0,30}(?:你|您)(?:可以?|需要?|要)[^（）()\n]{0,20}(?:替换|填写|填入|修改|改为|补充)[^（）()\n]{0,10}[)）]"
           r"|[（(](?:此处|这里)(?:填写|填入|插入|写上?)[^（）()\n]{0,20}[)）]", "template note (to the writer)", "inline"),
     _rule("login", r"[（(][^（）()\n]{0,30}(?:需要|请)先?登[录陆][^（）()\n]{0,12}[）)]", "login prompt", "inline"),
+    # A blog post's footer stamp, its date and its category (本文2020-05-08 11:13:44发表“党会党课”栏目。, 本文于2021年3月5日
+    #发布在“讲话稿”分类), and the comment box's login prompt under it (您需要登录后才可以发表评论, 请登录后评论): the CMS's,
+    # a line of its own. A speech says 本文 and 登录后 inside sentences, never as a whole line of this shape.
+    _rule("post-footer", r"^本文(?:于|在)?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*"
+          r"(?:由[^，。！？\s]{1,12})?(?:发表|发布|更新|收录|编辑)(?:于|在|到)?\s*[“\"「《]?[^”\"」》。！？\n]{1,16}[”\"」》]?"
+          r"\s*(?:栏目|分类|频道|专栏|版块)?\s*[。.]?$"
+          r"|^(?:您|你)?(?:需要|须|必须|请)?先?登[录陆]后?(?:才(?:可以|能)|方可|即可)?(?:发表|进行|参与|查看)?(?:评论|留言|回复)"
+          r"[^。！？!?\n]{0,20}$", "web-page chrome (post footer, comment box)", "line"),
     # A bookmark link holding the title (收藏《在安委会例会上的讲…).
     _rule("bookmark", r"^(?:收藏|分享|下载)《", "web-page chrome (bookmark link)"),
     # A template or HTML fragment scraped as text: tags, a chopped tag at a line start, [标签:标题], style sheets.
@@ -1006,9 +1014,20 @@ def _remove_repeated(lines: list[_Line], first: int, last: int, protected: Calla
                 ln.number < first or ln.number > last
                 or any(0 <= j < len(lines) and lines[j].removed for j in (i - 1, i + 1))):
             placed.add(ln.kept)
+    # The page's title line said again (the site's copy under it, a download link after the speech) is a header or
+    # footer even when it reads as speech: a title with quotes and twelve characters (过好“政治生日”主题党课讲稿) has the
+    # shape of a clause. Only a title-worded line (讲稿, 讲话, 报告…) with no sentence end, never a heading.
+    head = next((ln for ln in lines if not ln.removed and ln.kept.strip()), None)
+    title = head.kept if head is not None else None
+    if title and (not _TITLE.search(simplified(title)) or ends_sentence(title) or HEADING_RE.match(title)
+                  or _SALUTATION.match(title)):
+        title = None
     seen: set[str] = set()
     for ln in lines:
         if ln.removed or ln.kept_by_user or counts[ln.kept] < 2 or not _has_words(ln.kept):
+            continue
+        if title is not None and ln.kept == title and ln is not head:
+            _remove_line(ln, "repeated page header/footer", removals)
             continue
         if counts[ln.kept] == 2 and ln.kept not in placed:
             continue
