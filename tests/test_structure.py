@@ -945,3 +945,18 @@ def test_an_honours_meetings_salutation_after_the_title_glued_again() -> None:
 def test_a_sentence_about_model_workers_is_not_a_salutation() -> None:
     speech = parse(script_of("在表彰大会上的讲话\n同志们：\n我们要学习劳动模范，争当先进工作者。\n"))
     assert "我们要学习劳动模范，争当先进工作者。" in written(speech)
+
+
+def test_a_lone_heading_glued_after_a_reports_lead_in_a_one_line_scrape() -> None:
+    # 述职报告 / 工作报告: 现将…汇报如下，不妥之处请批评指正。一、… — the lead announces the parts (held-out round 2)
+    lead = "下面，我代表镇政府就一年来的政府工作情况汇报如下，不妥之处，请各位领导和同志们批评指正，我将诚恳接受。"
+    speech = parse(script_of("乡镇镇长述职报告各位领导、同志们：我是今年二月份调入吉昌镇的。" + lead
+                             + "一、抢抓机遇、优化产业，经济工作再上新水平今年以来，镇政府因地制宜求特色，" + _BODY * 3))
+    assert [(s.marker, s.title) for s in speech.sections if s.level] == [("一、", "抢抓机遇、优化产业，经济工作再上新水平")]
+
+
+def test_a_report_lead_trap_a_sentence_that_is_not_a_lead() -> None:
+    # 如下 in an earlier sentence, then a plain sentence before 一、: not announced
+    text = ("同志们：有关情况汇报如下。我们统一了思想。一、二两个阶段已经完成，" + _BODY * 3)
+    speech = parse(script_of(text))
+    assert [s for s in speech.sections if s.level >= 1] == []

@@ -639,6 +639,7 @@ def _accept(
 
 
 LONE_HEADING_MAX = {Language.ZH: 40, Language.EN: 80}
+_REPORT_LEAD = re.compile(r"(?:汇报|报告|述职|总结|说明|陈述)如下")
 _ANNOUNCE = re.compile(r"(?:讲|谈|强调|提|说|明确|部署)了?(?:[几两三四五六七八九十]|以下)(?:点|个方面|个问题|句话|条)"
                        r"(?:意见|看法|要求|建议|想法|体会)?[：:。，,]?\s*$")
 
@@ -656,7 +657,12 @@ def _lone_heading(c: _Candidate, group: Sequence[_Candidate], paragraphs: Sequen
         # Inside a paragraph (a one-line scrape): only where the sentence before announces the points
         # (下面，我讲几点意见：一、…): the rest of the list was cut off by the site.
         before = paragraphs[c.paragraph][max(0, c.local - 40) : c.local]
-        return _ANNOUNCE.search(before) is not None
+        if _ANNOUNCE.search(before):
+            return True
+        # A report's lead (现将…情况报告如下, 就一年来的工作汇报如下，不妥之处请批评指正。): its last sentence announces
+        # the parts that follow, whatever courtesy comes after 如下 in that sentence.
+        last = re.split(r"[。！？!?]", paragraphs[c.paragraph][max(0, c.local - 120) : c.local].rstrip("。！？!? "))[-1]
+        return _REPORT_LEAD.search(last) is not None
     text = paragraphs[c.paragraph].strip()
     ends = _ZH_END + "。" if language == Language.ZH else ".!?;"
     title = text[c.marker_end:]
