@@ -385,3 +385,23 @@ def test_voices_filters_by_language_and_shows_the_engines() -> None:
     rows = [line for line in voices.splitlines() if line.startswith("│ ")]
     assert rows[0].startswith("│ cmn (in a preset)")  # the voice the presets use comes first
     assert " male " not in voices  # espeak's "male" on every voice is not shown as a fact
+
+
+@needs_model
+def test_the_runtime_prints_nothing_into_lectern_output(tmp_path: Path) -> None:
+    """TFLite announces its XNNPACK delegate on stderr at the first allocation; lectern's output stays its own."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "s.txt"
+    script.write_text("同志们：今天开会。谢谢大家！\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "lectern", "build", str(script), "--engine", "neural", "-o", str(tmp_path / "out"),
+         "--cache-dir", str(tmp_path / "cache")],
+        capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "XNNPACK" not in done.stderr and "INFO:" not in done.stderr, done.stderr
+    assert "engine: the offline neural voice" in done.stderr

@@ -18,8 +18,11 @@ longer than one call is cut at a comma and the calls are joined.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import sys
 import threading
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -65,6 +68,16 @@ class _Model:
         # the calls on any of its threads, and each interpreter holds ≈ 300 MB once it has seen a long segment.
         self._idle_vocoders: list[object] = []
         self._pool_lock = threading.Lock()
+        # The runtime prints "INFO: Created TensorFlow Lite XNNPACK delegate for CPU." to the process's stderr the
+        # first time an interpreter is allocated, into the middle of lectern's own output. That first allocation
+        # happens here, once, with file descriptor 2 pointed away (no environment variable silences it); the
+        # vocoder it makes is the pool's first.
+        vocoder = Interpreter(model_content=self.vocoder, num_threads=1)
+        (mels,) = vocoder.get_input_details()
+        vocoder.resize_tensor_input(mels["index"], [1, 2 * VOCODER_CONTEXT, 80])
+        with _runtime_chatter_hidden():
+            vocoder.allocate_tensors()
+        self._idle_vocoders.append(vocoder)
 
     def run(self, ids: list[int], speed: float, f0: float) -> tuple[object, list[int]]:
         """Audio (float32 numpy array at 24 kHz) and each symbol's duration in frames."""
@@ -142,6 +155,20 @@ def seeded(acoustic: bytes) -> bytes:
     builder = flatbuffers.Builder(len(acoustic) + 1024)
     builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
     return bytes(builder.Output())
+
+
+@contextlib.contextmanager
+def _runtime_chatter_hidden() -> Iterator[None]:
+    """Native code's writes to stderr go nowhere for the duration (Python's own stderr is flushed first)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 _load_lock = threading.Lock()
