@@ -467,8 +467,8 @@ def test_speaker_pace_columns_and_target_cut() -> None:
     assert not r.target.fits and r.target.speaker_over_ms == 30_000
     assert r.target.units_to_cut == 110  # 30 s at 220 字/分
     assert not r.target.measured_fits and r.target.measured_over_ms == 10_000
-    md = render_md(r)
-    assert "Cut about 110 字" in md and "0:30 too long" in md
+    md = render_md(r)  # a Chinese script's report speaks Chinese, as report.html does
+    assert "需删去约 110 字" in md and "超出 2:30 的目标 0:30" in md
 
 
 @pytest.mark.parametrize("pace", [0, -220, 4, 2000])
@@ -482,7 +482,7 @@ def test_target_fits_with_room_to_spare() -> None:
     r = build_report(tl, pace=220, target_ms=120_000)
     assert r.target is not None and r.target.fits
     assert r.target.units_spare == math.floor(50_000 / 60_000 * 220)
-    assert "to spare" in render_md(r)
+    assert "还余" in render_md(r)
 
 
 def test_target_with_pauses_longer_than_the_slot_says_so() -> None:
@@ -490,7 +490,7 @@ def test_target_with_pauses_longer_than_the_slot_says_so() -> None:
     r = build_report(tl, target_ms=60_000)
     assert r.target is not None and r.target.pauses_exceed
     assert r.target.units_to_cut == 10  # never more than the speech holds
-    assert "pauses alone" in render_md(r)
+    assert "仅停顿就有" in render_md(r)
 
 
 # --- breath groups -----------------------------------------------------------------------------------------------
@@ -543,7 +543,7 @@ def test_estimate_report_is_the_same_report_from_the_plan() -> None:
     assert data["basis"] == "estimate"
     assert_matches(data, reference(tl, plan, None, 30_000))
     md = render_md(build_report(tl, plan))
-    assert "Estimated from the plan" in md
+    assert "按讲稿估算" in md
 
 
 # --- Markdown and terminal ---------------------------------------------------------------------------------------
@@ -552,16 +552,30 @@ def test_estimate_report_is_the_same_report_from_the_plan() -> None:
 def test_markdown_report_has_summary_sections_flags_and_fit() -> None:
     titles = [("开场", None, 0), ("一|二 <b>重点</b>", "一是", 1), ("所有工作都要动起来", "二是", 1)]
     md = render_md(build_report(make_timeline(titles=titles), make_plan(), target_ms=20_000))
-    assert md.startswith("# Timing report: 在节后收心会上的讲话")
-    assert "| Total | 0:38 |" in md
+    assert md.startswith("# 时间报告：在节后收心会上的讲话")
+    assert "| 总时长 | 0:38 |" in md
     rows = [line for line in md.splitlines() if line.startswith("| 2 |")]
     assert len(rows) == 1
     assert "一是一\\|二 &lt;b&gt;重点&lt;/b&gt;" in rows[0]  # a title cannot break the table or open HTML
     assert rows[0].count(" | ") == 8
-    assert "1 unfilled placeholder(s) (the script has XX ×3)" in md
-    assert "[笑] ×2" in md and "2 applause wait(s), 0:06 allowed" in md
-    assert "## Target 0:20" in md and "Over the 0:20 target" in md
-    assert "breathe: " in md
+    assert "1 处待填写（讲稿中有 XX ×3）" in md
+    assert "[笑] ×2" in md and "2 次掌声等待，共 0:06" in md
+    assert "## 目标 0:20" in md and "超出 0:20 的目标" in md
+    assert "换气：" in md
+    assert "Timing report" not in md and "Total" not in md and "Sections" not in md  # no English left in it
+
+
+def test_an_english_scripts_markdown_report_is_in_english() -> None:
+    body = TimedSentence("We meet today to honour those who built this harbour, and those who keep it.", 0, 6_000)
+    tl = Timeline("a.mp3", 7_000, "espeak", "en-us", (TimedSection(0, 0, None, "Speech", 0, 7_000, (body,)),),
+                  title="Remarks", language=Language.EN)
+    md = render_md(build_report(tl, target_ms=60_000))
+    assert md.startswith("# Timing report: Remarks")
+    for english in ("## Summary", "| Total | 0:07 |", "| Speaking / pauses |", "## Human delivery", "## Sections",
+                    "| # | Section | Start | Duration | Share | words | Pace speaking | Pace section | Flag |",
+                    "## Longest sentences", "## Target 1:00", "to spare"):
+        assert english in md, english
+    assert "时间报告" not in md and "总时长" not in md
 
 
 def test_rich_table_shows_sections_and_keeps_markup_literal() -> None:

@@ -112,14 +112,14 @@ def test_lectern_take_writes_the_take_and_the_report(zh: Path, tmp_path: Path) -
     report = json.loads((zh / "report.json").read_text("utf-8"))
     assert len(report["takes"]) == 1 and report["takes"][0]["target_ms"] == 600_000
     md = (zh / "report.md").read_text("utf-8")
-    assert "## Your delivery" in md and "Target share" in md
+    assert "## 你的试讲" in md and "目标分配" in md and "Target share" not in md
     # A second take: numbered on, and the report compares the takes.
     result = runner.invoke(app, ["take", str(zh), str(wav)])
     assert result.exit_code == 0, result.output
     assert "Take 2 (take.wav)" in result.stdout and (zh / "takes" / "002.json").is_file()
     md, page = (zh / "report.md").read_text("utf-8"), (zh / "report.html").read_text("utf-8")
-    assert "### All takes" in md and md.count("| 2 |") >= 1
-    # report.html speaks the script's language, like the rest of it; report.md stays English.
+    assert "### 各次试讲" in md and md.count("| 2 |") >= 1
+    # report.md and report.html speak the script's language, like the page.
     assert "<h2 id=\"delivery\">你的试讲</h2>" in page and 'aria-label="各次试讲（按节）"' in page and "第 2 次" in page
     assert "目标分配" in page and "Target share" not in page
     # lectern report re-renders the report and keeps the takes in it.

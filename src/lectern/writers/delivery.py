@@ -17,7 +17,7 @@ from lectern.rehearse.compare import TakeComparison
 from lectern.rehearse.take import delivery_to_json
 from lectern.timecode import clock
 
-# report.html speaks the script's language (lectern.writers.labels); report.md and the terminal stay English.
+# report.html and report.md speak the script's language (lectern.writers.labels); the terminal stays English.
 _WORDS: dict[str, dict[str, str]] = {
     "en": {
         "heading": "Your delivery",
@@ -38,6 +38,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "chart_many": "Takes by section", "chart_one": "Your take and the voice, by section",
         "voice_bar": "voice", "take_bar": "take {n}", "target_line": "target {t}",
         "verdict_rushed": "rushed", "verdict_dragged": "dragged", "sep": "; ", "list_sep": ", ",
+        "all_takes": "All takes", "all_takes_heads": "Take|Recorded|Total|vs voice|vs target|Pace|Confidence",
     },
     "zh": {
         "heading": "你的试讲",
@@ -58,6 +59,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "chart_many": "各次试讲（按节）", "chart_one": "你的试讲与配音（按节）",
         "voice_bar": "配音", "take_bar": "第 {n} 次", "target_line": "目标 {t}",
         "verdict_rushed": "偏快", "verdict_dragged": "偏慢", "sep": "；", "list_sep": "，",
+        "all_takes": "各次试讲", "all_takes_heads": "次|录制时间|总时长|与配音差|与目标差|语速|对齐可信度",
     },
 }
 
@@ -157,19 +159,20 @@ def _md_cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_md(takes: Sequence[TakeComparison]) -> list[str]:
+def render_md(takes: Sequence[TakeComparison], language: str = "en") -> list[str]:
     if not takes:
         return []
-    latest = takes[-1]
-    out = ["## Your delivery", "", _md_cell(summary_line(latest)) + ".", ""]
-    out.append("| " + " | ".join(_headers(latest)) + " |")
+    w, latest = _w(language), takes[-1]
+    end = "。" if language == "zh" else "."
+    out = [f"## {w['heading']}", "", _md_cell(summary_line(latest, language)) + end, ""]
+    out.append("| " + " | ".join(_headers(latest, language)) + " |")
     out.append("|---:|---|---:|---:|---:|---:|---:|---:|---|")
-    out.extend("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in _rows(latest))
+    out.extend("| " + " | ".join(_md_cell(c) for c in row) + " |" for row in _rows(latest, language))
     out.append("")
-    out.extend(f"- {_md_cell(line)}" for line in notes(latest))
+    out.extend(f"- {_md_cell(line)}" for line in notes(latest, language))
     out.append("")
     if len(takes) > 1:
-        out += ["### All takes", "", "| Take | Recorded | Total | vs voice | vs target | Pace | Confidence |",
+        out += [f"### {w['all_takes']}", "", "| " + " | ".join(w["all_takes_heads"].split("|")) + " |",
                 "|---:|---|---:|---:|---:|---:|---:|"]
         for t in takes:
             d = t.delivery

@@ -1,9 +1,9 @@
 """Every word the rehearsal page and the timing report show a reader, in the script's language, from one table.
 
-A Chinese script gets a Chinese page and a Chinese report.html (the report once came out in English beside a
-Chinese page). The page takes its words as a dict into its JSON block; the report formats the ``report`` strings
+A Chinese script gets a Chinese page and a Chinese report (report.html and report.md; the report once came out in
+English beside a Chinese page). The page takes its words as a dict into its JSON block; the report formats the ``report`` strings
 with ``str.format`` fields. Both read the shared words (pace flags, section, total…) from the same entries, so the
-page and the report name a thing alike. The terminal and report.md stay English, like the command line itself.
+page and the report name a thing alike. The terminal stays English, like the command line itself.
 """
 
 from __future__ import annotations
@@ -264,6 +264,21 @@ _REPORT: dict[Language, dict[str, str]] = {
         "section_n": "section {n}",
         "list_sep": "; ",
         "colon": ": ",
+        # report.md (the same report as a Markdown table of figures)
+        "h_summary": "Summary",
+        "md_total": "Total",
+        "md_speaking_pauses": "Speaking / pauses",
+        "md_counts": "Sections / paragraphs / sentences",
+        "md_pace": "Pace",
+        "md_flag": " ({flag})",
+        "md_pace_line": "{overall} {pu} overall{flag}, {speaking} {pu} over the speaking time; band {band}",
+        "md_at_pace": "At your pace ({pace} {pu})",
+        "md_speaking": "Speaking",
+        "md_total_with_pauses": "Total with pauses",
+        "md_col_pace_speaking": "Pace speaking",
+        "md_col_pace_section": "Pace section",
+        "md_needs_script": "(Placeholders, unknown markers and applause need the script: run "
+        "`lectern report SCRIPT --estimate`.)",
     },
     Language.ZH: {
         "title": "时间报告",
@@ -351,6 +366,19 @@ _REPORT: dict[Language, dict[str, str]] = {
         "section_n": "第 {n} 节",
         "list_sep": "；",
         "colon": "：",
+        "h_summary": "概要",
+        "md_total": "总时长",
+        "md_speaking_pauses": "讲话 / 停顿",
+        "md_counts": "节 / 段 / 句",
+        "md_pace": "语速",
+        "md_flag": "（{flag}）",
+        "md_pace_line": "含停顿 {overall} {pu}{flag}，仅讲话 {speaking} {pu}；舒适区间 {band}",
+        "md_at_pace": "按您的语速（{pace} {pu}）",
+        "md_speaking": "讲话",
+        "md_total_with_pauses": "含停顿总长",
+        "md_col_pace_speaking": "字/分（仅讲话）",
+        "md_col_pace_section": "字/分（全节）",
+        "md_needs_script": "（待填写、未识别标记和掌声需要讲稿：运行 `lectern report 讲稿 --estimate`。）",
     },
 }
 

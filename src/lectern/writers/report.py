@@ -372,96 +372,79 @@ def _md_cell(text: str) -> str:
 
 
 def render_md(report: Report, takes: Sequence[TakeComparison] = ()) -> str:
+    """The report as Markdown, in the script's language like report.html (the same table of labels)."""
+    L = report_labels(report.language)
     unit, pu = report.unit, report.pace_unit
-    out: list[str] = []
-    out.append(f"# Timing report: {_md_cell(report.title)}" if report.title else "# Timing report")
-    out.append("")
-    out.append(_basis_line(report))
-    out.append("")
-    out.append("## Summary")
-    out.append("")
-    out.append("| | |")
-    out.append("|---|---|")
-    out.append(f"| Total | {_clock(report.total_ms)} |")
+    title = L["title_of"].format(title=report.title) if report.title else L["title"]
+    out: list[str] = [f"# {_md_cell(title)}", "", _basis_line(report, L), ""]
+    out += [f"## {L['h_summary']}", "", "| | |", "|---|---|"]
+    out.append(f"| {L['md_total']} | {_clock(report.total_ms)} |")
     out.append(
-        f"| Speaking / pauses | {_clock(report.speaking_ms)} ({_share(report.speaking_ms, report.total_ms)}) / "
+        f"| {L['md_speaking_pauses']} | {_clock(report.speaking_ms)} ({_share(report.speaking_ms, report.total_ms)}) / "
         f"{_clock(report.pause_ms)} ({_share(report.pause_ms, report.total_ms)}) |"
     )
     paragraphs = "—" if report.paragraph_count is None else str(report.paragraph_count)
-    out.append(
-        f"| Sections / paragraphs / sentences | {report.section_count} / {paragraphs} / {report.sentence_count} |"
-    )
+    out.append(f"| {L['md_counts']} | {report.section_count} / {paragraphs} / {report.sentence_count} |")
     out.append(f"| {unit} | {report.units} |")
-    flag = f" ({report.flag})" if report.flag else ""
-    out.append(
-        f"| Pace | {_pace(report.pace_overall)} {pu} overall{flag}, {_pace(report.pace_speaking)} {pu} "
-        f"over the speaking time; band {_band_text(report)} |"
-    )
-    out.append(f"| At your pace ({report.speaker_pace:.0f} {pu}) | {_clock(report.speaker_estimate.total_ms)} |")
+    flag = L["md_flag"].format(flag=_flag_word(report.flag, L)) if report.flag else ""
+    out.append(f"| {L['md_pace']} | " + L["md_pace_line"].format(
+        overall=_pace(report.pace_overall), speaking=_pace(report.pace_speaking), pu=pu, flag=flag,
+        band=_band_text(report, L)) + " |")
+    out.append(f"| {L['md_at_pace'].format(pace=f'{report.speaker_pace:.0f}', pu=pu)} | "
+               f"{_clock(report.speaker_estimate.total_ms)} |")
     out.append("")
 
-    out.append("## Human delivery")
-    out.append("")
-    out.append("The synthetic voice's pace is not yours: the same text and pauses at a speaker's pace.")
-    out.append("")
-    out.append("| | " + " | ".join(f"{d.label} ({d.pace:.0f} {pu})" for d in report.delivery) + " |")
+    out += [f"## {L['h_delivery']}", "", L["delivery_note"], ""]
+    out.append("| | " + " | ".join(
+        L["delivery_head"].format(label=L["label_" + d.label], pace=f"{d.pace:.0f}", pu=pu) for d in report.delivery
+    ) + " |")
     out.append("|---|" + "---:|" * len(report.delivery))
-    out.append("| Speaking | " + " | ".join(_clock(d.speaking_ms) for d in report.delivery) + " |")
-    out.append("| Total with pauses | " + " | ".join(_clock(d.total_ms) for d in report.delivery) + " |")
+    out.append(f"| {L['md_speaking']} | " + " | ".join(_clock(d.speaking_ms) for d in report.delivery) + " |")
+    out.append(f"| {L['md_total_with_pauses']} | " + " | ".join(_clock(d.total_ms) for d in report.delivery) + " |")
     out.append("")
 
     if report.target is not None:
-        out.append(f"## Target {_clock(report.target.target_ms)}")
-        out.append("")
-        out.extend(_md_cell(line) for line in _target_lines(report))
+        out += [f"## {L['h_target'].format(target=_clock(report.target.target_ms))}", ""]
+        out.extend(_md_cell(line) for line in _target_lines(report, L))
         out.append("")
 
-    out.append("## Sections")
-    out.append("")
-    out.append(f"| # | Section | Start | Duration | Share | {unit} | Pace speaking | Pace section | Flag |")
+    out += [f"## {L['h_sections']}", ""]
+    heads = ("#", L["col_section"], L["col_start"], L["col_duration"], L["col_share"], unit,
+             L["md_col_pace_speaking"], L["md_col_pace_section"], L["col_flag"])
+    out.append("| " + " | ".join(heads) + " |")
     out.append("|---:|---|---:|---:|---:|---:|---:|---:|---|")
     for s in report.sections:
-        number, name, *figures = _section_cells(s, name_limit=40)
-        out.append(f"| {number} | {_md_cell(name)} | " + " | ".join(figures) + f" | {s.flag or '—'} |")
+        number, _name, *figures = _section_cells(s)
+        name = _short(_section_name(s, L), 40)
+        out.append(f"| {number} | {_md_cell(name)} | " + " | ".join(figures) + f" | {_flag_word(s.flag, L)} |")
     out.append("")
 
-    flags = _flag_lines(report)
-    out.append("## Flags")
-    out.append("")
+    flags = _flag_lines(report, L)
+    out += [f"## {L['h_flags']}", ""]
     if flags:
         out.extend(f"- {_md_cell(line)}" for line in flags)
     else:
-        out.append("Nothing to flag.")
+        out.append(L["nothing"])
     if not report.has_plan:
-        out.append("")
-        out.append(
-            "(Placeholders, unknown markers and applause need the script: run `lectern report SCRIPT --estimate`.)"
-        )
+        out += ["", L["md_needs_script"]]
     out.append("")
 
-    out.append("## Longest sentences")
-    for heading, rows in ((f"By {unit}", report.longest_by_units), ("By time", report.longest_by_ms)):
-        out.append("")
-        out.append(f"### {heading}")
-        out.append("")
+    out.append(f"## {L['h_longest']}")
+    for heading, rows in ((L["by_units"].format(unit=unit), report.longest_by_units), (L["by_time"], report.longest_by_ms)):
+        out += ["", f"### {heading}", ""]
         for row in rows:
-            out.append(
-                f"1. {row.units} {unit}, {_clock(row.duration_ms)} (sentence {row.number}, "
-                f"{_md_cell(_short(row.section_title, 20))}): {_md_cell(row.text)}"
-            )
+            head = L["sentence_head"].format(units=row.units, unit=unit, length=_clock(row.duration_ms),
+                                             number=row.number, section=_short(row.section_title, 20))
+            out.append(f"1. {_md_cell(head)}{L['colon']}{_md_cell(row.text)}")
             if len(row.breath_groups) > 1:
-                out.append(f"   - breathe: {_md_cell(' / '.join(row.breath_groups))}")
+                out.append(f"   - {_md_cell(L['breathe'] + ' / '.join(row.breath_groups))}")
     out.append("")
 
     if report.planned_pauses:
-        out.append("## Planned pauses")
+        out += [f"## {L['h_pauses']}", "", f"| {L['col_kind']} | {L['col_count']} | {L['col_total']} |", "|---|---:|---:|"]
+        out.extend(f"| {L.get('kind_' + p.kind, p.kind)} | {p.count} | {_clock(p.ms)} |" for p in report.planned_pauses)
         out.append("")
-        out.append("| Kind | Count | Total |")
-        out.append("|---|---:|---:|")
-        for p in report.planned_pauses:
-            out.append(f"| {p.kind} | {p.count} | {_clock(p.ms)} |")
-        out.append("")
-    out.extend(delivery.render_md(takes))
+    out.extend(delivery.render_md(takes, report.language.value))
     return "\n".join(out)
 
 
