@@ -1172,3 +1172,130 @@ def test_a_title_worded_line_that_is_not_the_title_stays() -> None:
     # the title's words said in a sentence of the speech are the speech's
     line = f"今天是{TITLE}。"
     assert _spoken(line) in _spoken(_clean(_speech_with(line)).text)
+
+
+# --- held-out round 2 (English): transcripts' time codes and turn heads, music cues, a speech page's fields -------
+
+_EN_BODY = ["Good morning, everyone.",
+            "It is an honor to stand before you today, and I am grateful to you.", "Thank you."]
+
+
+@pytest.mark.parametrize("code", ["00:00:05", "0:01:13.6", "[00:01:23]", "(01:23)", "12:04",
+                                  "00:00:01,000 --> 00:00:04,000", "2:01 pm", "10:53 a.m."])
+def test_a_line_of_only_a_time_code_goes(code: str) -> None:
+    result = _clean("\n".join([_EN_BODY[0], code, *_EN_BODY[1:]]))
+    assert code not in result.text and _spoken(_EN_BODY[1]) in _spoken(result.text), result.removals
+
+
+@pytest.mark.parametrize("kept", ["At 10:30 we will open the doors, and at 11:00 the first class begins.",
+                                  "10:30 is when the doors open, and the first class begins at 11:00.",
+                                  "John 3:16 is the verse my mother taught me."])
+def test_a_time_of_day_in_a_sentence_stays(kept: str) -> None:
+    assert _spoken(kept) in _spoken(_clean("\n".join([_EN_BODY[0], kept, *_EN_BODY[1:]])).text)
+
+
+def test_a_podcast_turns_time_code_and_bold_name_go_and_every_voice_stays() -> None:
+    text = ("(Intro music: Electroswing)\n\n"
+            "0:00:14.3 **Adam Garrett-Harris** So, welcome to BookBytes, episode who knows?\n\n"
+            "0:00:20.2 **Jen Luker** Episode three, I think. It has been a long month for all of us.\n\n"
+            "0:00:22.6 **Adam Garrett-Harris** So, today we are talking about Apprenticeship Patterns.\n\n"
+            "0:00:30.0 **Jen Luker** I am Jen Luker, and I read the first two chapters twice this week.\n\n"
+            "0:00:47.2 **Jason Staten & Jen Luker** (laughing)\n\n"
+            "0:01:13.6 I specifically liked that Io was called out because it is a prototype language.\n\n"
+            "(Exit Music: Electroswing)\n")
+    result = _clean(text)
+    spoken = result.text
+    for gone in ("0:00:14.3", "**", "Adam Garrett-Harris", "0:01:13.6", "Electroswing"):
+        assert gone not in spoken, (gone, result.removals)
+    for kept in ("So, welcome to BookBytes, episode who knows?", "Episode three, I think.",
+                 "I am Jen Luker, and I read", "I specifically liked that Io was called out"):
+        assert kept in spoken
+
+
+@pytest.mark.parametrize("line", ["**Jane Doe:** Thank you all for coming tonight.",
+                                  "**Q:** What did you learn from the first year?"])
+def test_a_bold_label_with_its_colon_goes(line: str) -> None:
+    result = _clean("\n".join([_EN_BODY[0], line, *_EN_BODY[1:]]))
+    assert "**" not in result.text and line.split("** ", 1)[1] in result.text
+
+
+@pytest.mark.parametrize("line", ["**Thank you** all for coming tonight, it means a great deal to me.",
+                                  "**Never** again will we let this happen to a child in our town."])
+def test_a_bold_phrase_opening_a_sentence_is_speech(line: str) -> None:
+    result = _clean("\n".join([_EN_BODY[0], line, *_EN_BODY[1:]]))
+    assert not [r for r in result.removals if "speaker" in r.reason], result.removals
+
+
+@pytest.mark.parametrize("cue", ["[Music]", "(music fades)", "(Intro music: Electroswing)", "[Outro Music]",
+                                 "(Exit Music: Electro swing)"])
+def test_a_music_cue_line_goes(cue: str) -> None:
+    result = _clean("\n".join([_EN_BODY[0], cue, *_EN_BODY[1:]]))
+    assert cue not in result.text, result.removals
+
+
+@pytest.mark.parametrize("kept", ["The music of this town is the sound of its children laughing.",
+                                  "(And yes, the music was far too loud.)",
+                                  "We played music: jazz, blues and the old songs of the valley."])
+def test_music_in_a_sentence_stays(kept: str) -> None:
+    assert _spoken(kept) in _spoken(_clean("\n".join([_EN_BODY[0], kept, *_EN_BODY[1:]])).text)
+
+
+def test_a_speech_pages_fields_and_delivery_note_go() -> None:
+    text = "\n\n".join([
+        "Prime Minister's statement: 2 September 2019",
+        "Prime Minister Boris Johnson delivered the following statement on Downing Street.",
+        "From:", "Prime Minister's Office, 10 Downing Street and The Rt Hon Boris Johnson MP",
+        "Delivered on:", "2 September 2019 (Transcript of the speech, exactly as it was delivered)",
+        "Five weeks ago I spoke to you from these steps.", "CHECK AGAINST DELIVERY",
+        "And so I am proud to say that we are going to set out the most ambitious spending round in a decade.",
+    ])
+    result = _clean(text)
+    for gone in ("delivered the following", "From:", "Rt Hon", "Delivered on:", "2 September 2019 (",
+                 "exactly as it was delivered", "CHECK AGAINST"):
+        assert gone not in result.text.split("\n", 1)[1], (gone, result.removals)
+    assert "Five weeks ago I spoke to you from these steps." in result.text
+    assert "the most ambitious spending round in a decade." in result.text
+
+
+@pytest.mark.parametrize("kept", ["From: the people of this valley, to the people of the world, we send our thanks.",
+                                  "Check against delivery, my old boss used to say, and he was right about that.",
+                                  "I delivered the following promise to my mother: I would finish school."])
+def test_speech_field_traps_are_speech(kept: str) -> None:
+    text = "\n".join([_EN_BODY[0], kept, *_EN_BODY[1:]])
+    assert _spoken(kept) in _spoken(_clean(text).text)
+
+
+def test_a_preface_in_the_third_person_goes_and_a_speaker_quoting_a_statement_stays() -> None:
+    preface = "Penny Mordaunt – 2018 Speech at Global Disability Summit\n\n" \
+              "The statement made by Keir Starmer, the Prime Minister, on 19 January 2025.\n\n"
+    result = _clean(preface + "\n".join(_EN_BODY))
+    assert "statement made by" not in result.text and _EN_BODY[1] in result.text
+    quoting = ["Good morning, everyone.", "It is an honor to stand before you today, and I am grateful to you.",
+               "Yesterday Minister Smith delivered the following statement, and I quote it to you in full:",
+               "We will not rest until every child in this town can read.", "Thank you."]
+    assert _spoken("".join(quoting)) == _spoken(_clean("\n".join(quoting)).text)
+
+
+def test_a_markdown_links_words_are_said_and_its_address_is_not() -> None:
+    line = ("He has been on the [JavaScript Jabber](https://devchat.tv/js-jabber) podcast, and now he does "
+            "[Soft Skills Engineering](https://softskills.audio/), which I really enjoy.")
+    result = _clean("\n".join([_EN_BODY[0], line, *_EN_BODY[1:]]))
+    assert "He has been on the JavaScript Jabber podcast, and now he does Soft Skills Engineering, which I really " \
+           "enjoy." in result.text
+    assert "http" not in result.text and "](" not in result.text
+
+
+@pytest.mark.parametrize("kept", ["The list [a, b and c] is short, and I will read it to you in full today.",
+                                  "Visit https://example.org for the agenda of the meeting."])
+def test_brackets_and_bare_addresses_are_not_markdown_links(kept: str) -> None:
+    result = _clean("\n".join([_EN_BODY[0], kept, *_EN_BODY[1:]]))
+    assert not [r for r in result.removals if "Markdown" in r.reason]
+
+
+def test_a_transcripts_words_between_time_codes_are_never_an_ad_block() -> None:
+    lines = ["00:00:01", "I am so proud of each and every one of", "00:00:05", "you we are here today because every",
+             "00:00:09", "single one of you stood tall and said", "00:00:13", "yes we", "00:00:13",
+             "can yes we can learn yes we can succeed", "00:00:18", "fulfill", "00:00:32"]
+    result = _clean("\n".join(lines))
+    words = [ln for ln in lines if not ln.startswith("00:")]
+    assert _spoken("".join(words)) == _spoken(result.text), result.removals

@@ -960,3 +960,30 @@ def test_a_report_lead_trap_a_sentence_that_is_not_a_lead() -> None:
     text = ("同志们：有关情况汇报如下。我们统一了思想。一、二两个阶段已经完成，" + _BODY * 3)
     speech = parse(script_of(text))
     assert [s for s in speech.sections if s.level >= 1] == []
+
+
+def test_the_speaker_named_by_an_english_preface() -> None:
+    from lectern.text.clean import clean
+    from lectern.text.ingest import decode
+
+    text = ("Penny Mordaunt – 2018 Speech at Global Disability Summit\n\n"
+            "Below is the text of the speech made by Penny Mordaunt, the Secretary of State for "
+            "International Development, on 24 July 2018.\n\n"
+            "It is wonderful to have you all here today.\n\nThank you all for joining us today.\n")
+    speech = parse(clean(decode(text.encode("utf-8"), "t.txt")))
+    assert dict(speech.meta).get("speaker") == "Penny Mordaunt"
+    assert "Below is the text" not in " ".join(s.text for s in speech.sentences)
+
+
+@pytest.mark.parametrize(("first", "title"), [
+    ("I am so proud of each and every one of you we are here today because every single one of you stood tall",
+     None),
+    ("Remarks by President Biden before briefing regarding the ongoing wildfire season response and federal efforts",
+     "Remarks by President Biden before briefing regarding the ongoing wildfire season response and federal efforts"),
+    ("I Have a Dream", "I Have a Dream"),
+])
+def test_an_unpunctuated_first_person_run_is_speech_not_a_title(first: str, title: str | None) -> None:
+    speech = parse(script_of(f"{first}\n\nWe are here today to speak of the future. Thank you all for coming.\n"))
+    assert speech.title == title
+    if title is None:
+        assert "proud of each and every one of you" in " ".join(s.text for s in speech.sentences)

@@ -68,7 +68,18 @@ _SPEAKER_LABEL = "speaker label (transcript)"
 SITE_VOICE = "document-site note (the site speaking to its reader)"
 TITLE_FOOTER = "web-page chrome (the page's title label)"
 FULL_TEXT_LEAD = "news lead (the full text follows)"
+PREFACE = "a preface before the text it announces"
+SPEECH_FIELD = "web-page chrome (the speech page's field)"
+TIME_CODE = "time code (transcript)"
 _SITE_WORDS = "文库|文档网|范文网|资料网|文秘网|公文网|秘书网|材料网|写作网|范文大全|文档下载|文稿网|写作吧|笔杆子"
+
+# A recording's time code: 0:00:14.3, 00:01:23, 01:23, 00:00:01,000; bracketed or not ([00:01:23], (01:23)).
+_TC = r"(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
+_TC_B = rf"(?:\[{_TC}\]|\({_TC}\)|{_TC})"
+# At a line's start, before words: H:MM:SS (two colons) or bracketed; "10:30 is when we start" is a sentence.
+_TC_LEAD = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?|\[(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?\]"
+# A name in bold: capitalised words (Adam Garrett-Harris, Jen Luker & Safia Abdalla, Dr. Jane Doe), at most six.
+_BOLD_NAME = r"[A-Z][\w.'’-]*(?:\s+(?:&|and|[A-Z][\w.'’-]*)){0,5}"
 
 #: The built-in table, in the order it is tried; the first matching rule gives the reason. Families follow
 #: formats-and-norms.md ("Download-site noise"). Weak rules come after the strong ones of their family.
@@ -93,6 +104,10 @@ RULES: tuple[Rule, ...] = (
           "contact line (e-mail)"),
     _rule("service", r"(?:联系|咨询|添加)客服|客服\s*(?:QQ|微信|电话)", "contact line (customer service)"),
     # --- brand and watermark lines -------------------------------------------------------------------------------
+    # A Markdown link in a plain-text transcript ([JavaScript Jabber](https://devchat.tv/js-jabber)): its words are
+    # said, its brackets and address are not (cut before the web-address rule takes the whole sentence).
+    _rule("md-link", r"\[(?=[^\[\]\n]{1,120}\]\((?:https?://|www\.)[^()\s]{1,300}\))|\]\((?:https?://|www\.)[^()\s]{1,300}\)",
+          "link address (Markdown)", "inline"),
     _rule("url", r"(?i)https?://\S+|www\.[\w-]+\.\S+", "watermark (web address)"),
     # A bare domain is a watermark only when it stands alone: "Companies like Amazon.com…" is a sentence.
     _rule("domain", r"(?i)^\W{0,3}[a-z0-9-]{2,}(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|cc|top|vip)(?:\.cn)?\W{0,3}$",
@@ -304,6 +319,28 @@ RULES: tuple[Rule, ...] = (
           "inline"),
     _rule("press-office", r"^(?:Office of the (?:Press Secretary|First Lady|Vice President)|For Immediate Release|Cite:?"
           r"|END|THE WHITE HOUSE|The White House|#{1,6}|-30-|\*\s?\*\s?\*|\*{5,})$", "press-office header or end mark", "line"),
+    # A recording's time codes: a line of only a time code (00:00:05, [01:23], 00:00:01,000 --> 00:00:04,000, a
+    # broadcast's clock line 2:01 pm), never said. A time of day inside a sentence ("at 10:30 we start") stays.
+    _rule("time-code", rf"^\s*{_TC_B}(?:\s*(?:-->|–|—|-)\s*{_TC_B})?\s*$|^\s*\d{{1,2}}:\d{{2}}\s*(?i:[ap]\.?\s?m\.?)\s*$",
+          TIME_CODE, "line"),
+    # A turn's head: its time code (0:00:14.3, [00:01:23]) and the speaker's name in bold after it
+    # (0:00:14.3 **Adam Garrett-Harris** So, welcome…), or a bold label with its colon (**Jane Doe:** …). The words
+    # stay. A bold phrase opening a sentence (**Thank you** all) has no colon and no time code: it stays.
+    _rule("turn-head", rf"^\s*(?:(?:{_TC_LEAD})\s+(?:\*\*{_BOLD_NAME}\*\*:?\s+)?|\*\*{_BOLD_NAME}(?::\*\*|\*\*:)\s+)",
+          _SPEAKER_LABEL, "inline"),
+    # A podcast's or a video's music cue on a line of its own ((Intro music: Electroswing), [Music], (music fades)).
+    _rule("music-cue", r"(?i)^\s*[\[(]\s*(?:(?:intro|outro|exit|opening|closing|theme|background|upbeat|soft|dramatic"
+          r"|transition)\s+)?music(?:\s+(?:plays?|playing|fades?(?:\s+(?:in|out))?|ends|up|out|in|continues|swells))?"
+          r"\s*(?:[:\-–—]\s*[^()\[\]\n]{1,40})?\s*[\])]\s*$", "sound cue (music, not speech)", "line"),
+    # A speech page's fields (gov.uk: From: / Delivered on: / Published / Location:), label alone on its line,
+    # and its note on the text's status ((Transcript of the speech, exactly as it was delivered), Check against
+    # delivery, (Original script, may differ from delivered version)).
+    _rule("speech-field", r"^(?:From|Delivered on|Published|Last updated|Location|Delivered|Speaker|Speech type|Part of)\s*:\s*$",
+          SPEECH_FIELD, "line"),
+    _rule("delivery-note", r"(?i)[(\[]\s*(?:transcript of the speech, exactly as it was delivered|original script, may differ"
+          r" from (?:the )?delivered version|check against delivery|as delivered|as prepared(?: for delivery)?"
+          r"|speaker'?s notes?)\s*[)\]]|^\s*(?i:check against delivery|as prepared for delivery|as delivered)\s*[.!]?\s*$",
+          "note on the text (as delivered / check against delivery)", "inline"),
     # A gesture in brackets ((arms raised), (pointing to the crowd)): a stage note.
     _rule("gesture", r"\((?:[a-z]+ ){0,3}(?:raised|raises|raising|pauses?|pausing|gestures?|gesturing|points?|pointing|nods?"
           r"|nodding|smiles?|smiling|waves?|waving|turns?|turning|holds? up|holding up)(?: [a-z]+){0,4}\)",
@@ -660,7 +697,26 @@ _PREFACE_ANNOUNCE = re.compile(
     r"^(?:以下[为是]|下面是)(?:原文|全文|讲话原文|演讲原文|演讲全文|讲话全文)[^。！？\n]{0,20}[:：]$"
     r"|\b(?i:below (?:is|are)) (?:a copy of |the (?:full )?(?:text|transcript) of )?(?:the |my )?"
     r"(?:remarks|speech|address|transcript|commencement)\b"
+    # an archive's or a press office's line introducing the text (Below is the text of the speech made by…, The
+    # statement made by Keir Starmer, the Prime Minister, on…, Prime Minister Boris Johnson delivered the following
+    # statement on Downing Street.)
+    # (a report in the third person, to the line's end: never a speaker's own "…and I quote:")
+    r"|^(?!.*\b(?:I|we|We|my|My|our|Our|us)\b)(?:(?:The )?[A-Z][\w.'’-]+ ){1,6}(?:delivered|made|gave|issued) the following"
+    r" (?:statement|speech|remarks|address)\b[^.!?:]{0,80}\.?$"
+    r"|^(?i:the )?(?i:text of the )?(?i:statement|speech|remarks|address) (?i:made|given|delivered) by\b"
 )
+# Who a preface names as the speaker: "…the speech made by Penny Mordaunt, the Secretary of State…", "Prime
+# Minister Boris Johnson delivered the following statement".
+_PREFACE_SPEAKER = re.compile(
+    r"\b(?:speech|statement|remarks|address) (?:made|given|delivered) by (?:the )?(?P<a>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,3})"
+    r"|^(?P<b>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){1,5}) (?:delivered|made|gave|issued) the following\b"
+)
+
+
+def speaker_in_preface(text: str) -> str | None:
+    """The speaker an English preface names (the speech made by Penny Mordaunt, … → Penny Mordaunt)."""
+    m = _PREFACE_SPEAKER.search(text.strip())
+    return (m.group("a") or m.group("b")) if m else None
 _OUTLINE_LABEL = re.compile(r"^(?:目录|提纲|目录/提纲|内容提要|内容提纲)\s*[:：]?\s*[…\.。]*$")
 _COMMENTS_HEADER = re.compile(r"^\d+\s*(?:则|条|个)?\s*(?:留言|评论|回复)\s*[:：]?$|^(?i:\d+\s+comments?)\s*:?$"
                               r"|^(?:网友评论|评论列表|发表评论)\s*[:：]?$")
@@ -692,6 +748,13 @@ TRANSCRIPT_MIN_LABELS = 3
 OTHER_VOICE_SHARE = 0.2
 
 
+def _voice(label: str) -> str:
+    """Whose turn a cut label opens: the name without its time code and bold marks (0:00:14.3 **Jen Luker** → Jen
+    Luker), so the turns of one voice count together."""
+    name = re.sub(rf"^\s*(?:{_TC_LEAD})\s*", "", label).strip().strip("*").rstrip(":： \t").strip("*")
+    return name or label
+
+
 def _remove_other_voices(lines: list[_Line], removals: list[Removal]) -> None:
     """A transcript labelled line by line (President Bush: …, Rescue Worker: …, TR: …): the labels go, and so do
     the lines of the other voices (a crowd, a heckler, a machine) when they say little next to the speaker.
@@ -701,7 +764,7 @@ def _remove_other_voices(lines: list[_Line], removals: list[Removal]) -> None:
     said…" once in prose) never makes a transcript.
     """
     # Labels in capitals (THE PRESIDENT:, AUDIENCE:) were already cut by the speaker-label rule: their lines count too.
-    cut = {r.line: r.text.rstrip(":： \t") for r in removals
+    cut = {r.line: _voice(r.text) for r in removals
            if r.reason == _SPEAKER_LABEL and (ln := lines[r.line - 1]).text.lstrip().startswith(r.text)}
     labelled: list[tuple[_Line, str, int]] = []  # line, label, where the words start (0: the label is gone)
     zh: list[tuple[_Line, str, int]] = []
@@ -762,7 +825,17 @@ def _remove_page_context(lines: list[_Line], removals: list[Removal]) -> None:
     if k is not None:
         for ln in shown[: k + 1]:
             if not ln.removed and not ln.kept_by_user and (reads_as_speech(ln.kept) or ln is shown[k]):
-                _remove_line(ln, "a preface before the text it announces", removals)
+                _remove_line(ln, PREFACE, removals)
+
+    # A speech page's field label on its own line (From:, Delivered on:): its value is the next line, when that is
+    # no sentence (Prime Minister's Office, 10 Downing Street and The Rt Hon Boris Johnson MP; 2 September 2019).
+    labelled = {r.line for r in removals if r.reason == SPEECH_FIELD}
+    for k, ln in enumerate(shown):
+        if ln.number in labelled and k + 1 < len(shown):
+            nxt = shown[k + 1]
+            if (not nxt.removed and not nxt.kept_by_user and nxt.kept.strip() and len(nxt.kept) <= 160
+                    and not ends_sentence(nxt.kept) and nxt.number not in labelled):
+                _remove_line(nxt, SPEECH_FIELD, removals)
 
     item = next((k for k, ln in enumerate(head) if _COMPILATION_ITEM.search(folded[id(ln)])), None)
     if item is not None:
@@ -978,6 +1051,8 @@ def _remove_boxed_in(lines: list[_Line], first: int, last: int, protected: Calla
     title set apart by blank lines is never taken.
     """
     n = len(lines)
+    # A transcript's words between its time codes (00:00:05 / yes we / 00:00:13) are the speech, never an ad block.
+    timed = {r.line for r in removals if r.reason == TIME_CODE}
     i = 0
     while i < n:
         ln = lines[i]
@@ -991,7 +1066,8 @@ def _remove_boxed_in(lines: list[_Line], first: int, last: int, protected: Calla
         above_removed = i > 0 and lines[i - 1].removed
         below_removed = j < n and lines[j].removed
         inside = all(x.number < first for x in run) or all(x.number > last for x in run)
-        if above_removed and below_removed and inside and not any(protected(x.kept) for x in run):
+        timed_box = (i > 0 and lines[i - 1].number in timed) or (j < n and lines[j].number in timed)
+        if above_removed and below_removed and inside and not timed_box and not any(protected(x.kept) for x in run):
             for x in run:
                 _remove_line(x, "ad block before or after the speech (between removed lines)", removals)
         i = j

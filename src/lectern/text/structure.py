@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 from lectern.errors import ScriptError
 from lectern.text.markers import Marked, scan_blocks
 from lectern.model import CleanScript, Language, Paragraph, Pause, Section, Sentence, Speech, UnknownMarker
-from lectern.text.clean import FULL_TEXT_LEAD, NEWS_LEAD, TITLE_FOOTER, speaker_in_lead
+from lectern.text.clean import FULL_TEXT_LEAD, NEWS_LEAD, PREFACE, TITLE_FOOTER, speaker_in_lead, speaker_in_preface
 from lectern.text.hanzi import simplified
 from lectern.text import words
 from lectern.text.segment import split_sentences
@@ -286,11 +286,25 @@ def _match_salutation_en(line: str) -> tuple[str, str, str] | None:
     return None
 
 
+_PERSON = re.compile(r"\b(?:I|I'm|we|We|we're|you|You|my|My|our|Our|your|me|us)\b")
+
+
+def _unpunctuated_speech(line: str) -> bool:
+    """A transcript's words without punctuation (I am so proud of each and every one of you we are here today…):
+    a long run of mostly lower-case words that speaks in the first or second person is speech, never a title
+    (a title is short, or in Title Case, or says "Remarks by President Biden before briefing regarding…")."""
+    words = line.split()
+    lower = sum(w[:1].islower() for w in words)
+    return len(words) >= 12 and lower >= 0.6 * len(words) and _PERSON.search(line) is not None
+
+
 def _title_like(line: str, language: Language) -> bool:
     if _GREETING.match(line):
         return False  # 大家好 / Good morning everyone, written without punctuation: the speech has begun
     if language == Language.EN:
         if len(line) > 160 or line.endswith((".", "!", "?", ":", ",", ";")) and not _INITIAL.search(line + " "):
+            return False
+        if _unpunctuated_speech(line):
             return False
         return not re.search(r"[!?;]|[.]\s+[a-z]", _INITIAL.sub("", line))
     if len(line) > 60 or any(c in line for c in _ZH_END) or line.endswith(("：", ":", "，", ",")):
@@ -463,6 +477,8 @@ def _speaker_elsewhere(title: str | None, script: CleanScript) -> str | None:
         return title[m.start("name") : m.end("name")]
     for removal in script.removals:
         if removal.reason in (NEWS_LEAD, FULL_TEXT_LEAD) and (name := speaker_in_lead(removal.text)):
+            return name
+        if removal.reason == PREFACE and (name := speaker_in_preface(removal.text)):
             return name
     return None
 
