@@ -1299,3 +1299,39 @@ def test_a_transcripts_words_between_time_codes_are_never_an_ad_block() -> None:
     result = _clean("\n".join(lines))
     words = [ln for ln in lines if not ln.startswith("00:")]
     assert _spoken("".join(words)) == _spoken(result.text), result.removals
+
+
+@pytest.mark.parametrize("note", ["(inaudible)", "(Inaudible.)", "[crosstalk 00:12:03]", "(Sighs)", "(video plays)",
+                                  "[unintelligible]", "(clears throat)"])
+def test_a_transcribers_note_goes_and_the_sentence_around_it_stays(note: str) -> None:
+    line = f"We will build this bridge {note} together, and we will pay for it."
+    result = _clean("\n".join([_EN_BODY[0], line, *_EN_BODY[1:]]))
+    assert note not in result.text and "together, and we will pay for it." in result.text, result.removals
+
+
+@pytest.mark.parametrize("line", ["Transcript:", "Full transcript", "Share this", "Tweet", "Print", "Back to top",
+                                  "Leave a comment", "Related Posts", "Tags: speeches, commencement",
+                                  "Categories: White House News", "Posted in Speeches"])
+def test_an_english_pages_buttons_and_labels_go(line: str) -> None:
+    result = _clean("\n".join([_EN_BODY[0], _EN_BODY[1], line, _EN_BODY[2]]))
+    assert line not in result.text, result.removals
+
+
+@pytest.mark.parametrize("kept", ["Facebook connects people, and that is why I am here.", "Print is not dead.",
+                                  "Share the load, share the joy.", "Search your hearts.",
+                                  "Posted in the mail, my letter reached her a week later.",
+                                  "Tags: they are what we put on luggage, and on people.",
+                                  "He was inaudible, but we knew what he meant.",
+                                  "(And the video plays on in my mind to this day.)"])
+def test_english_chrome_and_transcriber_traps_are_speech(kept: str) -> None:
+    assert _spoken(kept) in _spoken(_clean("\n".join([_EN_BODY[0], kept, *_EN_BODY[1:]])).text)
+
+
+def test_a_line_of_only_a_label_and_a_transcribers_note_goes_whole() -> None:
+    text = "\n".join(["THE PRESIDENT: Thank you all for being here tonight, it is good to see you.",
+                      "AUDIENCE MEMBER: (Inaudible.)",
+                      "THE PRESIDENT: We will build this bridge together, and we will pay for it.",
+                      "THE PRESIDENT: Thank you, and God bless you all."])
+    result = _clean(text)
+    assert "AUDIENCE" not in result.text and "Inaudible" not in result.text, result.removals
+    assert "We will build this bridge together" in result.text

@@ -81,6 +81,14 @@ _TC_LEAD = r"\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?|\[(?:\d{1,2}:)?\d{1,2}:\d{2}(?:
 # A name in bold: capitalised words (Adam Garrett-Harris, Jen Luker & Safia Abdalla, Dr. Jane Doe), at most six.
 _BOLD_NAME = r"[A-Z][\w.'’-]*(?:\s+(?:&|and|[A-Z][\w.'’-]*)){0,5}"
 
+# A transcriber's note in brackets, with or without its time code ((inaudible), [crosstalk 00:12:03], (Sighs),
+# (video plays)): what the tape did, never what the speaker says. On a line with only a label (AUDIENCE MEMBER:
+# (Inaudible.)), the line goes whole.
+_TNOTE = (r"(?i:[(\[]\s*(?:inaudible|unintelligible|indiscernible|crosstalk|cross-talk|off[- ]mic(?:rophone)?"
+          r"|audio (?:cuts out|gap|drops)|video (?:plays|clip|begins|ends|playing)|sighs|chuckles|coughs"
+          r"|clears (?:his |her )?throat|overlapping (?:voices|speech)|no audio|technical difficulties)"
+          r"(?:\s*[,;]?\s*(?:\d{1,2}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?)?\s*\.?\s*[)\]])")
+
 #: The built-in table, in the order it is tried; the first matching rule gives the reason. Families follow
 #: formats-and-norms.md ("Download-site noise"). Weak rules come after the strong ones of their family.
 RULES: tuple[Rule, ...] = (
@@ -328,6 +336,16 @@ RULES: tuple[Rule, ...] = (
     # stay. A bold phrase opening a sentence (**Thank you** all) has no colon and no time code: it stays.
     _rule("turn-head", rf"^\s*(?:(?:{_TC_LEAD})\s+(?:\*\*{_BOLD_NAME}\*\*:?\s+)?|\*\*{_BOLD_NAME}(?::\*\*|\*\*:)\s+)",
           _SPEAKER_LABEL, "inline"),
+    # A transcriber's note (see _TNOTE), and a line of only a label and the note.
+    _rule("transcriber-line", rf"^\s*(?:[A-Z][\w.'’ -]{{0,40}}:\s*)?{_TNOTE}\s*$", "transcriber's note (not speech)", "line"),
+    _rule("transcriber-note", _TNOTE, "transcriber's note (not speech)", "inline"),
+    # An English page's buttons and labels on a line of their own (Share this, Tweet, Print, Back to top, Leave a
+    # comment, Related Posts, Transcript:, Tags: …, Categories: …, Posted in Speeches): never a line of a speech.
+    _rule("en-chrome-line", r"^\W{0,3}(?i:share(?: this(?: (?:page|post|article|story))?)?|tweet|facebook|twitter|linkedin|whatsapp"
+          r"|reddit|pinterest|e-?mail|print(?: this)?|copy link|back to top|leave a (?:comment|reply)|related posts?"
+          r"|related|more stories|(?:full |video |audio |official )?transcript|comments?|menu|search)\W{0,3}$"
+          r"|^(?i:tags|categories|category|filed under|topics)\s*:\s*[^.!?\n]{1,120}$"
+          r"|^Posted in(?: [A-Z][\w&'’-]*){1,4}$", "web-page chrome (English)", "line"),
     # A podcast's or a video's music cue on a line of its own ((Intro music: Electroswing), [Music], (music fades)).
     _rule("music-cue", r"(?i)^\s*[\[(]\s*(?:(?:intro|outro|exit|opening|closing|theme|background|upbeat|soft|dramatic"
           r"|transition)\s+)?music(?:\s+(?:plays?|playing|fades?(?:\s+(?:in|out))?|ends|up|out|in|continues|swells))?"
