@@ -1335,3 +1335,17 @@ def test_a_line_of_only_a_label_and_a_transcribers_note_goes_whole() -> None:
     result = _clean(text)
     assert "AUDIENCE" not in result.text and "Inaudible" not in result.text, result.removals
     assert "We will build this bridge together" in result.text
+
+
+def test_a_turn_with_only_a_time_code_goes_on_the_voice_before_it() -> None:
+    text = "\n\n".join(["0:00:12.9 **Adam Garrett-Harris** Hello and welcome to the show. This week it is just the two of us.",
+                        "0:00:27.3 **Jason Staten** Yeah.",
+                        "0:00:28.1 **Adam Garrett-Harris** So, this is one that I have wanted to do since we started. "
+                        "I think you might have mentioned it, or maybe I did, I do not know, but it always intrigued me.",
+                        "0:00:38.0 **Jason Staten** I think I mentioned it every time that we had a gap.",
+                        "0:01:13.6 I specifically liked that Io was called out because it is a prototype language.",
+                        "0:01:49.9 That is kind of my reason for even wanting to look at the book.",
+                        "0:02:10.0 **Adam Garrett-Harris** Okay. Let us start with Ruby, then, and see how far we get "
+                        "today before we run out of time, because there is a lot in this chapter to talk about."])
+    spoken = _clean(text).text
+    assert "I specifically liked that Io was called out" in spoken and "That is kind of my reason" in spoken

@@ -768,9 +768,8 @@ OTHER_VOICE_SHARE = 0.2
 
 def _voice(label: str) -> str:
     """Whose turn a cut label opens: the name without its time code and bold marks (0:00:14.3 **Jen Luker** → Jen
-    Luker), so the turns of one voice count together."""
-    name = re.sub(rf"^\s*(?:{_TC_LEAD})\s*", "", label).strip().strip("*").rstrip(":： \t").strip("*")
-    return name or label
+    Luker), so the turns of one voice count together; empty when the head is only a time code."""
+    return re.sub(rf"^\s*(?:{_TC_LEAD})\s*", "", label).strip().strip("*").rstrip(":： \t").strip("*")
 
 
 def _remove_other_voices(lines: list[_Line], removals: list[Removal]) -> None:
@@ -782,8 +781,10 @@ def _remove_other_voices(lines: list[_Line], removals: list[Removal]) -> None:
     said…" once in prose) never makes a transcript.
     """
     # Labels in capitals (THE PRESIDENT:, AUDIENCE:) were already cut by the speaker-label rule: their lines count too.
+    # A turn's time code with no name after it (0:01:13.6 I specifically liked…) goes on the voice before it.
     cut = {r.line: _voice(r.text) for r in removals
-           if r.reason == _SPEAKER_LABEL and (ln := lines[r.line - 1]).text.lstrip().startswith(r.text)}
+           if r.reason == _SPEAKER_LABEL and (ln := lines[r.line - 1]).text.lstrip().startswith(r.text)
+           and _voice(r.text)}
     labelled: list[tuple[_Line, str, int]] = []  # line, label, where the words start (0: the label is gone)
     zh: list[tuple[_Line, str, int]] = []
     for ln in lines:
