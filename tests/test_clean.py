@@ -1349,3 +1349,17 @@ def test_a_turn_with_only_a_time_code_goes_on_the_voice_before_it() -> None:
                         "today before we run out of time, because there is a lot in this chapter to talk about."])
     spoken = _clean(text).text
     assert "I specifically liked that Io was called out" in spoken and "That is kind of my reason" in spoken
+
+
+@pytest.mark.parametrize("note", ["[AUTHENTICITY CERTIFIED: Text version below transcribed directly from audio.]",
+                                  "[Editor's note: This transcript has been lightly edited for clarity.]",
+                                  "Tag: Speeches"])
+def test_an_editors_note_in_brackets_and_a_tag_line_go(note: str) -> None:
+    result = _clean("\n".join([_EN_BODY[0], note, *_EN_BODY[1:]]))
+    assert note not in result.text, result.removals
+
+
+@pytest.mark.parametrize("kept", ["[Note: this is the part where I tell you a secret.] And the secret is simple.",
+                                  "I wrote a note: thank you, and I meant every word of it."])
+def test_a_note_inside_a_speech_line_stays(kept: str) -> None:
+    assert _spoken(kept) in _spoken(_clean("\n".join([_EN_BODY[0], kept, *_EN_BODY[1:]])).text)

@@ -987,3 +987,9 @@ def test_an_unpunctuated_first_person_run_is_speech_not_a_title(first: str, titl
     assert speech.title == title
     if title is None:
         assert "proud of each and every one of you" in " ".join(s.text for s in speech.sentences)
+
+
+def test_a_list_bullet_before_the_title_is_not_part_of_it() -> None:
+    speech = parse(script_of("• Tom Watson – 2017 Speech to Labour Party Conference\n\n"
+                             "Conference, thank you for being here. Thanks for your enthusiasm.\n"))
+    assert speech.title == "Tom Watson – 2017 Speech to Labour Party Conference"

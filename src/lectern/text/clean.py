@@ -339,12 +339,16 @@ RULES: tuple[Rule, ...] = (
     # A transcriber's note (see _TNOTE), and a line of only a label and the note.
     _rule("transcriber-line", rf"^\s*(?:[A-Z][\w.'’ -]{{0,40}}:\s*)?{_TNOTE}\s*$", "transcriber's note (not speech)", "line"),
     _rule("transcriber-note", _TNOTE, "transcriber's note (not speech)", "inline"),
+    # An editor's note in brackets on a line of its own ([Editor's note: …], [AUTHENTICITY CERTIFIED: Text version
+    # below transcribed directly from audio.], [Transcriber's note: …]): the site's, about the text.
+    _rule("editor-note", r"^\s*\[(?i:editor'?s note|editorial note|note|transcriber'?s note|authenticity certified|update"
+          r"|correction|clarification)\s*:[^\[\]\n]{1,400}\]\s*$", "editor's note (about the text)", "line"),
     # An English page's buttons and labels on a line of their own (Share this, Tweet, Print, Back to top, Leave a
     # comment, Related Posts, Transcript:, Tags: …, Categories: …, Posted in Speeches): never a line of a speech.
     _rule("en-chrome-line", r"^\W{0,3}(?i:share(?: this(?: (?:page|post|article|story))?)?|tweet|facebook|twitter|linkedin|whatsapp"
           r"|reddit|pinterest|e-?mail|print(?: this)?|copy link|back to top|leave a (?:comment|reply)|related posts?"
           r"|related|more stories|(?:full |video |audio |official )?transcript|comments?|menu|search)\W{0,3}$"
-          r"|^(?i:tags|categories|category|filed under|topics)\s*:\s*[^.!?\n]{1,120}$"
+          r"|^(?i:tags?|categories|category|filed under|topics)\s*:\s*[^.!?\n]{1,120}$"
           r"|^Posted in(?: [A-Z][\w&'’-]*){1,4}$", "web-page chrome (English)", "line"),
     # A podcast's or a video's music cue on a line of its own ((Intro music: Electroswing), [Music], (music fades)).
     _rule("music-cue", r"(?i)^\s*[\[(]\s*(?:(?:intro|outro|exit|opening|closing|theme|background|upbeat|soft|dramatic"

@@ -433,6 +433,8 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
             return _Head(None, (), tuple(lines), None)
         return _Head(lines[0], (), tuple(lines[1:]), None)
     title = " ".join(title_parts) if title_parts else None
+    if title and (bare := re.sub(r"^[•·▪◦‣●]\s+", "", title)):
+        title = bare  # a page's list bullet before the title (• Tom Watson – 2017 Speech to…)
     return _Head(title, _unique(meta), tuple(body), salutation)
 
 
