@@ -991,3 +991,77 @@ def test_rehearse_buttons_and_a_tap_on_the_text_move_like_the_keys(rehearsal: Re
     assert [t["section"] for t in take["taps"]] == [0] and take["stopped_at"] == 2
     assert all(isinstance(s["start_ms"], int) for s in take["sentences"])
     assert session.errors == [] and session.dialogs == []
+
+
+# --- found by a user's audit of real builds --------------------------------------------------------------------------
+
+
+def test_the_speed_slider_takes_its_own_arrow_keys(rehearsal: Rehearsal, open_page: object) -> None:
+    # With the speed slider focused, → moved to the next sentence and the speed could not be set from the keyboard.
+    session = open_page(rehearsal.page)
+    session.page.locator("#speed").focus()
+    before = _ms(session)
+    session.page.keyboard.press("ArrowRight")
+    assert session.js("audio.playbackRate") == 1.05
+    assert session.js("document.getElementById('speed-value').textContent") == "1.05×"
+    session.page.keyboard.press("ArrowLeft")
+    session.page.keyboard.press("ArrowLeft")
+    assert session.js("audio.playbackRate") == 0.95
+    assert _ms(session) == before
+    # The seek bar keeps the page's keys (→ is the next sentence there), and space still plays from either.
+    session.page.locator("#seek").focus()
+    session.page.keyboard.press("ArrowRight")
+    assert abs(_ms(session) - rehearsal.sentences[0].start_ms) <= TOLERANCE_MS
+    assert session.errors == [] and session.dialogs == []
+
+
+@pytest.mark.parametrize("language", [Language.ZH, Language.EN])
+def test_every_control_of_the_player_has_a_name(rehearsal: Rehearsal, open_page: object, language: Language) -> None:
+    # The seek bar was an unnamed slider: a screen reader said only "slider".
+    from dataclasses import replace
+
+    from lectern.writers.labels import page_labels
+
+    timeline, plan = build_rehearsal(rehearsal.folder)
+    page = rehearsal.folder / f"names-{language}.html"
+    page.write_text(render_page(replace(timeline, language=language), plan), encoding="utf-8")
+    session = open_page(page)
+    unnamed = session.js(
+        """[...document.querySelectorAll('#player input, #player button')].filter(e =>
+             !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim())
+           .map(e => e.id)"""
+    )
+    assert unnamed == []
+    assert session.page.get_by_role("slider", name=page_labels(language)["seek"]).count() == 1
+
+
+def test_rehearse_stopped_in_a_section_gives_it_no_difference_and_flags_the_rest_by_the_whole_ones(
+    rehearsal: Rehearsal, open_page: object
+) -> None:
+    # Stopped 0:05 into a 3:01 opening, the table said "−2:56" for it, and its 0:05 against 3:01 of voice made the
+    # speaker's "own average" so fast that the sections read at the voice's pace were all flagged as dragged.
+    timeline, plan = build_rehearsal(rehearsal.folder)
+    starts = [[0, 3_800, 7_600], [11_400, 15_800], [20_200, 130_000]]
+    sections = tuple(
+        TimedSection(sec.index, sec.level, sec.marker, sec.title, at[0], at[-1] + 3_000,
+                     tuple(TimedSentence(s.text, t, t + 3_000) for s, t in zip(sec.sentences, at)))
+        for sec, at in zip(timeline.sections, starts)
+    )
+    from dataclasses import replace
+
+    page = rehearsal.folder / "stopped.html"
+    page.write_text(render_page(replace(timeline, sections=sections, duration_ms=240_000), plan), encoding="utf-8")
+    session = open_page(page)
+    session.js("() => { navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('no', 'NotFoundError')); }")
+    # A tenth of the voice's time for each whole section (1.14 s for 11.4 s, 0.88 s for 8.8 s), then stopped in the
+    # first sentence of the third.
+    _rehearse(session, [(0.38, "ArrowRight"), (0.76, "ArrowRight"), (1.14, "ArrowRight"), (1.58, "ArrowRight"),
+                        (2.02, "ArrowRight"), (2.6, "Escape")])
+    session.page.wait_for_function("lectern.rehearse.state() === 'done'", timeout=5000)
+    assert session.js("lectern.lastTake.stopped_at") == 5
+    rows = session.js("[...document.querySelectorAll('#rh-table tbody tr')].map(r => [...r.cells].map(c => c.textContent))")
+    diff, flag = 5, 7
+    assert rows[0][diff] and rows[1][diff]
+    assert rows[2][diff] == "", rows  # stopped in: no difference against the whole section's voice time
+    assert [r[flag] for r in rows] == ["", "", ""], rows
+    assert session.errors == [] and session.dialogs == []

@@ -501,6 +501,7 @@
 
     var bar = document.getElementById("seek");
     bar.max = String(data.duration_ms);
+    bar.setAttribute("aria-label", L.seek);
     bar.addEventListener("input", function () { seekDragging = true; });
     bar.addEventListener("change", function () { seekDragging = false; seek(Number(bar.value)); });
 
@@ -537,6 +538,9 @@
       if (document.body.classList.contains("rehearsing")) return;
       var tag = e.target && e.target.tagName;
       if (tag === "TEXTAREA" || tag === "SELECT" || (tag === "INPUT" && e.target.type !== "range")) return;
+      // The speed slider keeps its own arrows (and PageUp/PageDown, Home/End): otherwise the speed could not be set
+      // from the keyboard. The seek bar gives them to the page, where → is the next sentence.
+      if (e.target.id === "speed" && /^(Arrow|Page|Home$|End$)/.test(e.key)) return;
       var handled = true;
       switch (e.key) {
         case " ": case "Spacebar": togglePlay(); break;

@@ -559,9 +559,14 @@
 
   // Rushed or dragged: against the speaker's own average ratio to the voice, so a speaker who is slower than the
   // synthetic voice throughout is not told every section dragged.
+  // A section the speaker stopped in (no pace of its own) is left out: 0:05 of a 3:01 section is not a pace.
   function judge(take) {
     var yours = 0, voice = 0;
-    take.sections.forEach(function (s) { yours += s.end_ms - s.start_ms; voice += s.voice_ms; });
+    take.sections.forEach(function (s) {
+      if (s.pace === null) return;
+      yours += s.end_ms - s.start_ms;
+      voice += s.voice_ms;
+    });
     var ratio = voice ? yours / voice : 1;
     var out = {};
     take.sections.forEach(function (s) {
@@ -603,7 +608,8 @@
       row.appendChild(el("td", "num", s ? length(yours) : ""));
       row.appendChild(el("td", "num", length(voiceSpan(k))));
       if (target) row.appendChild(el("td", "num", length(expected)));
-      row.appendChild(el("td", "num", s ? signed(yours - expected) : ""));
+      // The section stopped in has no difference: its time covers only the part that was said.
+      row.appendChild(el("td", "num", s && s.pace !== null ? signed(yours - expected) : ""));
       row.appendChild(el("td", "num", s && s.pace !== null ? Math.round(s.pace) + " " + data.summary.pace_unit : ""));
       row.appendChild(el("td", "flag", s && flags[s.index] ? flags[s.index] : ""));
       body.appendChild(row);
