@@ -303,6 +303,37 @@ def test_on_a_phone_the_pace_chart_is_whole_and_the_sections_table_reflows(tmp_p
             browser.close()
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("language", [Language.ZH, Language.EN])
+def test_on_a_phone_no_chart_text_is_cut_at_the_charts_edge(tmp_path: Path, language: Language) -> None:
+    # At 390 px the pace chart's legend ("wpm per section (with pauses); dots: per minute; shaded: the comf") ran
+    # out of the chart: the phone's larger chart text does not fit a line drawn for the desktop's.
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    if executable is None:
+        pytest.skip("no chromium found (apt-get install chromium)")
+    path = tmp_path / "report.html"
+    path.write_text(render_html(build_report(timeline(language), target_ms=60_000)), encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            tab = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+            tab.goto(path.as_uri())
+            cut = tab.evaluate(
+                """[...document.querySelectorAll('svg text')].filter(t => {
+                     const r = t.getBoundingClientRect(), box = t.closest('svg').getBoundingClientRect();
+                     return r.left < box.left - 1 || r.right > box.right + 1;
+                   }).map(t => t.textContent)"""
+            )
+            assert cut == []
+            # The legend is still there, as text that wraps.
+            legend = "舒适区间" if language is Language.ZH else "the comfortable band"
+            assert legend in tab.inner_text("main")
+        finally:
+            browser.close()
+
+
 def test_a_chinese_script_gets_a_chinese_report_and_an_english_one_an_english_report() -> None:
     zh = "".join(parsed(page()).text)
     for word in ("总时长", "各节", "语速变化", "真人语速", "最长的句子", "目标 1:00"):

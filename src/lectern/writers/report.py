@@ -649,9 +649,13 @@ def pace_chart_svg(report: Report, L: dict[str, str] = _EN) -> str:
         )
     tick = _time_step(total)
     for ms in range(0, total + 1, tick):
+        # A tick at the chart's right edge (a speech of whole minutes ends on one) is labelled to its left: centred,
+        # half the label ran out of the chart, all the more in a phone's larger chart text.
+        label = (f'x="{x(ms)}" text-anchor="middle"' if x(ms) + 30 < width
+                 else f'x="{width - 1}" text-anchor="end"')
         parts.append(
             f'<line x1="{x(ms)}" y1="{top + ph}" x2="{x(ms)}" y2="{top + ph + 4}" stroke="#888"/>'
-            f'<text x="{x(ms)}" y="{height - 8}" text-anchor="middle">{_e(_clock(ms))}</text>'
+            f'<text {label} y="{height - 8}">{_e(_clock(ms))}</text>'
         )
     if len(report.minutes) > 1:
         points = " ".join(f"{x((m.start_ms + m.end_ms) / 2)},{y(m.pace)}" for m in report.minutes)
@@ -679,8 +683,6 @@ def pace_chart_svg(report: Report, L: dict[str, str] = _EN) -> str:
             f'<line x1="{x(s.start_ms)}" y1="{y(pace)}" x2="{x(s.start_ms + s.duration_ms)}" y2="{y(pace)}" '
             f'stroke="{_FLAG_COLOUR[s.flag]}" stroke-width="4" stroke-linecap="round"><title>{_e(label)}</title></line>'
         )
-    basis = L["chart_basis_speaking"] if by_speaking else L["chart_basis_section"]
-    parts.append(f'<text x="{left}" y="16">{_e(L["chart_legend"].format(pu=pu, basis=basis))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -758,6 +760,9 @@ def render_html(report: Report, takes: Sequence[TakeComparison] = ()) -> str:
 
     h.append(f"<h2>{_e(L['h_pace'])}</h2>")
     h.append(f'<p class="muted">{_e(L["band"].format(band=_band_text(report, L)))}</p>')
+    # The legend is text beside the chart, not in it: a phone's larger chart text cut it at the chart's edge.
+    basis = L["chart_basis_speaking"] if report.band.basis == "speaking" else L["chart_basis_section"]
+    h.append(f'<p class="muted">{_e(L["chart_legend"].format(pu=pu, basis=basis))}</p>')
     h.append(f'<div class="chart">{pace_chart_svg(report, L)}</div>')
     h.append(f"<h2>{_e(L['h_durations'])}</h2>")
     h.append(f'<div class="chart">{durations_chart_svg(report, L)}</div>')
