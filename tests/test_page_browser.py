@@ -1065,3 +1065,24 @@ def test_rehearse_stopped_in_a_section_gives_it_no_difference_and_flags_the_rest
     assert rows[2][diff] == "", rows  # stopped in: no difference against the whole section's voice time
     assert [r[flag] for r in rows] == ["", "", ""], rows
     assert session.errors == [] and session.dialogs == []
+
+
+def test_on_a_phone_the_last_line_scrolls_clear_of_the_player(rehearsal: Rehearsal, open_page: object) -> None:
+    # An English page at 390 px: the player wrapped to four rows (165 px) over a fixed 120 px of room below the
+    # script, and the speech's last line stayed under it however far one scrolled.
+    from dataclasses import replace
+
+    timeline, plan = build_rehearsal(rehearsal.folder)
+    page = rehearsal.folder / "phone-en.html"
+    page.write_text(render_page(replace(timeline, language=Language.EN), plan), encoding="utf-8")
+    for width, height in ((390, 844), (320, 640)):
+        session = open_page(page, viewport=(width, height), mobile=True)
+        for prompter in (False, True):
+            if prompter:
+                session.page.locator("#prompter").click()
+            session.js("window.scrollTo(0, document.documentElement.scrollHeight)")
+            session.page.wait_for_timeout(100)
+            last = session.js("[...document.querySelectorAll('#script .s')].pop().getBoundingClientRect().bottom")
+            player = session.js("document.getElementById('player').getBoundingClientRect().top")
+            assert last <= player, (width, prompter, last, player)
+        assert session.errors == []

@@ -464,6 +464,13 @@
 
   var seekDragging = false;
 
+  // The room kept below the script (and the contents' height) is the player's own height: on a narrow phone, or
+  // in English, its controls wrap to three or four rows, and a fixed guess left the speech's last line under it.
+  function fitPlayer() {
+    var player = document.getElementById("player");
+    document.documentElement.style.setProperty("--player-h", player.offsetHeight + "px");
+  }
+
   function wire() {
     audio.src = data.audio;
     var playButton = document.getElementById("play");
@@ -637,6 +644,9 @@
   buildNotices();
   buildScript();
   wire();
+  fitPlayer();
+  if (typeof ResizeObserver === "function") new ResizeObserver(fitPlayer).observe(document.getElementById("player"));
+  else window.addEventListener("resize", fitPlayer);
   wireMediaSession();
   tick();
   restorePlace();
