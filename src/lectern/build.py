@@ -336,7 +336,7 @@ def build(
         report = report_step.build_report(
             timeline, plan, pace=options.pace, target_ms=options.target_ms, budgets=options.budgets
         )
-        takes = _carry_takes(out_dir, staging, timeline, options.target_ms)
+        takes = _carry_takes(out_dir, staging, timeline, options.target_ms, target_shares(report))
         files = write_outputs(staging, timeline, plan, report, bom=options.bom, takes=takes,
                               changed=_changed_since(out_dir, timeline))
         try:
@@ -591,6 +591,31 @@ def _saved_target(out_dir: Path) -> int | None:
         return None
 
 
+def _saved_plan_for_target(out_dir: Path, timeline: Timeline) -> tuple[float | None, tuple[tuple[str, int], ...]]:
+    """The speaker's pace and the section budgets (``--budget``) the folder's report was last made with, so a take,
+    which only adds "Your delivery" to the report, keeps the rest of it as it was."""
+    try:
+        document = json.loads((out_dir / "report.json").read_text("utf-8"))
+        pace = (document.get("delivery") or {}).get("speaker_pace")
+        pace = float(pace) if isinstance(pace, (int, float)) and not isinstance(pace, bool) else None
+        positions = {s.index: n for n, s in enumerate(timeline.sections, start=1)}
+        budgets = tuple(
+            (str(positions[b["index"]]), int(b["budget_ms"]))
+            for b in ((document.get("target") or {}).get("budgets") or ())
+            if b.get("given") is True and b.get("index") in positions and isinstance(b.get("budget_ms"), int)
+        )
+        return pace, budgets
+    except (OSError, ValueError, AttributeError, TypeError):
+        return None, ()
+
+
+def target_shares(report: object) -> dict[int, int] | None:
+    """Each section's share of the report's target (section index → ms): what a take is held to, as the page's
+    rehearse mode holds it."""
+    fit = getattr(report, "target", None)
+    return {b.index: b.budget_ms for b in fit.budgets} if fit is not None and fit.budgets else None
+
+
 def _saved_facts(out_dir: Path):  # noqa: ANN202 - PlanFacts | None
     """What the build's report.json kept of the script (paragraphs, blanks, pauses), so the report a take
     re-renders is as complete as the build's."""
@@ -602,7 +627,9 @@ def _saved_facts(out_dir: Path):  # noqa: ANN202 - PlanFacts | None
         return None
 
 
-def load_takes(out_dir: Path, timeline: Timeline, target_ms: int | None) -> list[object]:
+def load_takes(
+    out_dir: Path, timeline: Timeline, target_ms: int | None, shares: dict[int, int] | None = None
+) -> list[object]:
     """Every take kept in ``out_dir/takes`` compared with ``timeline``, oldest first. A take that no longer fits the
     rehearsal (a section index past its end, after the script was rebuilt shorter) is left out of the report but
     kept on disk; an unreadable one is an error naming it."""
@@ -619,17 +646,21 @@ def load_takes(out_dir: Path, timeline: Timeline, target_ms: int | None) -> list
         delivery = parse_delivery(text, path=str(path))
         if not delivery.sections or any(s.index >= count for s in delivery.sections):
             continue
-        out.append(compare(int(path.stem), delivery, timeline, target_ms))
+        out.append(compare(int(path.stem), delivery, timeline, target_ms, shares))
     return out
 
 
-def _carry_takes(out_dir: Path, staging: Path, timeline: Timeline, target_ms: int | None) -> list[object]:
+def _carry_takes(
+    out_dir: Path, staging: Path, timeline: Timeline, target_ms: int | None, shares: dict[int, int] | None = None
+) -> list[object]:
     """A rebuild keeps the speaker's takes: they are the user's recordings' timings, not the build's output."""
     old = out_dir / TAKES_DIR
     if not old.is_dir():
         return []
     shutil.copytree(old, staging / TAKES_DIR)
-    return load_takes(staging, timeline, target_ms if target_ms is not None else _saved_target(out_dir))
+    if target_ms is None:
+        target_ms, shares = _saved_target(out_dir), None
+    return load_takes(staging, timeline, target_ms, shares)
 
 
 def take(
@@ -645,7 +676,7 @@ def take(
     files with the "Your delivery" part. ``save=False`` analyses only (nothing is written)."""
     from lectern.rehearse.analyse import analyse_recording
     from lectern.rehearse.compare import compare
-    from lectern.rehearse.take import next_take_path, parse_taps, render_delivery
+    from lectern.rehearse.take import next_take_path, parse_delivery, parse_taps, render_delivery
     from lectern.report import analysis as report_step
 
     timeline = read_rehearsal(out_dir)
@@ -659,16 +690,29 @@ def take(
             raise InputError(f"cannot read this take file ({e})", path=str(taps_path)) from e
         taps = parse_taps(taps_text, path=str(taps_path))
     delivery = analyse_recording(recording, timeline, taps=taps, taps_path=str(taps_path) if taps_path else None)
+    # A take adds "Your delivery" to the report and leaves the rest of it as the build (or lectern report) made it:
+    # the same speaker's pace and, for the same target, the same section budgets.
+    saved_target = _saved_target(out_dir)
+    saved_pace, saved_budgets = _saved_plan_for_target(out_dir, timeline)
     if target_ms is None:
-        target_ms = _saved_target(out_dir)
+        target_ms = saved_target
+    if pace is None:
+        pace = saved_pace
+    budgets = saved_budgets if target_ms is not None and target_ms == saved_target else ()
     path = next_take_path(out_dir)
-    report = report_step.build_report(timeline, None, facts=_saved_facts(out_dir), pace=pace, target_ms=target_ms)
+    report = report_step.build_report(
+        timeline, None, facts=_saved_facts(out_dir), pace=pace, target_ms=target_ms, budgets=budgets
+    )
+    shares = target_shares(report)
+    # The take as it is kept (its figures rounded as takes/NNN.json holds them), so that the terminal, the JSON
+    # and the report files say the same numbers.
+    delivery = parse_delivery(render_delivery(delivery), path=str(path))
     if save:
         try:
             write_text(path, render_delivery(delivery))
         except OSError as e:
             raise OutputError(f"cannot write the take ({e.strerror or e})", path=str(path)) from e
-        takes = load_takes(out_dir, timeline, target_ms)
+        takes = load_takes(out_dir, timeline, target_ms, shares)
         for name, text in report_files(report, takes).items():
             try:
                 write_text(out_dir / name, text)
@@ -679,7 +723,7 @@ def take(
                 outfolder.write_manifest(out_dir)
             except OSError as e:
                 raise OutputError(f"cannot write {outfolder.MANIFEST} ({e.strerror or e})", path=str(out_dir)) from e
-    comparison = compare(int(path.stem), delivery, timeline, target_ms)
+    comparison = compare(int(path.stem), delivery, timeline, target_ms, shares)
     return TakeResult(out_dir, path, comparison, report)
 
 

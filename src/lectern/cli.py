@@ -502,9 +502,9 @@ def report(
             # recomputed report is as complete as the build's.
             facts = _kept_facts(folder / "report.json")
             result = build_report(timeline, None, facts=facts, pace=pace, target_ms=target_ms, budgets=budgets)
-            from lectern.build import load_takes
+            from lectern.build import load_takes, target_shares
 
-            written = report_files(result, load_takes(folder, timeline, target_ms))
+            written = report_files(result, load_takes(folder, timeline, target_ms, target_shares(result)))
             for name, text in written.items():
                 _write(folder / name, text)
             try:

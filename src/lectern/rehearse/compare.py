@@ -1,14 +1,15 @@
 """A take against the rehearsal and the target: the figures of the report's "Your delivery" part.
 
 Per section: your time (the section's span in the recording: from its first sentence to the next section's start),
-the voice's time, the target's share (the target split as the voice splits the speech; without a target, the
-voice's own time) and the difference. A section is *dragged* when you took over 15 % longer than your own average
+the voice's time, the target's share (the report's budget for the section, as the page holds it; else the target
+split as the voice splits the speech; without a target, the voice's own time) and the difference. A section is *dragged* when you took over 15 % longer than your own average
 against the voice, *rushed* when under 13 % (1/1.15): your average, so a speaker who is slower than the voice
 throughout is not told every section drags. Sections shorter than ten seconds in the voice are not judged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lectern.model import Timeline
@@ -53,7 +54,15 @@ class TakeComparison:
         return tuple(s for s in self.sections if s.verdict == "dragged")
 
 
-def compare(number: int, delivery: Delivery, timeline: Timeline, target_ms: int | None = None) -> TakeComparison:
+def compare(
+    number: int,
+    delivery: Delivery,
+    timeline: Timeline,
+    target_ms: int | None = None,
+    shares: Mapping[int, int] | None = None,
+) -> TakeComparison:
+    """``shares``: each section's share of the target (section index → ms), the report's budgets; a section not in
+    it gets the target split as the voice splits the speech."""
     voice_total = timeline.duration_ms
     sections = delivery.sections
     yours = sum(s.duration_ms for s in sections)
@@ -61,7 +70,10 @@ def compare(number: int, delivery: Delivery, timeline: Timeline, target_ms: int 
     average = yours / voice if voice else 1.0
     rows = []
     for s in sections:
-        share = round(target_ms * s.voice_ms / voice_total) if target_ms and voice_total else None
+        if target_ms and shares and s.index in shares:
+            share: int | None = shares[s.index]
+        else:
+            share = round(target_ms * s.voice_ms / voice_total) if target_ms and voice_total else None
         verdict = None
         if s.voice_ms >= MIN_JUDGED_MS and average > 0:
             relative = s.duration_ms / s.voice_ms / average

@@ -144,7 +144,8 @@ def _rows(t: TakeComparison, language: str = "en") -> list[list[str]]:
     rows = []
     for s in t.sections:
         share = s.target_ms if s.target_ms is not None else s.voice_ms
-        share_text = clock(share) + (f" ({100 * s.voice_ms / t.voice_ms:.0f}%)" if t.voice_ms else "")
+        whole = t.target_ms if s.target_ms is not None and t.target_ms else t.voice_ms
+        share_text = clock(share) + (f" ({100 * share / whole:.0f}%)" if whole else "")
         verdict = w[f"verdict_{s.verdict}"] if s.verdict else ""
         rows.append([str(s.index + 1), s.title, clock(starts.get(s.index, 0)), clock(s.yours_ms), clock(s.voice_ms),
                      share_text, _signed(s.diff_ms), _pace(s.pace), verdict])

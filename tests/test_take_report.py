@@ -1,0 +1,69 @@
+"""A take adds "Your delivery" to the folder's report and changes nothing else in it; the take's target shares are
+the report's budgets (as the page's rehearse mode shows them), and its figures read the same in the terminal and
+the report files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lectern.build import BuildOptions, build
+from lectern.cli import app
+from tests.conftest import EXAMPLE_SPEECH
+from tests.synthetic_takes import load_rehearsal, make_take, write_wav
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("take-report") / "rehearsal"
+    build(str(EXAMPLE_SPEECH), out,
+          BuildOptions(engine="espeak", target_ms=540_000, budgets=(("一是", 180_000),), pace=200.0))
+    return out
+
+
+def _target(folder: Path) -> dict:
+    return json.loads((folder / "report.json").read_text("utf-8"))["target"]
+
+
+def test_a_take_keeps_the_builds_pace_and_budgets_and_uses_them(folder: Path, tmp_path: Path) -> None:
+    before = json.loads((folder / "report.json").read_text("utf-8"))
+    take, _ = make_take(load_rehearsal(folder), seed=4)
+    wav = write_wav(tmp_path / "take.wav", take)
+    result = runner.invoke(app, ["take", str(folder), str(wav)])
+    assert result.exit_code == 0, result.output
+    after = json.loads((folder / "report.json").read_text("utf-8"))
+    # The report's own parts are as the build left them: the speaker's pace, the target and its budgets.
+    assert after["delivery"] == before["delivery"]
+    assert after["target"] == before["target"]
+    assert "一是=3:00 as set" in (folder / "report.md").read_text("utf-8")
+    # The take's share of the target for each section is the report's budget for it.
+    budgets = {b["index"]: b["budget_ms"] for b in after["target"]["budgets"]}
+    shares = {c["index"]: c["target_ms"] for c in after["takes"][-1]["comparison"]}
+    assert shares == budgets and shares[1] == 180_000
+    row = next(line for line in result.stdout.splitlines() if line.startswith("│ 2 "))
+    assert "│ 3:00 " in row, row
+
+
+@pytest.mark.parametrize("seed", [14, 17])  # takes whose paces round differently at 0.1 and at 1 (190.54 → 190.5)
+def test_the_take_reads_the_same_in_the_terminal_and_the_report(folder: Path, tmp_path: Path, seed: int) -> None:
+    take, _ = make_take(load_rehearsal(folder), seed=seed)
+    wav = write_wav(tmp_path / "take.wav", take)
+    result = runner.invoke(app, ["take", str(folder), str(wav)])
+    assert result.exit_code == 0, result.output
+    summary = result.stdout.splitlines()[0]
+    md = (folder / "report.md").read_text("utf-8").splitlines()
+    assert summary + "." in md, (summary, [line for line in md if line.startswith("Take")])
+    # The pace column of each section: the terminal's table and report.md's.
+    terminal = [[c.strip() for c in line.split("│")[1:-1]] for line in result.stdout.splitlines()
+                if line.startswith("│ ")]
+    start = md.index("## Your delivery")
+    files = [[c.strip() for c in line.split(" | ")] for line in md[start:] if line[:4] in {f"| {n} " for n in range(1, 10)}]
+    assert [row[7] for row in terminal] == [row[7] for row in files[: len(terminal)]]
+    printed = json.loads(runner.invoke(app, ["take", str(folder), str(wav), "--json", "--dry-run"]).stdout)
+    saved = json.loads(sorted((folder / "takes").iterdir())[-1].read_text("utf-8"))
+    assert printed["pace"] == saved["pace"]
