@@ -260,3 +260,43 @@ def test_watch_takes_the_build_options_build_takes(tmp_path: Path) -> None:
     help_text = runner.invoke(app, ["watch", "--help"], env={"COLUMNS": "200"}).stdout
     for option in ("--voice-rate", "--budget", "--fill-file", "--pace", "--target"):
         assert option in help_text, option
+
+
+@pytest.mark.slow
+def test_a_script_that_cannot_be_built_yet_is_watched_and_its_first_build_shown_whole(tmp_path: Path) -> None:
+    """Started on an empty script (a speech about to be written), watch says it is watching; the first save that
+    builds prints what a first build prints (the report, where to open it), not "rebuilt"."""
+    script = tmp_path / "speech.txt"
+    script.write_text("", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "COLUMNS": "120"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lectern", "watch", str(script), "-o", str(tmp_path / "out"), "--engine", "espeak",
+         "--cache-dir", str(tmp_path / "cache"), "--target", "1m"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+
+    def until(prefix: str) -> list[str]:
+        seen = []
+        while True:
+            try:
+                line = lines.get(timeout=60)
+            except queue.Empty:
+                proc.kill()
+                raise AssertionError(f"no line starting {prefix!r} after {seen}") from None
+            seen.append(line)
+            if line.startswith(prefix):
+                return seen
+
+    try:
+        assert until(f"watching {script}")
+        _save(script, SPEECH)
+        shown = "".join(until("open "))
+        assert "Total " in shown and "1:00 target" in shown and "built " in shown and "rebuilt" not in shown
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "error: " in err and "is empty" in err and "Traceback" not in err

@@ -876,22 +876,31 @@ def watch(
         out_dir = output or default_out_dir(script)
         files = ", ".join(str(p) for p in watched_files(script, options))
 
+        watching: list[bool] = []  # said once, after the first build whatever its outcome
+
+        def say_watching(note: str = "") -> None:
+            if not watching:
+                watching.append(True)
+                out.print(f"watching {files} (Ctrl-C to stop){note}", markup=False, soft_wrap=True)
+
         def on_build(rebuild) -> None:  # noqa: ANN001 - lectern.drafts.watch.Rebuild
             if rebuild.error is not None:
                 err.print(f"error: {rebuild.error}", markup=False, soft_wrap=True)
                 if rebuild.number > 1 or out_dir.exists():
                     err.print(f"kept the last good rehearsal in {out_dir}/", markup=False, soft_wrap=True)
+                say_watching(": it builds when you save the script")
                 return
-            if rebuild.number == 1:
+            first = rebuild.diff is None  # the first good build, also after saves that could not be built
+            if first:
                 err.print(f"engine: {rebuild.result.engine_reason}", markup=False, soft_wrap=True)
                 _print_report(rebuild.result.report)
-            elif rebuild.diff is not None:
+            else:
                 _print_sections(SECTION_HEADER, section_rows(rebuild.diff))
             for line in rebuild_lines(rebuild, target_ms):
                 out.print(line, markup=False, soft_wrap=True)
-            if rebuild.number == 1:
+            if first:
                 out.print(f"open {out_dir / 'index.html'} to rehearse; it reloads after each save", markup=False, soft_wrap=True)
-                out.print(f"watching {files} (Ctrl-C to stop)", markup=False, soft_wrap=True)
+            say_watching()
 
         announced: list[bool] = []
 

@@ -50,9 +50,10 @@ def rebuild_lines(rebuild: Rebuild, target_ms: int | None = None) -> list[str]:
     if result is None:
         return []
     saved = ", ".join(p.name for p in rebuild.changed)
-    lines = [f"{saved} saved: rebuilt in {rebuild.seconds:.1f} s → {result.out_dir}/" if saved else
-             f"built {clock(result.timeline.duration_ms)} of audio in {len(result.timeline.sections)} "
-             f"section{'s' if len(result.timeline.sections) != 1 else ''} "
+    # The first good build (also one after saves that could not be built) says what it built, as a first build.
+    lines = [f"{saved} saved: rebuilt in {rebuild.seconds:.1f} s → {result.out_dir}/" if rebuild.diff is not None else
+             (f"{saved} saved: " if saved else "") + f"built {clock(result.timeline.duration_ms)} of audio in "
+             f"{len(result.timeline.sections)} section{'s' if len(result.timeline.sections) != 1 else ''} "
              f"in {rebuild.seconds:.1f} s → {result.out_dir}/"]
     if rebuild.diff is not None:
         if rebuild.diff.unchanged and not rebuild.diff.delta_ms:
