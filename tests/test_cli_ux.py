@@ -32,6 +32,29 @@ def test_a_mistyped_engine_is_a_usage_error_exit_2(tmp_path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("command", [["watch", "{script}", "-o", "{out}", "--engine", "espek"],
+                                     ["voices", "--engine", "espek"]])
+def test_a_mistyped_engine_is_a_usage_error_for_watch_and_voices_too(tmp_path, command) -> None:
+    """watch used to take it and fail on every save; voices printed both tables before its error, exit 1."""
+    script = tmp_path / "s.txt"
+    script.write_text("同志们：今天开会。谢谢大家！\n", encoding="utf-8")
+    args = [a.format(script=script, out=tmp_path / "out") for a in command]
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "'espek'" in lines[0] and "espeak" in lines[0]
+    assert not (tmp_path / "out").exists()
+
+
+def test_voices_for_a_language_no_preset_speaks_says_so() -> None:
+    result = invoke("voices", "--language", "fr")
+    assert result.exit_code == 0
+    assert "no voice preset speaks fr (the presets speak en, zh)" in result.stdout
+    assert "Presets (--voice)" not in result.stdout  # not an empty table
+    assert "Engines (--engine)" in result.stdout
+
+
 def _stale_take(cache_dir, text: str) -> str:
     import os
 

@@ -106,6 +106,13 @@ def _engine_choice(value: str) -> str:
     return value
 
 
+def _listed_engine(value: str | None) -> str | None:
+    """``lectern voices --engine``: an engine whose voices can be listed (not ``auto``), checked before any table."""
+    if value is not None and value not in ("edge", "neural", "espeak"):
+        raise typer.BadParameter(f"{value!r} is not one of edge, neural, espeak")
+    return value
+
+
 def _show_version(value: bool) -> None:
     if value:
         from lectern import __version__
@@ -611,7 +618,9 @@ app.add_typer(voices_app, name="voices")
 def voices(
     ctx: typer.Context,
     engine: Annotated[
-        Optional[str], typer.Option("--engine", help="Also list one engine's voices: edge, neural or espeak.")
+        Optional[str],
+        typer.Option("--engine", callback=_listed_engine,
+                     help="Also list one engine's voices: edge, neural or espeak."),
     ] = None,
     language: Annotated[Optional[str], typer.Option("--language", help="Only this language, e.g. zh or en.")] = None,
 ) -> None:
@@ -627,13 +636,18 @@ def voices(
 
     with _errors():
         wanted = (language or "").lower().split("-")[0]
-        presets = [p for p in list_presets() if not wanted or p.language.value == wanted]
-        table = Table("preset", "language", "voices (engine: voice)", "description", title="Presets (--voice)",
-                      title_justify="left")  # fmt: skip
-        for preset in presets:
-            table.add_row(preset.name, preset.language, ", ".join(f"{v.engine}: {v.name}" for v in preset.voices),
-                          preset.description)  # fmt: skip
-        out.print(table)
+        every = list_presets()
+        presets = [p for p in every if not wanted or p.language.value == wanted]
+        if presets:
+            table = Table("preset", "language", "voices (engine: voice)", "description", title="Presets (--voice)",
+                          title_justify="left")  # fmt: skip
+            for preset in presets:
+                table.add_row(preset.name, preset.language, ", ".join(f"{v.engine}: {v.name}" for v in preset.voices),
+                              preset.description)  # fmt: skip
+            out.print(table)
+        else:  # not an empty table: say what there is
+            spoken = ", ".join(sorted({p.language.value for p in every}))
+            out.print(f"no voice preset speaks {wanted} (the presets speak {spoken})", markup=False, soft_wrap=True)
         out.print(_engines_table())
         if engine is None:
             return
