@@ -69,3 +69,35 @@ def test_the_take_reads_the_same_in_the_terminal_and_the_report(folder: Path, tm
     printed = json.loads(runner.invoke(app, ["take", str(folder), str(wav), "--json", "--dry-run"]).stdout)
     saved = json.loads(sorted((folder / "takes").iterdir())[-1].read_text("utf-8"))
     assert printed["pace"] == saved["pace"]
+
+
+def test_a_take_that_stops_early_is_held_to_the_part_it_reads(folder: Path, tmp_path: Path) -> None:
+    """Read up to sentence 20 of 47: the take is compared with the rehearsal and the target up to there, not with
+    the whole speech ("4:00 under the target" for half a speech), and the section it stops in with its part read."""
+    from lectern.build import read_rehearsal
+    from lectern.rehearse.analyse import analyse_audio
+    from lectern.rehearse.compare import compare
+    from lectern.rehearse.decode import SAMPLE_RATE, Audio
+    from lectern.timecode import clock
+
+    take, _ = make_take(load_rehearsal(folder), seed=5, stop_after=20)
+    timeline = read_rehearsal(folder)
+    delivery = analyse_audio(Audio(take, SAMPLE_RATE), timeline, recording="short.wav")
+    assert delivery.stopped_at == 20
+    sentences = [s for section in timeline.sections for s in section.sentences]
+    upto = sentences[20].start_ms
+    budgets = {b["index"]: b["budget_ms"] for b in _target(folder)["budgets"]}
+    t = compare(1, delivery, timeline, 540_000, budgets)
+    assert t.read_voice_ms == upto
+    last, stopped_in = t.sections[-1], timeline.sections[t.sections[-1].index]
+    assert last.voice_ms == upto - stopped_in.start_ms
+    assert last.target_ms == round(budgets[last.index] * last.voice_ms / (stopped_in.end_ms - stopped_in.start_ms))
+    assert t.read_target_ms == sum(s.target_ms for s in t.sections)
+    assert t.diff_ms == t.total_ms - t.read_target_ms
+
+    wav = write_wav(tmp_path / "short.wav", take)
+    result = runner.invoke(app, ["take", str(folder), str(wav), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    summary = result.stdout.splitlines()[0]
+    assert f"the rehearsal to sentence 21 {clock(upto)}" in summary, summary
+    assert f"the target to there {clock(t.read_target_ms)}" in summary, summary

@@ -40,10 +40,25 @@ class TakeComparison:
     target_ms: int | None
     sections: tuple[SectionComparison, ...]
     sections_in_script: int
+    # A recording that stops early is held to the part it reads: the rehearsal up to the first sentence not read,
+    # and the target's shares of that part (None for a whole take).
+    read_voice_ms: int | None = None
+    read_target_ms: int | None = None
+
+    @property
+    def voice_reference_ms(self) -> int:
+        return self.voice_ms if self.read_voice_ms is None else self.read_voice_ms
+
+    @property
+    def target_reference_ms(self) -> int | None:
+        if self.target_ms is None:
+            return None
+        return self.target_ms if self.read_target_ms is None else self.read_target_ms
 
     @property
     def diff_ms(self) -> int:
-        return self.total_ms - (self.target_ms if self.target_ms is not None else self.voice_ms)
+        target = self.target_reference_ms
+        return self.total_ms - (target if target is not None else self.voice_reference_ms)
 
     @property
     def rushed(self) -> tuple[SectionComparison, ...]:
@@ -65,8 +80,15 @@ def compare(
     it gets the target split as the voice splits the speech."""
     voice_total = timeline.duration_ms
     sections = delivery.sections
+    read_voice = _read_voice_ms(delivery, timeline)
+    # The voice's time of each section timed; of the one the recording stops in, the part read.
+    voice_of = {s.index: s.voice_ms for s in sections}
+    if read_voice is not None and sections:
+        last = sections[-1]
+        start = next((0 if n == 0 else t.start_ms for n, t in enumerate(timeline.sections) if t.index == last.index), 0)
+        voice_of[last.index] = min(max(read_voice - start, 0), last.voice_ms)
     yours = sum(s.duration_ms for s in sections)
-    voice = sum(s.voice_ms for s in sections)
+    voice = sum(voice_of.values())
     average = yours / voice if voice else 1.0
     rows = []
     for s in sections:
@@ -74,12 +96,28 @@ def compare(
             share: int | None = shares[s.index]
         else:
             share = round(target_ms * s.voice_ms / voice_total) if target_ms and voice_total else None
+        voice_ms = voice_of[s.index]
+        if share is not None and voice_ms < s.voice_ms:
+            share = round(share * voice_ms / s.voice_ms) if s.voice_ms else 0
         verdict = None
-        if s.voice_ms >= MIN_JUDGED_MS and average > 0:
-            relative = s.duration_ms / s.voice_ms / average
+        if voice_ms >= MIN_JUDGED_MS and average > 0:
+            relative = s.duration_ms / voice_ms / average
             verdict = "dragged" if relative > DRAG else "rushed" if relative < 1 / DRAG else None
-        reference = share if share is not None else s.voice_ms
-        rows.append(SectionComparison(s.index, s.title, s.duration_ms, s.voice_ms, share, s.duration_ms - reference,
+        reference = share if share is not None else voice_ms
+        rows.append(SectionComparison(s.index, s.title, s.duration_ms, voice_ms, share, s.duration_ms - reference,
                                       s.pace, verdict))
     total = (sections[-1].end_ms - sections[0].start_ms) if sections else 0
-    return TakeComparison(number, delivery, total, voice_total, target_ms, tuple(rows), len(timeline.sections))
+    read_target = None
+    if read_voice is not None and target_ms:
+        read_target = sum(r.target_ms or 0 for r in rows)
+    return TakeComparison(number, delivery, total, voice_total, target_ms, tuple(rows), len(timeline.sections),
+                          read_voice, read_target)
+
+
+def _read_voice_ms(delivery: Delivery, timeline: Timeline) -> int | None:
+    """Where a recording that stops early stops in the rehearsal: the start of the first sentence it does not read."""
+    stop = delivery.stopped_at
+    if stop is None or stop <= 0:
+        return None
+    sentences = [s for section in timeline.sections for s in section.sentences]
+    return sentences[stop].start_ms if stop < len(sentences) else None

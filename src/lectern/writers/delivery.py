@@ -25,6 +25,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "total": "{total} (speaking {speaking}, pauses {pauses}), {pace} {pu}",
         "vs_voice": "the rehearsal {voice} ({diff})",
         "vs_target": "the target {target} ({diff} {verdict})",
+        "vs_voice_read": "the rehearsal to sentence {n} {voice} ({diff})",
+        "vs_target_read": "the target to there {target} ({diff} {verdict})",
         "over": "over", "under": "under",
         "confidence": "alignment confidence {c}",
         "headers": "#|Section|Start|You|Voice|{share}|{vs}|{pu}|",
@@ -46,6 +48,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "total": "{total}（讲话 {speaking}，停顿 {pauses}），{pace} {pu}",
         "vs_voice": "配音 {voice}（{diff}）",
         "vs_target": "目标 {target}（{verdict} {diff}）",
+        "vs_voice_read": "配音到第 {n} 句 {voice}（{diff}）",
+        "vs_target_read": "目标到此 {target}（{verdict} {diff}）",
         "over": "超出", "under": "还差",
         "confidence": "对齐可信度 {c}",
         "headers": "#|节|开始|你|配音|{share}|{vs}|{pu}|",
@@ -97,11 +101,15 @@ def summary_line(t: TakeComparison, language: str = "en") -> str:
     parts = [w["take"].format(n=t.number, recording=d.recording) + ": " + w["total"].format(
         total=clock(t.total_ms), speaking=clock(d.speaking_ms), pauses=clock(d.pause_ms), pace=_pace(d.pace),
         pu=d.pace_unit)]
-    parts.append(w["vs_voice"].format(voice=clock(t.voice_ms), diff=_signed(t.total_ms - t.voice_ms)))
-    if t.target_ms is not None:
-        verdict = w["over"] if t.total_ms > t.target_ms else w["under"]
-        parts.append(w["vs_target"].format(target=clock(t.target_ms), diff=clock(abs(t.total_ms - t.target_ms)),
-                                           verdict=verdict))
+    # A take that stops early is held to the part it reads (up to the first sentence not read).
+    read = t.read_voice_ms is not None
+    voice, target = t.voice_reference_ms, t.target_reference_ms
+    parts.append(w["vs_voice_read" if read else "vs_voice"].format(
+        voice=clock(voice), diff=_signed(t.total_ms - voice), n=(d.stopped_at or 0) + 1))
+    if target is not None:
+        verdict = w["over"] if t.total_ms > target else w["under"]
+        parts.append(w["vs_target_read" if read else "vs_target"].format(
+            target=clock(target), diff=clock(abs(t.total_ms - target)), verdict=verdict))
     if d.confidence is not None:
         parts.append(w["confidence"].format(c=f"{d.confidence:.2f}"))
     return w["sep"].join(parts)
@@ -177,10 +185,11 @@ def render_md(takes: Sequence[TakeComparison], language: str = "en") -> list[str
                 "|---:|---|---:|---:|---:|---:|---:|"]
         for t in takes:
             d = t.delivery
-            vs_target = _signed(t.total_ms - t.target_ms) if t.target_ms is not None else "—"
+            target = t.target_reference_ms
+            vs_target = _signed(t.total_ms - target) if target is not None else "—"
             conf = "—" if d.confidence is None else f"{d.confidence:.2f}"
             out.append(f"| {t.number} | {_md_cell(d.created or '—')} | {clock(t.total_ms)} | "
-                       f"{_signed(t.total_ms - t.voice_ms)} | {vs_target} | {_pace(d.pace)} {d.pace_unit} | {conf} |")
+                       f"{_signed(t.total_ms - t.voice_reference_ms)} | {vs_target} | {_pace(d.pace)} {d.pace_unit} | {conf} |")
         out.append("")
     return out
 
