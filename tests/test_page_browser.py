@@ -1086,3 +1086,32 @@ def test_on_a_phone_the_last_line_scrolls_clear_of_the_player(rehearsal: Rehears
             player = session.js("document.getElementById('player').getBoundingClientRect().top")
             assert last <= player, (width, prompter, last, player)
         assert session.errors == []
+
+
+def test_a_page_without_its_audio_says_so_instead_of_a_dead_play_button(
+    rehearsal: Rehearsal, browser: object, tmp_path: Path
+) -> None:
+    # index.html copied or mailed without rehearsal.mp3: Play did nothing and the page said nothing.
+    from dataclasses import replace
+
+    timeline, plan = build_rehearsal(rehearsal.folder)
+    for language in (Language.ZH, Language.EN):
+        path = tmp_path / f"alone-{language}.html"
+        path.write_text(render_page(replace(timeline, language=language), plan), encoding="utf-8")
+        context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+        try:
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(path.as_uri())
+            page.wait_for_function("document.querySelectorAll('.s').length > 0")
+            page.locator("#play").click()
+            page.wait_for_function("!document.getElementById('audio-error').hidden", timeout=5000)
+            message = page.evaluate("document.getElementById('audio-error').textContent")
+            assert "rehearsal.mp3" in message
+            assert ("音频" in message) == (language == Language.ZH), message
+            box = page.locator("#audio-error").bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+            assert errors == []
+        finally:
+            context.close()

@@ -525,6 +525,12 @@
     // timeupdate keeps the highlight right when animation frames are throttled (a background tab).
     audio.addEventListener("timeupdate", tick);
     audio.addEventListener("seeked", tick);
+    // Opened without its audio (index.html copied or mailed alone): say so where Play is, not a dead button.
+    audio.addEventListener("error", function () {
+      var box = document.getElementById("audio-error");
+      box.textContent = L.audio_missing.replace("{audio}", decodeURIComponent(data.audio));
+      box.hidden = false;
+    });
     audio.addEventListener("ended", function () {
       if (loopSection >= 0) playFrom(sections[loopSection].start);
     });

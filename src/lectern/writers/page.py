@@ -359,6 +359,7 @@ _TEMPLATE = """<!DOCTYPE html>
     <span id="size-box"><button type="button" id="smaller">A−</button><button type="button" id="larger">A+</button></span>
     <button type="button" id="rehearse-open"></button>
     <span id="echo-turn" role="status" hidden></span>
+    <span id="audio-error" role="alert" hidden></span>
   </div>
   <p id="keys"></p>
 </footer>
