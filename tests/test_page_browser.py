@@ -1115,3 +1115,29 @@ def test_a_page_without_its_audio_says_so_instead_of_a_dead_play_button(
             assert errors == []
         finally:
             context.close()
+
+
+def test_the_contents_keep_the_current_section_in_view(rehearsal: Rehearsal, open_page: object) -> None:
+    # 124 sections: the contents is a box of its own beside the script, and it stayed at the top while the speech
+    # played on (or ↓ moved) into section 100, so the highlighted entry was out of sight.
+    from dataclasses import replace
+
+    timeline, plan = build_rehearsal(rehearsal.folder)
+    sections = [TimedSection(0, 0, None, "开场", 0, 1_000, (TimedSentence("同志们：", 100, 900),))]
+    for k in range(123):
+        at = 1_000 + k * 50
+        sections.append(TimedSection(len(sections), 1, f"（{k + 1}）", "任务", at, at + 50,
+                                     (TimedSentence(f"（{k + 1}）任务。", at, at + 40),)))
+    page = rehearsal.folder / "many.html"
+    page.write_text(render_page(replace(timeline, sections=tuple(sections))), encoding="utf-8")
+    session = open_page(page)
+    box = "document.querySelector('nav#toc').getBoundingClientRect()"
+    assert session.js(f"{box}.height") < session.js("document.getElementById('toc-list').scrollHeight")
+    for _ in range(100):
+        session.page.keyboard.press("ArrowDown")
+    session.page.wait_for_timeout(100)
+    now = session.js("document.querySelector('#toc li.now').getBoundingClientRect()")
+    nav = session.js(box)
+    assert now["top"] >= nav["top"] and now["bottom"] <= nav["bottom"], (now, nav)
+    assert session.js("document.querySelector('#toc li.now a').textContent") == "（100）任务"
+    assert session.errors == []

@@ -283,8 +283,20 @@
     s.el.classList.add("now");
     if (s.section !== oldSec) {
       sections.forEach(function (sec, k) { sec.tocEl.classList.toggle("now", k === s.section); });
+      keepTocInView(sections[s.section].tocEl);
     }
     if (follow) keepInView(s.el);
+  }
+
+  // A long contents scrolls in its own box beside the script: the current entry is kept in sight there (only
+  // the box scrolls, never the page).
+  function keepTocInView(li) {
+    var nav = document.getElementById("toc");
+    if (nav.scrollHeight <= nav.clientHeight + 1) return;
+    var box = nav.getBoundingClientRect();
+    var rect = li.getBoundingClientRect();
+    if (!rect.height || (rect.top >= box.top && rect.bottom <= box.bottom)) return;
+    nav.scrollTop += rect.top - box.top - (box.height - rect.height) / 2;
   }
 
   function keepInView(node) {
