@@ -1141,3 +1141,25 @@ def test_the_contents_keep_the_current_section_in_view(rehearsal: Rehearsal, ope
     assert now["top"] >= nav["top"] and now["bottom"] <= nav["bottom"], (now, nav)
     assert session.js("document.querySelector('#toc li.now a').textContent") == "（100）任务"
     assert session.errors == []
+
+
+def test_rehearse_keeps_the_keyboard_inside_it(rehearsal: Rehearsal, open_mic_page: object) -> None:
+    # Tab past Leave went on to the page hidden behind the rehearse screen: its contents links, then Play, which
+    # would have played the rehearsal's voice into the microphone during a take.
+    session = open_mic_page(rehearsal.page)
+    page = session.page
+    page.locator("#rehearse-open").click()
+    outside = []
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        # (The body is where focus goes on its way out to the browser's own controls, past the last button.)
+        outside.append(session.js("(e => e !== document.body && !e.closest('#rehearse') ? e.tagName + '#' + e.id : '')"
+                                  "(document.activeElement)"))
+    assert [o for o in outside if o] == []
+    page.keyboard.press("Escape")
+    assert session.js("document.getElementById('rehearse').hidden")
+    # Back on the page, where the keyboard was before: on the button that opened it, and the page's controls work.
+    assert session.js("document.activeElement.id") == "rehearse-open"
+    page.locator("#play").focus()
+    assert session.js("document.activeElement.id") == "play"
+    assert session.errors == [] and session.dialogs == []

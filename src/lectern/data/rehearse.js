@@ -770,6 +770,15 @@
     $("rh-mirror").setAttribute("aria-pressed", String(on));
   }
 
+  // The page behind the rehearse screen is out of reach while it is open: Tab went on to its contents and its
+  // Play button, which would play the rehearsal's voice into the microphone during a take.
+  function pageBehind(reachable) {
+    ["top", "layout", "player"].forEach(function (id) {
+      var node = $(id);
+      if (node) node.toggleAttribute("inert", !reachable);
+    });
+  }
+
   function open() {
     var player = $("audio");
     if (player && !player.paused) player.pause();
@@ -778,6 +787,7 @@
     taps = [];
     sentenceTaps = [];
     document.body.classList.add("rehearsing");
+    pageBehind(false);
     $("rehearse").hidden = false;
     $("rh-body").hidden = false;
     $("rh-result").hidden = true;
@@ -806,6 +816,8 @@
     state = "closed";
     document.body.classList.remove("rehearsing");
     $("rehearse").hidden = true;
+    pageBehind(true);
+    $("rehearse-open").focus();
   }
 
   function wire() {
