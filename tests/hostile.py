@@ -43,6 +43,11 @@ CASES: dict[str, tuple[str, Callable[[int], str]]] = {
     "letters digits hyphens": (".txt", lambda n: SALUTATION + _run("a1-", n) + "\n"),
     "spaces inside a line": (".txt", lambda n: SALUTATION + "我们" + _run(" ", n) + "要\n"),
     "NBSP run after 。": (".txt", lambda n: SALUTATION + "我们。" + _run("\u00a0", n) + "x\n"),
+    # Found by hypothesis: nested optional space runs after a bracket (a title-suffix rule) went cubic.
+    "NBSP run after [": (".txt", lambda n: SALUTATION + "[" + _run("\u00a0", n) + "1\n"),
+    # A glued date at a title's end, tried from every space of a long run.
+    "title, spaces, date": (".txt", lambda n: "在会议上的讲话" + _run("\u3000", n) + "2023年8月2日\n" + SALUTATION
+                            + "我们要努力。\n"),
     "ideographic spaces": (".txt", lambda n: SALUTATION + _run("我\u3000 ", n) + "\n"),
     "URLs": (".txt", lambda n: SALUTATION + _run("http://a.com/", n) + "\n"),
     "www.": (".txt", lambda n: SALUTATION + _run("www.", n) + "\n"),

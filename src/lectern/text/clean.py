@@ -161,8 +161,8 @@ RULES: tuple[Rule, ...] = (
     # 100,000-dash line the scan would run to the line's end (quadratic).
     _rule("title-suffix", r"(?<![\s\-_|｜—–])(?=[\s\-_|｜—–]*[-_|｜—–])[\s\-_|｜—–]++[^\s\-_|｜—–]{1,12}"
           r"(?:网|文库|文档|范文|资料|巴巴)\s*$"
-          r"|(?<!\s)\s*[（(【\[]\s*(?:(?i:word|docx?|pdf)\s*版?)?\s*(?:(?:可编辑|可修改|可复制|完整版|最新版|通用版|优秀篇)[^）)】\]]{0,6}"
-          r"|(?:精选|共|通用|优选|最新)?\s*\d+\s*篇|(?:精选|优选|最新|推荐)?(?:文档|范文|资料|汇编))[）)】\]]"
+          r"|(?<!\s)\s*+[（(【\[]\s*+(?:(?i:word|docx?|pdf)\s*+版?)?\s*+(?:(?:可编辑|可修改|可复制|完整版|最新版|通用版|优秀篇)[^）)】\]]{0,6}"
+          r"|(?:精选|共|通用|优选|最新)?\s*+\d+\s*+篇|(?:精选|优选|最新|推荐)?(?:文档|范文|资料|汇编))[）)】\]]"
           r"|(?<=讲话|致辞|发言|报告|演讲)(?:范文|模板|范本)(?:大全|精选)?(?=\s*$)",
           "document-site title suffix", "inline"),
     # WeChat article chrome (copying an article from the WeChat app or its web view).
@@ -750,7 +750,7 @@ def _salutation_like(text: str) -> bool:
     return _SALUTATION.match(text) is not None
 
 
-_BREADCRUMB_SEP = re.compile(r"\s*(?:->|[>›»])\s*")
+_BREADCRUMB_SEP = re.compile(r"(?<!\s)\s*+(?:->|[>›»])\s*+")  # from a space run's start: one pass over a long run
 _TITLE_SEP = re.compile(r"\s+(?:--|-|—|_|\|)\s+|_")
 
 

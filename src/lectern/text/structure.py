@@ -439,8 +439,9 @@ def _read_head(lines: Sequence[str], language: Language) -> _Head:
 
 
 _GLUED_DATE = re.compile(
-    r"\s*[（(]?\s*(?P<date>[\d〇○零一二三四五六七八九十]{4}\s*年\s*[\d〇○零一二三四五六七八九十]{1,2}\s*月"
-    r"(?:\s*[\d〇○零一二三四五六七八九十]{1,3}\s*日)?)\s*[）)]?\s*$"
+    # Starts at a run of spaces' start, each taken whole: a line of spaces costs one pass, not one per space.
+    r"(?<!\s)\s*+[（(]?\s*+(?P<date>[\d〇○零一二三四五六七八九十]{4}\s*年\s*[\d〇○零一二三四五六七八九十]{1,2}\s*月"
+    r"(?:\s*[\d〇○零一二三四五六七八九十]{1,3}\s*日)?)\s*+[）)]?\s*+$"
 )
 
 
